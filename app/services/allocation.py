@@ -1,0 +1,242 @@
+"""Reserve stock for waiting orders, in priority order, never promising a unit twice.
+
+Locks are always taken in one order: the orders (by id), then the stock levels
+(by id). The CHECK on stock_levels is the last line of defence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.context import Actor
+from app.domain.allocation import Need, Plan, Slot, plan_allocation
+from app.domain.order_workflow import OrderStatus, require_transition
+from app.services.audit import audit_row
+from db.base import table_of
+from db.engine import Database
+from db.models import (
+    Allocation,
+    AuditEvent,
+    Channel,
+    Location,
+    Order,
+    OrderLine,
+    StockLevel,
+)
+from db.types import utcnow
+from db.uow import run_in_transaction
+
+WAITING = (OrderStatus.NEW.value, OrderStatus.BACKORDERED.value)
+# Switched off only by the negative-control race test, to prove the test can fail.
+LOCKING = True
+
+
+@dataclass
+class AllocationResult:
+    allocated: list[str] = field(default_factory=list)
+    partially_allocated: list[str] = field(default_factory=list)
+    backordered: list[str] = field(default_factory=list)
+
+
+def allocate(
+    db: Database,
+    actor: Actor,
+    *,
+    order_ids: Sequence[int] | None = None,
+    product_ids: Sequence[int] | None = None,
+) -> AllocationResult:
+    """Allocate waiting orders (all, the given ones, or those needing given products)."""
+    return run_in_transaction(
+        db, lambda s: allocate_in(s, actor, order_ids=order_ids, product_ids=product_ids)
+    )
+
+
+def allocate_in(
+    session: Session,
+    actor: Actor,
+    *,
+    order_ids: Sequence[int] | None = None,
+    product_ids: Sequence[int] | None = None,
+) -> AllocationResult:
+    stmt = (
+        select(Order.id, Order.number, Order.status, Order.allow_partial, Channel.allow_partial)
+        .join(Channel, Channel.id == Order.channel_id)
+        .where(Order.status.in_(WAITING))
+        .order_by(Order.id)
+    )
+    if order_ids is not None:
+        stmt = stmt.where(Order.id.in_(order_ids))
+    if product_ids is not None:
+        stmt = stmt.where(
+            Order.id.in_(select(OrderLine.order_id).where(OrderLine.product_id.in_(product_ids)))
+        )
+    if LOCKING:
+        stmt = stmt.with_for_update(of=Order)
+    orders = {row[0]: row for row in session.execute(stmt).tuples()}
+    if not orders:
+        return AllocationResult()
+    needs_by_order, queue = _needs(session, list(orders))
+    slots = _lock_slots(session, {n.product_id for ns in needs_by_order.values() for n in ns})
+
+    result = AllocationResult()
+    plans: list[tuple[int, Plan]] = []
+    for order_id in queue:
+        _, number, status, own_partial, channel_partial = orders[order_id]
+        needs = needs_by_order.get(order_id, [])
+        partial = own_partial if own_partial is not None else channel_partial
+        plan = plan_allocation(needs, slots, allow_partial=bool(partial)) if needs else Plan()
+        if plan.units == 0:
+            result.backordered.append(number)
+            target = OrderStatus.BACKORDERED
+        else:
+            (result.allocated if plan.complete else result.partially_allocated).append(number)
+            target = OrderStatus.ALLOCATED
+        if target != status:
+            require_transition(status, target, order_number=number)
+            plans.append((order_id, plan))
+        elif plan.units:
+            plans.append((order_id, plan))
+    _write(session, actor, plans, {oid: orders[oid][2] for oid, _ in plans})
+    return result
+
+
+def _needs(session: Session, order_ids: list[int]) -> tuple[dict[int, list[Need]], list[int]]:
+    """Outstanding quantities per order, and the orders in priority order."""
+    needs: dict[int, list[Need]] = defaultdict(list)
+    queue: list[tuple[int, int, Any, Any]] = []
+    for start in range(0, len(order_ids), 2000):
+        chunk = order_ids[start : start + 2000]
+        queue += (
+            session.execute(
+                select(Order.id, Order.priority, Order.ship_by, Order.placed_at).where(
+                    Order.id.in_(chunk)
+                )
+            )
+            .tuples()
+            .all()
+        )
+        rows = session.execute(
+            select(
+                OrderLine.order_id,
+                OrderLine.id,
+                OrderLine.product_id,
+                OrderLine.qty_ordered - OrderLine.qty_allocated,
+            )
+            .where(
+                OrderLine.order_id.in_(chunk),
+                OrderLine.qty_allocated < OrderLine.qty_ordered,
+                OrderLine.product_id.is_not(None),
+            )
+            .order_by(OrderLine.order_id, OrderLine.line_no)
+        ).tuples()
+        for order_id, line_id, product_id, qty in rows:
+            assert product_id is not None
+            needs[order_id].append(Need(line_id, product_id, qty))
+    far_future = utcnow().replace(year=9999)
+    queue.sort(key=lambda r: (r[1], r[2] or far_future, r[3], r[0]))
+    return needs, [r[0] for r in queue]
+
+
+def _lock_slots(session: Session, product_ids: set[int]) -> dict[int, list[Slot]]:
+    slots: dict[int, list[Slot]] = defaultdict(list)
+    ids = sorted(product_ids)
+    for start in range(0, len(ids), 2000):
+        stmt = (
+            select(
+                StockLevel.id,
+                StockLevel.product_id,
+                Location.warehouse_id,
+                Location.pick_sequence,
+                StockLevel.on_hand - StockLevel.reserved,
+            )
+            .join(Location, Location.id == StockLevel.location_id)
+            .where(
+                StockLevel.product_id.in_(ids[start : start + 2000]),
+                StockLevel.on_hand > StockLevel.reserved,
+                Location.kind.in_(("pick", "bulk")),
+                Location.active.is_(True),
+            )
+            .order_by(StockLevel.id)
+        )
+        if LOCKING:
+            stmt = stmt.with_for_update(of=StockLevel)
+        for sl_id, product_id, wh, seq, available in session.execute(stmt).tuples():
+            slots[product_id].append(Slot(sl_id, product_id, wh, seq, available))
+    return slots
+
+
+def _write(
+    session: Session, actor: Actor, plans: list[tuple[int, Plan]], statuses: dict[int, str]
+) -> None:
+    if not plans:
+        return
+    now = utcnow()
+    reservations = [r for _, plan in plans for r in plan.reservations]
+    if reservations:
+        session.execute(
+            insert(Allocation),
+            [
+                {
+                    "order_line_id": r.line_id,
+                    "stock_level_id": r.stock_level_id,
+                    "quantity": r.quantity,
+                    "status": "active",
+                    "created_at": now,
+                }
+                for r in reservations
+            ],
+        )
+        per_stock: dict[int, int] = defaultdict(int)
+        per_line: dict[int, int] = defaultdict(int)
+        for r in reservations:
+            per_stock[r.stock_level_id] += r.quantity
+            per_line[r.line_id] += r.quantity
+        sl = table_of(StockLevel)
+        session.execute(
+            update(sl)
+            .where(sl.c.id == bindparam("b_id"))
+            .values(reserved=sl.c.reserved + bindparam("b_qty"), version=sl.c.version + 1),
+            [{"b_id": k, "b_qty": v} for k, v in sorted(per_stock.items())],
+            execution_options={"synchronize_session": False},
+        )
+        ol = table_of(OrderLine)
+        session.execute(
+            update(ol)
+            .where(ol.c.id == bindparam("b_id"))
+            .values(qty_allocated=ol.c.qty_allocated + bindparam("b_qty")),
+            [{"b_id": k, "b_qty": v} for k, v in sorted(per_line.items())],
+            execution_options={"synchronize_session": False},
+        )
+    ot = table_of(Order)
+    changes = []
+    audit = []
+    for order_id, plan in plans:
+        target = OrderStatus.ALLOCATED if plan.units else OrderStatus.BACKORDERED
+        if statuses[order_id] != target:
+            changes.append({"b_id": order_id, "b_status": target.value})
+        audit.append(
+            audit_row(
+                actor,
+                "order",
+                order_id,
+                "reserved" if plan.units else "backordered",
+                from_status=statuses[order_id],
+                to_status=target.value,
+                details={"units": plan.units, "complete": plan.complete},
+            )
+        )
+    if changes:
+        session.execute(
+            update(ot)
+            .where(and_(ot.c.id == bindparam("b_id")))
+            .values(status=bindparam("b_status"), version=ot.c.version + 1, updated_at=now),
+            changes,
+            execution_options={"synchronize_session": False},
+        )
+    session.execute(insert(AuditEvent), audit)

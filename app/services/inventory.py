@@ -1,0 +1,194 @@
+"""Stock in and out: every change is a ledger move and a balance update together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.context import Actor
+from app.errors import NotFound, StockShortage, ValidationFailed
+from app.services.allocation import allocate
+from app.services.audit import record
+from db.engine import Database
+from db.models import Location, Product, StockLevel, StockMove, Warehouse
+from db.uow import run_in_transaction
+
+
+@dataclass(frozen=True)
+class StockCount:
+    sku: str
+    location: str
+    quantity: int
+    source: str = ""  # "file:line" for messages
+
+
+@dataclass
+class StockChange:
+    moves: int = 0
+    units_in: int = 0
+    units_out: int = 0
+    products: set[int] = field(default_factory=set)
+    locations_created: list[str] = field(default_factory=list)
+
+
+def default_warehouse(session: Session) -> Warehouse:
+    warehouse = session.scalars(select(Warehouse).order_by(Warehouse.id).limit(1)).first()
+    if warehouse is None:
+        warehouse = Warehouse(code="MAIN", name="Main warehouse")
+        session.add(warehouse)
+        session.flush()
+    return warehouse
+
+
+def ensure_location(session: Session, code: str, change: StockChange) -> Location:
+    location = session.scalars(select(Location).where(Location.code == code)).first()
+    if location is None:
+        warehouse = default_warehouse(session)
+        location = Location(
+            warehouse_id=warehouse.id, code=code, kind="pick", pick_sequence=_sequence_for(code)
+        )
+        session.add(location)
+        session.flush()
+        change.locations_created.append(code)
+    return location
+
+
+def _sequence_for(code: str) -> int:
+    """A walking order from a code such as A-01-02-B: aisle, rack, shelf, bin."""
+    value = 0
+    for part in code.upper().split("-"):
+        digit = int(part) if part.isdigit() else sum(ord(c) - 64 for c in part if c.isalpha())
+        value = value * 100 + min(digit, 99)
+    return value
+
+
+def _locked_level(session: Session, product_id: int, location_id: int) -> StockLevel:
+    level = session.scalars(
+        select(StockLevel)
+        .where(StockLevel.product_id == product_id, StockLevel.location_id == location_id)
+        .with_for_update()
+    ).first()
+    if level is None:
+        level = StockLevel(product_id=product_id, location_id=location_id, on_hand=0, reserved=0)
+        session.add(level)
+        session.flush()
+    return level
+
+
+def move(
+    session: Session,
+    actor: Actor,
+    level: StockLevel,
+    quantity: int,
+    kind: str,
+    *,
+    reason: str | None = None,
+    order_id: int | None = None,
+) -> None:
+    """Change on hand by `quantity` and write the ledger row that explains it."""
+    if level.on_hand + quantity < level.reserved:
+        raise StockShortage(
+            f"cannot take {-quantity} from location stock {level.id}: "
+            f"{level.reserved} of {level.on_hand} are reserved for orders"
+        )
+    level.on_hand += quantity
+    session.add(
+        StockMove(
+            product_id=level.product_id,
+            location_id=level.location_id,
+            quantity=quantity,
+            kind=kind,
+            reason=reason,
+            order_id=order_id,
+            user_id=actor.user_id,
+            station=actor.station,
+        )
+    )
+
+
+def _resolve(session: Session, counts: Sequence[StockCount]) -> dict[str, int]:
+    skus = {c.sku for c in counts}
+    products = dict(
+        session.execute(select(Product.sku, Product.id).where(Product.sku.in_(skus))).tuples().all()
+    )
+    problems = [
+        f"{c.source or c.sku}: sku: unknown SKU {c.sku}" for c in counts if c.sku not in products
+    ]
+    problems += [
+        f"{c.source or c.sku}: quantity: must not be negative ({c.quantity})"
+        for c in counts
+        if c.quantity < 0
+    ]
+    if problems:
+        raise ValidationFailed(f"{len(problems)} problem(s); nothing changed", problems)
+    return products
+
+
+def apply_counts(
+    db: Database,
+    actor: Actor,
+    counts: Sequence[StockCount],
+    *,
+    receive: bool = False,
+    reason: str = "stock take",
+) -> StockChange:
+    """Set counted quantities (a stock take), or add them as receipts when `receive`."""
+
+    def work(session: Session) -> StockChange:
+        products = _resolve(session, counts)
+        change = StockChange()
+        for count in counts:
+            location = ensure_location(session, count.location, change)
+            level = _locked_level(session, products[count.sku], location.id)
+            delta = count.quantity if receive else count.quantity - level.on_hand
+            if delta == 0:
+                continue
+            if level.on_hand + delta < level.reserved:
+                raise StockShortage(
+                    f"{count.source or count.sku}: {count.sku} at {count.location} counted "
+                    f"{count.quantity} but {level.reserved} are reserved for orders; "
+                    "release or re-allocate them first"
+                )
+            move(
+                session,
+                actor,
+                level,
+                delta,
+                "receipt" if receive else "adjustment",
+                reason=None if receive else reason,
+            )
+            change.moves += 1
+            change.products.add(level.product_id)
+            if delta > 0:
+                change.units_in += delta
+            else:
+                change.units_out -= delta
+        record(
+            session,
+            actor,
+            "stock",
+            0,
+            "received" if receive else "counted",
+            details={"moves": change.moves, "in": change.units_in, "out": change.units_out},
+        )
+        return change
+
+    return run_in_transaction(db, work)
+
+
+def receive_and_allocate(db: Database, actor: Actor, counts: Sequence[StockCount]) -> StockChange:
+    """Receive stock, then at once re-allocate the backorders waiting for it."""
+    change = apply_counts(db, actor, counts, receive=True)
+    if change.products:
+        allocate(db, actor, product_ids=sorted(change.products))
+    return change
+
+
+def location_by_code(session: Session, code: str) -> Location:
+    location = session.scalars(select(Location).where(Location.code == code)).first()
+    if location is None:
+        raise NotFound(f"no location {code}")
+    return location

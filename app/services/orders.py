@@ -1,0 +1,236 @@
+"""Finding and reading orders: the customer-service desk's queries."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.dto import (
+    EventView,
+    LineView,
+    OrderDetail,
+    OrderRow,
+    PackageView,
+    PackingView,
+    ShipmentView,
+)
+from app.errors import NotFound
+from db.engine import Database
+from db.models import (
+    AuditEvent,
+    Channel,
+    Note,
+    Order,
+    OrderLine,
+    PackingProgress,
+    Shipment,
+)
+from db.uow import read
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def find_order(session: Session, reference: str, *, for_update: bool = False) -> Order:
+    """An order by Shipshape number, or by the channel reference the customer quotes."""
+    ref = reference.strip()
+    if ref.upper().startswith("O:"):
+        ref = ref[2:]
+    candidates = [ref]
+    if ref.startswith("#"):
+        candidates.append(ref[1:])
+    else:
+        candidates.append(f"#{ref}")
+    stmt = select(Order).where(Order.number == ref.upper())
+    if for_update:
+        stmt = stmt.with_for_update()
+    order = session.scalars(stmt).first()
+    if order is None:
+        stmt = select(Order).where(Order.external_ref.in_(candidates)).order_by(Order.id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        matches = session.scalars(stmt).all()
+        if len(matches) > 1:
+            numbers = ", ".join(o.number for o in matches)
+            raise NotFound(f"{reference} matches several orders ({numbers}); use the order number")
+        order = matches[0] if matches else None
+    if order is None:
+        raise NotFound(f"no order {reference}")
+    return order
+
+
+def _search_clause(text: str) -> ColumnElement[bool]:
+    pattern = like_pattern(text)
+    exact = text.strip()
+    by_line = select(OrderLine.order_id).where(OrderLine.sku == exact)
+    by_tracking = select(Shipment.order_id).where(Shipment.tracking_number == exact)
+    return or_(
+        Order.number == exact.upper(),
+        Order.external_ref == exact,
+        Order.external_ref == f"#{exact.lstrip('#')}",
+        Order.email.ilike(pattern, escape="\\"),
+        Order.ship_name.ilike(pattern, escape="\\"),
+        Order.ship_phone.ilike(pattern, escape="\\"),
+        Order.ship_postcode.ilike(pattern, escape="\\"),
+        Order.id.in_(by_line),
+        Order.id.in_(by_tracking),
+    )
+
+
+def _row_query() -> Select[Order, str, int, int]:
+    line_counts = (
+        select(
+            OrderLine.order_id,
+            func.count().label("lines"),
+            func.sum(OrderLine.qty_ordered).label("units"),
+        )
+        .group_by(OrderLine.order_id)
+        .subquery()
+    )
+    return (
+        select(Order, Channel.code, line_counts.c.lines, line_counts.c.units)
+        .join(Channel, Channel.id == Order.channel_id)
+        .outerjoin(line_counts, line_counts.c.order_id == Order.id)
+    )
+
+
+def list_orders(
+    db: Database,
+    *,
+    status: str | None = None,
+    search: str | None = None,
+    limit: int = 100,
+    before_id: int | None = None,
+) -> list[OrderRow]:
+    """Newest first; page with `before_id` = the last row's id (keyset paging)."""
+
+    def work(session: Session) -> list[OrderRow]:
+        stmt = _row_query().order_by(Order.id.desc()).limit(limit)
+        if status:
+            stmt = stmt.where(Order.status == status)
+        if search and search.strip():
+            stmt = stmt.where(_search_clause(search))
+        if before_id is not None:
+            stmt = stmt.where(Order.id < before_id)
+        return [
+            OrderRow(
+                id=o.id,
+                number=o.number,
+                external_ref=o.external_ref,
+                channel=channel,
+                status=o.status,
+                priority=o.priority,
+                service_level=o.service_level,
+                ship_by=o.ship_by,
+                placed_at=o.placed_at,
+                customer=o.ship_name,
+                country=o.ship_country,
+                lines=lines or 0,
+                units=units or 0,
+                total=o.grand_total,
+                currency=o.currency,
+                hold_reason=o.hold_reason,
+                packing_station=o.packing_station,
+            )
+            for o, channel, lines, units in session.execute(stmt).tuples()
+        ]
+
+    return read(db, work)
+
+
+def order_detail(db: Database, reference: str) -> OrderDetail:
+    return read(db, lambda session: load_detail(session, find_order(session, reference)))
+
+
+def load_detail(session: Session, order: Order) -> OrderDetail:
+    lines = session.scalars(
+        select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
+    ).all()
+    shipments = session.scalars(
+        select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.id)
+    ).all()
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity == "order", AuditEvent.entity_id == order.id)
+        .order_by(AuditEvent.id)
+    ).all()
+    notes = session.scalars(select(Note).where(Note.order_id == order.id).order_by(Note.id)).all()
+    return OrderDetail(
+        id=order.id,
+        number=order.number,
+        external_ref=order.external_ref,
+        channel=session.get_one(Channel, order.channel_id).code,
+        status=order.status,
+        priority=order.priority,
+        service_level=order.service_level,
+        hold_reason=order.hold_reason,
+        placed_at=order.placed_at,
+        ship_by=order.ship_by,
+        email=order.email,
+        customer=order.ship_name,
+        ship_to={
+            "name": order.ship_name,
+            "company": order.ship_company,
+            "address1": order.ship_address1,
+            "address2": order.ship_address2,
+            "city": order.ship_city,
+            "postcode": order.ship_postcode,
+            "region": order.ship_region,
+            "country": order.ship_country,
+            "phone": order.ship_phone,
+        },
+        currency=order.currency,
+        grand_total=order.grand_total,
+        lines=tuple(
+            LineView(
+                line.sku,
+                line.name,
+                line.qty_ordered,
+                line.qty_allocated,
+                line.qty_picked,
+                line.qty_packed,
+                line.qty_shipped,
+                line.qty_returned,
+                line.unit_price,
+            )
+            for line in lines
+        ),
+        shipments=tuple(
+            ShipmentView(
+                s.carrier,
+                s.service_level,
+                s.tracking_number,
+                s.status,
+                tuple(PackageView(p.seq, p.sscc, p.box_code, p.weight_g) for p in s.packages),
+            )
+            for s in shipments
+        ),
+        packing=_packing(session, order, {line.id: line.sku for line in lines}),
+        events=tuple(
+            EventView(
+                e.occurred_at, e.username, e.station, e.action, e.from_status, e.to_status, e.reason
+            )
+            for e in events
+        ),
+        notes=tuple(f"{n.created_at:%Y-%m-%d %H:%M} {n.author}: {n.body}" for n in notes),
+        version=order.version,
+    )
+
+
+def _packing(session: Session, order: Order, skus: dict[int, str]) -> PackingView | None:
+    if order.packing_station is None:
+        return None
+    scanned: dict[str, int] = {}
+    for progress in session.scalars(
+        select(PackingProgress).where(PackingProgress.order_id == order.id)
+    ):
+        sku = skus[progress.order_line_id]
+        scanned[sku] = scanned.get(sku, 0) + progress.qty_scanned
+    return PackingView(
+        station=order.packing_station,
+        user=order.packing_user or "unknown",
+        scanned=scanned,
+    )

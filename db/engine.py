@@ -1,0 +1,162 @@
+"""Engines and sessions for SQLite (one machine) and PostgreSQL (many stations).
+
+SQLite: WAL, foreign keys, a busy timeout, and write transactions that take the
+write lock at BEGIN (``BEGIN IMMEDIATE``): a deferred read-then-write in WAL mode
+gets SQLITE_BUSY at once, whatever the timeout. Reads use a second engine whose
+transactions begin deferred, so readers never queue behind writers.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "afs", "ncpfs"}
+)
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseConfigError(Exception):
+    """The database URL or file cannot be used; the message says why."""
+
+
+def parse_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseConfigError(
+            f"not a database URL: {url!r} (expected sqlite:///PATH or "
+            "postgresql+psycopg://user@host/dbname)"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseConfigError(
+            f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
+        )
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def filesystem_type(path: Path) -> str | None:
+    """The type of the filesystem holding `path`, from /proc/mounts (Linux only)."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return None
+    best, fstype = "", None
+    target = str(path.resolve())
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, fstype = mount_point, parts[2]
+    return fstype
+
+
+def check_sqlite_path(path: Path) -> None:
+    fstype = filesystem_type(path.parent if not path.exists() else path)
+    if fstype in NETWORK_FILESYSTEMS:
+        raise DatabaseConfigError(
+            f"{path} is on a network filesystem ({fstype}); SQLite there corrupts data. "
+            "Use PostgreSQL for more than one station (SHIPSHAPE_DB=postgresql+psycopg://...)"
+        )
+
+
+def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _sqlite_engine(url: URL, begin: str) -> Engine:
+    engine = create_engine(url, poolclass=NullPool if url.database in (None, "") else None)
+
+    event.listen(engine, "connect", _on_sqlite_connect)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+@dataclass
+class Database:
+    """One database: a writer engine, a reader engine (the same on PostgreSQL)."""
+
+    url: URL
+    engine: Engine
+    read_engine: Engine
+    station: str
+
+    def __post_init__(self) -> None:
+        self._write = sessionmaker(self.engine, expire_on_commit=False)
+        self._read = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def write_session(self) -> Session:
+        return self._write()
+
+    def read_session(self) -> Session:
+        return self._read()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
+    def describe(self) -> str:
+        """The URL without its password, for messages and the title bar."""
+        return self.url.render_as_string(hide_password=True)
+
+
+def open_database(url: str, *, station: str = "desk", create_dir: bool = True) -> Database:
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            raise DatabaseConfigError("an in-memory SQLite database cannot be shared; give a file")
+        path = Path(parsed.database).expanduser()
+        if create_dir:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.parent.is_dir():
+            raise DatabaseConfigError(f"folder {path.parent} does not exist")
+        check_sqlite_path(path)
+        parsed = parsed.set(database=str(path))
+        return Database(
+            parsed,
+            _sqlite_engine(parsed, "BEGIN IMMEDIATE"),
+            _sqlite_engine(parsed, "BEGIN"),
+            station,
+        )
+    engine = create_engine(
+        parsed,
+        pool_pre_ping=True,
+        pool_size=int(os.environ.get("SHIPSHAPE_POOL_SIZE", "5")),
+        connect_args={
+            "application_name": f"shipshape:{station}"[:63],
+            "connect_timeout": 5,
+            # A station frozen mid-transaction must not hold row locks for ever.
+            "options": "-c idle_in_transaction_session_timeout=60000 -c lock_timeout=10000",
+        },
+    )
+    return Database(parsed, engine, engine, station)

@@ -1,0 +1,70 @@
+"""All tables, importable from one place."""
+
+from db.models.catalog import BoxType, Channel, Product, ProductBarcode
+from db.models.fulfilment import (
+    PICK_LIST_STATUSES,
+    Package,
+    PackageItem,
+    PackingProgress,
+    PickList,
+    PickTask,
+    PrintJob,
+    Shipment,
+)
+from db.models.inventory import (
+    LOCATION_KINDS,
+    MOVE_KINDS,
+    Location,
+    StockLevel,
+    StockMove,
+    Warehouse,
+)
+from db.models.orders import (
+    ALLOCATION_STATUSES,
+    ORDER_STATUSES,
+    Allocation,
+    Customer,
+    Note,
+    Order,
+    OrderLine,
+)
+from db.models.people import ROLES, AuditEvent, ScanEvent, Sequence, Setting, User
+from db.models.service import EmailOutbox, Refund, Return, ReturnLine
+
+__all__ = [
+    "ALLOCATION_STATUSES",
+    "LOCATION_KINDS",
+    "MOVE_KINDS",
+    "ORDER_STATUSES",
+    "PICK_LIST_STATUSES",
+    "ROLES",
+    "Allocation",
+    "AuditEvent",
+    "BoxType",
+    "Channel",
+    "Customer",
+    "EmailOutbox",
+    "Location",
+    "Note",
+    "Order",
+    "OrderLine",
+    "Package",
+    "PackageItem",
+    "PackingProgress",
+    "PickList",
+    "PickTask",
+    "PrintJob",
+    "Product",
+    "ProductBarcode",
+    "Refund",
+    "Return",
+    "ReturnLine",
+    "ScanEvent",
+    "Sequence",
+    "Setting",
+    "Shipment",
+    "StockLevel",
+    "StockMove",
+    "User",
+    "Warehouse",
+]
