@@ -130,16 +130,20 @@ class Database:
         return self.url.render_as_string(hide_password=True)
 
 
-def open_database(url: str, *, station: str = "desk", create_dir: bool = True) -> Database:
+def open_database(url: str, *, station: str = "desk", create: bool = True) -> Database:
+    """Open (without connecting) the database at `url`.
+
+    With `create` false a missing SQLite file is an error rather than a new empty file.
+    """
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
             raise DatabaseConfigError("an in-memory SQLite database cannot be shared; give a file")
         path = Path(parsed.database).expanduser()
-        if create_dir:
+        if create:
             path.parent.mkdir(parents=True, exist_ok=True)
-        elif not path.parent.is_dir():
-            raise DatabaseConfigError(f"folder {path.parent} does not exist")
+        elif not path.exists():
+            raise DatabaseConfigError(f"no database at {path}: run init-db first")
         check_sqlite_path(path)
         parsed = parsed.set(database=str(path))
         return Database(

@@ -1,47 +1,39 @@
-"""The headless command line (DESIGN.md's contract): one function per command.
-
-Every command prints one human line on stderr and exits non-zero on bad input,
-and changes nothing in that case.
-"""
+"""Commands of the foundation: schema, demo data, finding orders, stats, verify."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-
-from app.config import database_url
-from app.context import Actor, system_actor
+from app.cli.registry import command, emit_json, json_flag
+from app.context import Actor
 from app.domain.order_workflow import OrderStatus
-from app.errors import OmsError, ValidationFailed
+from app.errors import ValidationFailed
 from app.services import demo_data, integrity, orders, stats
 from app.services.allocation import allocate
-from db.engine import Database, DatabaseConfigError, open_database
-from db.schema import SchemaError, SchemaState, require_current, schema_state, upgrade
-from db.uow import DatabaseUnavailable
-
-Handler = Callable[[Database, Actor, argparse.Namespace], int]
-COMMANDS: dict[str, tuple[Handler, bool]] = {}  # name -> (handler, needs current schema)
+from db.engine import Database
+from db.schema import SchemaState, require_current, schema_state, upgrade
 
 
-def command(name: str, *, needs_schema: bool = True) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        COMMANDS[name] = (fn, needs_schema)
-        return fn
-
-    return register
+def _demo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--orders", type=int, default=300, help="orders to create (default 300)")
+    p.add_argument("--skus", type=int, default=120, help="products in the catalogue")
+    p.add_argument("--seed", type=int, default=7, help="random seed, for repeatable data")
 
 
-def emit_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+def _orders_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--status", help="only orders in this status")
+    p.add_argument("--search", help="number, reference, e-mail, name, phone, tracking or SKU")
+    p.add_argument("--limit", type=int, default=50)
+    json_flag(p)
 
 
-@command("init-db", needs_schema=False)
+def _show_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("order_number", help="SO-100001, or the channel reference such as #1001")
+    json_flag(p)
+
+
+@command("init-db", "create the schema", needs_schema=False)
 def cmd_init_db(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     state = schema_state(db)
     if state is SchemaState.CURRENT:
@@ -54,7 +46,7 @@ def cmd_init_db(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     return 0
 
 
-@command("migrate", needs_schema=False)
+@command("migrate", "upgrade the schema to this version", needs_schema=False)
 def cmd_migrate(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     before = schema_state(db)
     upgrade(db)
@@ -62,7 +54,7 @@ def cmd_migrate(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     return 0
 
 
-@command("demo-data")
+@command("demo-data", "load a realistic demo warehouse", configure=_demo_args)
 def cmd_demo_data(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     summary = demo_data.load_demo(db, actor, orders=args.orders, skus=args.skus, seed=args.seed)
     print(
@@ -73,7 +65,7 @@ def cmd_demo_data(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     return 0
 
 
-@command("allocate")
+@command("allocate", "reserve stock for waiting orders")
 def cmd_allocate(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     result = allocate(db, actor)
     print(
@@ -83,7 +75,7 @@ def cmd_allocate(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     return 0
 
 
-@command("orders")
+@command("orders", "find orders", configure=_orders_args)
 def cmd_orders(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     if args.status and args.status not in {s.value for s in OrderStatus}:
         raise ValidationFailed(
@@ -116,7 +108,7 @@ def cmd_orders(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     return 0
 
 
-@command("show-order")
+@command("show-order", "an order, its lines and history", configure=_show_args)
 def cmd_show_order(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     detail = orders.order_detail(db, args.order_number)
     if args.json:
@@ -144,7 +136,7 @@ def cmd_show_order(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     return 0
 
 
-@command("stats")
+@command("stats", "counts by status, stock totals", configure=json_flag)
 def cmd_stats(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     result = stats.stats(db)
     if args.json:
@@ -158,7 +150,7 @@ def cmd_stats(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     return 0
 
 
-@command("verify")
+@command("verify", "check that ledger, stock, allocations and lines agree")
 def cmd_verify(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     problems = integrity.verify(db)
     for problem in problems:
@@ -168,67 +160,3 @@ def cmd_verify(db: Database, actor: Actor, args: argparse.Namespace) -> int:
         return 1
     print("verify: ledger, stock, allocations and line quantities agree")
     return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="shipshape", description=__doc__)
-    parser.add_argument("--db", help="database URL (default: $SHIPSHAPE_DB or a local file)")
-    parser.add_argument("--station", help="open a station screen: pack, pick or returns")
-    sub = parser.add_subparsers(dest="command")
-    sub.add_parser("init-db", help="create the schema")
-    sub.add_parser("migrate", help="upgrade the schema")
-    p = sub.add_parser("demo-data", help="load a realistic demo warehouse")
-    p.add_argument("--orders", type=int, default=300)
-    p.add_argument("--skus", type=int, default=120)
-    p.add_argument("--seed", type=int, default=7)
-    sub.add_parser("allocate", help="reserve stock for waiting orders")
-    p = sub.add_parser("orders", help="find orders")
-    p.add_argument("--status")
-    p.add_argument("--search")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true")
-    p = sub.add_parser("show-order", help="an order, its lines and history")
-    p.add_argument("order_number")
-    p.add_argument("--json", action="store_true")
-    p = sub.add_parser("stats", help="counts by status, stock totals")
-    p.add_argument("--json", action="store_true")
-    sub.add_parser("verify", help="check ledger, stock and line quantities agree")
-    return parser
-
-
-def describe_db_error(exc: DBAPIError, db_url: str) -> str:
-    text = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    if "readonly" in text or "read-only" in text:
-        return f"the database file is read-only: {text}"
-    if "not a database" in text or "malformed" in text:
-        return f"the database file is damaged or not a Shipshape database: {text}"
-    return f"database error: {text}"
-
-
-def run(argv: Sequence[str], db_url: str | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command is None:
-        print("no command given; try --help", file=sys.stderr)
-        return 2
-    handler, needs_schema = COMMANDS[args.command]
-    url = database_url(args.db or db_url)
-    db: Database | None = None
-    try:
-        db = open_database(url, station=system_actor().station)
-        if needs_schema:
-            require_current(db)
-        return handler(db, system_actor(), args)
-    except ValidationFailed as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    except (OmsError, DatabaseConfigError, SchemaError, DatabaseUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except DBAPIError as exc:
-        print(f"error: {describe_db_error(exc, url)}", file=sys.stderr)
-        return 1
-    finally:
-        if db is not None:
-            db.dispose()

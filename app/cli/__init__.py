@@ -1,0 +1,79 @@
+"""The headless command line (DESIGN.md's contract).
+
+Every command prints one human line on stderr and exits non-zero on bad input,
+and changes nothing in that case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import DBAPIError
+
+from app.cli import core  # noqa: F401  (registers the commands)
+from app.cli.registry import COMMANDS
+from app.config import database_url
+from app.context import system_actor
+from app.errors import OmsError, ValidationFailed
+from db.engine import Database, DatabaseConfigError, open_database
+from db.schema import SchemaError, require_current
+from db.uow import DatabaseUnavailable
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shipshape", description="Shipshape order management. No command opens the GUI."
+    )
+    parser.add_argument("--db", help="database URL (default: $SHIPSHAPE_DB or a local file)")
+    parser.add_argument(
+        "--station",
+        choices=["pack", "pick", "returns"],
+        help="open a station screen, full screen and scanner-first",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, cmd in COMMANDS.items():
+        child = sub.add_parser(name, help=cmd.help, description=cmd.help)
+        if cmd.configure:
+            cmd.configure(child)
+    return parser
+
+
+def describe_db_error(exc: DBAPIError) -> str:
+    text = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if "readonly" in text or "read-only" in text:
+        return f"the database file is read-only ({text}); nothing was changed"
+    if "not a database" in text or "malformed" in text:
+        return f"the database file is damaged or not a Shipshape database ({text})"
+    if "unable to open" in text:
+        return f"cannot open the database file ({text})"
+    return f"database error: {text}"
+
+
+def run(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        print("no command given; try --help", file=sys.stderr)
+        return 2
+    cmd = COMMANDS[args.command]
+    db: Database | None = None
+    try:
+        db = open_database(database_url(args.db), station="cli", create=not cmd.needs_schema)
+        if cmd.needs_schema:
+            require_current(db)
+        return cmd.handler(db, system_actor(), args)
+    except ValidationFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except (OmsError, DatabaseConfigError, SchemaError, DatabaseUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except DBAPIError as exc:
+        print(f"error: {describe_db_error(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        if db is not None:
+            db.dispose()
