@@ -42,7 +42,7 @@ def _ledger_vs_stock(session: Session) -> list[str]:
             select(
                 StockMove.product_id, StockMove.location_id, func.sum(StockMove.quantity)
             ).group_by(StockMove.product_id, StockMove.location_id)
-        ).tuples()
+        )
     }
     problems = []
     levels = session.execute(
@@ -57,7 +57,7 @@ def _ledger_vs_stock(session: Session) -> list[str]:
         )
         .join(Product, Product.id == StockLevel.product_id)
         .join(Location, Location.id == StockLevel.location_id)
-    ).tuples()
+    )
     for _id, product_id, location_id, on_hand, reserved, sku, code in levels:
         expected = ledger.pop((product_id, location_id), 0)
         if on_hand != expected:
@@ -81,16 +81,14 @@ def _reserved_vs_allocations(session: Session) -> list[str]:
             select(Allocation.stock_level_id, func.sum(Allocation.quantity))
             .where(Allocation.status == "active")
             .group_by(Allocation.stock_level_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     problems = []
     for level_id, reserved, sku, code in session.execute(
         select(StockLevel.id, StockLevel.reserved, Product.sku, Location.code)
         .join(Product, Product.id == StockLevel.product_id)
         .join(Location, Location.id == StockLevel.location_id)
-    ).tuples():
+    ):
         expected = active.get(level_id, 0)
         if reserved != expected:
             problems.append(
@@ -106,16 +104,14 @@ def _line_quantities(session: Session) -> list[str]:
             select(Allocation.order_line_id, func.sum(Allocation.quantity))
             .where(Allocation.status.in_(("active", "consumed")))
             .group_by(Allocation.order_line_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     problems = []
     for number, line_no, line in session.execute(
         select(Order.number, OrderLine.line_no, OrderLine).join(
             Order, Order.id == OrderLine.order_id
         )
-    ).tuples():
+    ):
         where = f"order {number} line {line_no} ({line.sku})"
         if line.qty_allocated != allocated.get(line.id, 0):
             problems.append(
@@ -142,16 +138,14 @@ def _packed_vs_packages(session: Session) -> list[str]:
             select(PackageItem.order_line_id, func.sum(PackageItem.quantity)).group_by(
                 PackageItem.order_line_id
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     problems = []
     for number, line_no, sku, line_id, packed in session.execute(
         select(Order.number, OrderLine.line_no, OrderLine.sku, OrderLine.id, OrderLine.qty_packed)
         .join(Order, Order.id == OrderLine.order_id)
         .where(OrderLine.qty_packed > 0)
-    ).tuples():
+    ):
         if packed != in_boxes.get(line_id, 0):
             problems.append(
                 f"order {number} line {line_no} ({sku}): packed {packed} but packages hold "

@@ -1,0 +1,130 @@
+"""What the service desk does to an order: hold, release, cancel, note.
+
+Each action locks the order row first, then stock rows in id order — the same
+order as allocation, so the two never deadlock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.context import Actor
+from app.domain.order_workflow import CANCELLABLE, OrderStatus
+from app.errors import InvalidTransition, ValidationFailed
+from app.services.audit import record, transition
+from app.services.orders import find_order
+from db.engine import Database
+from db.models import Allocation, Note, Order, OrderLine, PackingProgress, Shipment, StockLevel
+from db.uow import run_in_transaction
+
+
+def release_allocations(session: Session, order: Order) -> int:
+    """Give back every active reservation of `order`; returns the units released."""
+    rows = session.execute(
+        select(Allocation, OrderLine)
+        .join(OrderLine, OrderLine.id == Allocation.order_line_id)
+        .where(OrderLine.order_id == order.id, Allocation.status == "active")
+        .order_by(Allocation.stock_level_id)
+    ).all()
+    per_level: dict[int, int] = defaultdict(int)
+    for allocation, line in rows:
+        per_level[allocation.stock_level_id] += allocation.quantity
+        allocation.status = "released"
+        line.qty_allocated -= allocation.quantity
+        line.qty_picked = min(line.qty_picked, line.qty_allocated)
+        line.qty_packed = min(line.qty_packed, line.qty_picked)
+    if per_level:
+        levels = session.scalars(
+            select(StockLevel)
+            .where(StockLevel.id.in_(sorted(per_level)))
+            .order_by(StockLevel.id)
+            .with_for_update()
+        ).all()
+        for level in levels:
+            level.reserved -= per_level[level.id]
+    return sum(per_level.values())
+
+
+def cancel_order(db: Database, actor: Actor, reference: str, reason: str) -> None:
+    if not reason.strip():
+        raise ValidationFailed("a reason is needed to cancel an order")
+
+    def work(session: Session) -> None:
+        order = find_order(session, reference, for_update=True)
+        if order.status not in CANCELLABLE:
+            raise InvalidTransition(
+                f"order {order.number} is {order.status.replace('_', ' ')}; "
+                "only orders not yet shipped can be cancelled"
+            )
+        units = release_allocations(session, order)
+        for shipment in session.scalars(
+            select(Shipment).where(Shipment.order_id == order.id, Shipment.status == "packed")
+        ):
+            shipment.status = "voided"
+        for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
+            line.qty_packed = line.qty_picked = 0
+        session.execute(delete(PackingProgress).where(PackingProgress.order_id == order.id))
+        order.packing_station = order.packing_user = order.packing_started_at = None
+        transition(
+            session,
+            order,
+            OrderStatus.CANCELLED,
+            actor,
+            reason=reason,
+            details={"units_released": units},
+        )
+
+    run_in_transaction(db, work)
+
+
+def hold_order(db: Database, actor: Actor, reference: str, reason: str) -> None:
+    if not reason.strip():
+        raise ValidationFailed("a reason is needed to put an order on hold")
+
+    def work(session: Session) -> None:
+        order = find_order(session, reference, for_update=True)
+        transition(session, order, OrderStatus.ON_HOLD, actor, reason=reason)
+
+    run_in_transaction(db, work)
+
+
+def release_hold(db: Database, actor: Actor, reference: str, note: str) -> str:
+    """Release a hold with a note; returns the status the order went back to."""
+    if not note.strip():
+        raise ValidationFailed("a note is needed to release a hold: say why it is safe")
+
+    def work(session: Session) -> str:
+        order = find_order(session, reference, for_update=True)
+        if order.status != OrderStatus.ON_HOLD:
+            raise InvalidTransition(f"order {order.number} is not on hold")
+        target = OrderStatus(order.held_from or OrderStatus.NEW)
+        held_for = order.hold_reason
+        transition(
+            session,
+            order,
+            target,
+            actor,
+            reason=note,
+            action="hold released",
+            details={"hold_reason": held_for},
+        )
+        return target.value
+
+    return run_in_transaction(db, work)
+
+
+def add_note(db: Database, actor: Actor, reference: str, body: str) -> None:
+    if not body.strip():
+        raise ValidationFailed("the note is empty")
+
+    def work(session: Session) -> None:
+        order = find_order(session, reference)
+        session.add(
+            Note(order_id=order.id, user_id=actor.user_id, author=actor.username, body=body.strip())
+        )
+        record(session, actor, "order", order.id, "note", reason=body.strip())
+
+    run_in_transaction(db, work)
