@@ -78,7 +78,7 @@ def allocate_in(
         )
     if LOCKING:
         stmt = stmt.with_for_update(of=Order)
-    orders = {row[0]: row for row in session.execute(stmt).tuples()}
+    orders = {row[0]: row for row in session.execute(stmt)}
     if not orders:
         return AllocationResult()
     needs_by_order, queue = _needs(session, list(orders))
@@ -112,15 +112,11 @@ def _needs(session: Session, order_ids: list[int]) -> tuple[dict[int, list[Need]
     queue: list[tuple[int, int, Any, Any]] = []
     for start in range(0, len(order_ids), 2000):
         chunk = order_ids[start : start + 2000]
-        queue += (
-            session.execute(
-                select(Order.id, Order.priority, Order.ship_by, Order.placed_at).where(
-                    Order.id.in_(chunk)
-                )
+        queue += session.execute(
+            select(Order.id, Order.priority, Order.ship_by, Order.placed_at).where(
+                Order.id.in_(chunk)
             )
-            .tuples()
-            .all()
-        )
+        ).all()
         rows = session.execute(
             select(
                 OrderLine.order_id,
@@ -134,7 +130,7 @@ def _needs(session: Session, order_ids: list[int]) -> tuple[dict[int, list[Need]
                 OrderLine.product_id.is_not(None),
             )
             .order_by(OrderLine.order_id, OrderLine.line_no)
-        ).tuples()
+        )
         for order_id, line_id, product_id, qty in rows:
             assert product_id is not None
             needs[order_id].append(Need(line_id, product_id, qty))
@@ -166,7 +162,7 @@ def _lock_slots(session: Session, product_ids: set[int]) -> dict[int, list[Slot]
         )
         if LOCKING:
             stmt = stmt.with_for_update(of=StockLevel)
-        for sl_id, product_id, wh, seq, available in session.execute(stmt).tuples():
+        for sl_id, product_id, wh, seq, available in session.execute(stmt):
             slots[product_id].append(Slot(sl_id, product_id, wh, seq, available))
     return slots
 

@@ -303,7 +303,7 @@ def _bin_code(i: int) -> str:
 
 def _orders(db: Database, rng: random.Random, count: int, seed: int) -> list[NewOrder]:
     def skus(session: Session) -> list[tuple[str, Decimal | None]]:
-        return list(session.execute(select(Product.sku, Product.price)).tuples())
+        return list(session.execute(select(Product.sku, Product.price)))
 
     catalogue = run_in_transaction(db, skus, read_only=True)
     now = utcnow()

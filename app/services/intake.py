@@ -56,7 +56,7 @@ def _address_key(order: NewOrder) -> str:
 
 def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> IntakeResult:
     result = IntakeResult()
-    channels = dict(session.execute(select(Channel.code, Channel.id)).tuples().all())
+    channels = dict(session.execute(select(Channel.code, Channel.id)).all())
     unknown = sorted({o.channel for o in orders} - channels.keys())
     if unknown:
         raise ValidationFailed(f"unknown channel {', '.join(unknown)}")
@@ -127,7 +127,7 @@ def _drop_known(
         existing.update(
             session.execute(
                 select(Order.channel_id, Order.external_ref).where(Order.external_ref.in_(chunk))
-            ).tuples()
+            )
         )
     fresh, seen = [], set()
     for order in orders:
@@ -146,7 +146,7 @@ def _products_by_sku(session: Session, skus: set[str]) -> dict[str, tuple[int, s
         rows = session.execute(
             select(Product.sku, Product.id, Product.name).where(Product.sku.in_(chunk))
         )
-        found.update({sku: (pid, name) for sku, pid, name in rows.tuples()})
+        found.update({sku: (pid, name) for sku, pid, name in rows})
     return found
 
 
@@ -163,7 +163,7 @@ def _customer_ids(session: Session, orders: Sequence[NewOrder]) -> dict[str, int
             .where(func.lower(Customer.email).in_(chunk))
             .group_by(func.lower(Customer.email))
         )
-        known.update(dict(found.tuples().all()))
+        known.update(dict(found.all()))
     new = [e for e in emails if e not in known]
     if new:
         rows = [
@@ -195,7 +195,7 @@ def _histories(
             )
             .where(Order.customer_id.in_(chunk))
             .group_by(Order.customer_id)
-        ).tuples():
+        ):
             if cid is not None:
                 previous[cid], recent_by_customer[cid] = total, recent
     postcodes = sorted({o.ship_to.postcode for o in orders})
@@ -205,7 +205,7 @@ def _histories(
             select(Order.ship_postcode, Order.ship_address1, func.count())
             .where(Order.ship_postcode.in_(chunk), Order.placed_at >= since)
             .group_by(Order.ship_postcode, Order.ship_address1)
-        ).tuples():
+        ):
             recent_by_address[f"{postcode}|{address1}".casefold()] += count
 
     histories = {}

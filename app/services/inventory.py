@@ -112,7 +112,7 @@ def move(
 def _resolve(session: Session, counts: Sequence[StockCount]) -> dict[str, int]:
     skus = {c.sku for c in counts}
     products = dict(
-        session.execute(select(Product.sku, Product.id).where(Product.sku.in_(skus))).tuples().all()
+        session.execute(select(Product.sku, Product.id).where(Product.sku.in_(skus))).all()
     )
     problems = [
         f"{c.source or c.sku}: sku: unknown SKU {c.sku}" for c in counts if c.sku not in products

@@ -135,7 +135,7 @@ def list_orders(
                 hold_reason=o.hold_reason,
                 packing_station=o.packing_station,
             )
-            for o, channel, lines, units in session.execute(stmt).tuples()
+            for o, channel, lines, units in session.execute(stmt)
         ]
 
     return read(db, work)

@@ -18,9 +18,7 @@ def load_risk_settings(session: Session) -> RiskSettings:
     stored = dict(
         session.execute(
             select(Setting.key, Setting.value).where(Setting.key.startswith(RISK_PREFIX))
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     defaults = RiskSettings()
     values: dict[str, object] = {}

@@ -16,9 +16,7 @@ def stats(db: Database) -> Stats:
     def work(session: Session) -> Stats:
         by_status = {status.value: 0 for status in OrderStatus}
         by_status.update(
-            session.execute(select(Order.status, func.count()).group_by(Order.status))
-            .tuples()
-            .all()
+            session.execute(select(Order.status, func.count()).group_by(Order.status)).all()
         )
         on_hand, reserved = session.execute(
             select(
