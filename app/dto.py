@@ -133,3 +133,67 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+
+
+@dataclass(frozen=True)
+class PackLine:
+    line_id: int
+    sku: str
+    name: str
+    gtin: str | None
+    expected: int
+    scanned: int
+    image_path: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.scanned >= self.expected
+
+
+@dataclass(frozen=True)
+class PackState:
+    """The order on a packing station's screen, with its scan progress."""
+
+    order_id: int
+    number: str
+    external_ref: str
+    status: str
+    service_level: str
+    ship_to_name: str
+    ship_to_country: str
+    station: str
+    user: str
+    lines: tuple[PackLine, ...]
+
+    @property
+    def complete(self) -> bool:
+        return all(line.done for line in self.lines)
+
+    @property
+    def units_expected(self) -> int:
+        return sum(line.expected for line in self.lines)
+
+    @property
+    def units_scanned(self) -> int:
+        return sum(line.scanned for line in self.lines)
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """What a scan did. `sound` names the feedback: ok, complete, error, opened."""
+
+    accepted: bool
+    message: str
+    sound: str
+    reading: str
+    line: PackLine | None = None
+    state: PackState | None = None
+
+
+@dataclass(frozen=True)
+class PackResult:
+    order_number: str
+    shipment_id: int
+    tracking_number: str
+    packages: tuple[PackageView, ...]
+    print_job_ids: tuple[int, ...]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError
 
-from app.cli import core  # noqa: F401  (registers the commands)
+from app.cli import core, fulfilment  # noqa: F401  (registers the commands)
 from app.cli.registry import COMMANDS
 from app.config import database_url
 from app.context import system_actor

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -87,6 +88,7 @@ class PackingProgress(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
     qty_scanned: Mapped[int] = mapped_column(default=0)
+    serials: Mapped[list[str] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -156,6 +158,7 @@ class PrintJob(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"))
     document: Mapped[str] = mapped_column(String(32))  # label | packing_slip | pick_list ...
     format: Mapped[str] = mapped_column(String(8))  # pdf | zpl
     printer: Mapped[str] = mapped_column(String(200))

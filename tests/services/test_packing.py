@@ -1,0 +1,190 @@
+"""Scan-verified packing and dispatch on both databases."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app.context import Actor
+from app.domain.carriers import is_valid_s10
+from app.domain.gtin import is_valid_sscc
+from app.errors import ConcurrencyConflict, ValidationFailed
+from app.services.allocation import allocate
+from app.services.catalogue import ProductInput, upsert_products
+from app.services.integrity import verify
+from app.services.orders import order_detail
+from app.services.pack_completion import PackageSpec, complete_packing, pack_unverified
+from app.services.packing import open_for_packing, record_pack_scan
+from app.services.shipping import ship_order
+from app.services.stats import stats
+from db.engine import Database
+from db.models import PackingProgress, ScanEvent
+from db.uow import read
+from tests.factories import place, stock
+
+MUG_GTIN = "4006381333931"
+TEA_GTIN = "5901234123457"
+
+
+@pytest.fixture
+def packer() -> Actor:
+    return Actor(username="pat", station="pack-1")
+
+
+def _order(db: Database, actor: Actor, lines: dict[str, int]) -> str:
+    stock(db, actor, {"MUG": 10, "TEA": 10, "PEN": 10})
+    upsert_products(
+        db,
+        actor,
+        [
+            ProductInput("MUG", "Mug", (MUG_GTIN,), weight_g=350),
+            ProductInput("TEA", "Tea", (TEA_GTIN,), weight_g=120),
+            ProductInput("PEN", "Pen", ("PEN-BC",)),
+        ],
+    )
+    number = place(db, actor, lines)
+    allocate(db, actor)
+    return number
+
+
+def test_a_fully_scanned_order_packs_into_a_shipment_with_valid_numbers(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    number = _order(db, actor, {"MUG": 2, "TEA": 1})
+    state = open_for_packing(db, packer, f"O:{number}")
+    assert [(line.sku, line.expected, line.scanned) for line in state.lines] == [
+        ("MUG", 2, 0),
+        ("TEA", 1, 0),
+    ]
+
+    outcomes = [
+        record_pack_scan(db, packer, state.order_id, code)
+        for code in (MUG_GTIN, TEA_GTIN, MUG_GTIN)
+    ]
+    assert [o.accepted for o in outcomes] == [True, True, True]
+    assert outcomes[-1].sound == "complete"
+
+    result = complete_packing(db, packer, state.order_id, [PackageSpec()])
+    assert is_valid_s10(result.tracking_number)
+    assert all(is_valid_sscc(p.sscc) for p in result.packages)
+    assert result.packages[0].weight_g == 2 * 350 + 120
+    detail = order_detail(db, number)
+    assert detail.status == "packed"
+    assert [(line.qty_picked, line.qty_packed) for line in detail.lines] == [(2, 2), (1, 1)]
+    assert detail.packing is None
+    assert verify(db) == []
+
+
+def test_shipping_takes_the_stock_out_of_the_ledger(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    number = _order(db, actor, {"MUG": 2})
+    before = stats(db).stock
+    pack_unverified(db, actor, number)
+
+    assert ship_order(db, actor, number) == "shipped"
+
+    after = stats(db).stock
+    assert (after.on_hand, after.reserved) == (before.on_hand - 2, before.reserved - 2)
+    assert order_detail(db, number).lines[0].qty_shipped == 2
+    assert verify(db) == []
+
+
+@pytest.mark.parametrize(
+    ("scan", "message"),
+    [
+        ("", "Nothing scanned - scan the item barcode"),
+        ("4006381333932", "Check digit wrong (expected 1) - rescan"),
+        ("PEN-BC", "PEN is not on"),
+        ("00000000000000000", "Incomplete barcode"),
+        ("]X9ABC", "Unsupported barcode type ]X9"),
+        ("036000291452", "Unknown GTIN 00036000291452"),
+    ],
+)
+def test_a_wrong_scan_is_refused_and_changes_nothing_but_the_scan_log(
+    db: Database, actor: Actor, packer: Actor, scan: str, message: str
+) -> None:
+    number = _order(db, actor, {"MUG": 1})
+    state = open_for_packing(db, packer, number)
+
+    outcome = record_pack_scan(db, packer, state.order_id, scan)
+
+    assert not outcome.accepted
+    assert message in outcome.message
+    assert outcome.sound == "error"
+    assert read(db, lambda s: s.scalar(select(func.count()).select_from(PackingProgress))) == 0
+    events = read(db, lambda s: s.scalars(select(ScanEvent.outcome)).all())
+    assert events == ["rejected"]
+
+
+def test_one_more_than_ordered_is_refused_with_the_counts(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    number = _order(db, actor, {"MUG": 2, "TEA": 1})
+    state = open_for_packing(db, packer, number)
+    record_pack_scan(db, packer, state.order_id, MUG_GTIN)
+    record_pack_scan(db, packer, state.order_id, MUG_GTIN)
+
+    outcome = record_pack_scan(db, packer, state.order_id, MUG_GTIN)
+
+    assert outcome.message == f"{number} needs 2 × MUG; 2 already scanned"
+    assert order_detail(db, number).packing.scanned == {"MUG": 2}  # type: ignore[union-attr]
+
+
+def test_another_orders_slip_is_named_not_packed(db: Database, actor: Actor, packer: Actor) -> None:
+    first = _order(db, actor, {"MUG": 1})
+    second = place(db, actor, {"TEA": 1})
+    allocate(db, actor)
+    state = open_for_packing(db, packer, first)
+
+    outcome = record_pack_scan(db, packer, state.order_id, f"O:{second}")
+
+    assert outcome.message == f"This is {second}; you are packing {first}"
+
+
+def test_a_second_station_cannot_open_an_order_being_packed(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    number = _order(db, actor, {"MUG": 1})
+    open_for_packing(db, packer, number)
+
+    with pytest.raises(ConcurrencyConflict, match="being packed at station pack-1 \\(pat\\)"):
+        open_for_packing(db, Actor(username="jo", station="pack-2"), number)
+
+
+def test_a_station_that_restarts_resumes_with_its_scans(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    number = _order(db, actor, {"MUG": 2})
+    state = open_for_packing(db, packer, number)
+    record_pack_scan(db, packer, state.order_id, MUG_GTIN)
+
+    resumed = open_for_packing(db, packer, number)
+
+    assert [(line.sku, line.scanned) for line in resumed.lines] == [("MUG", 1)]
+
+
+def test_completing_before_every_unit_is_scanned_is_refused(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    number = _order(db, actor, {"MUG": 2})
+    state = open_for_packing(db, packer, number)
+    record_pack_scan(db, packer, state.order_id, MUG_GTIN)
+
+    with pytest.raises(ValidationFailed, match="not fully scanned"):
+        complete_packing(db, packer, state.order_id, [PackageSpec()])
+    assert order_detail(db, number).status == "allocated"
+
+
+def test_one_gtin_on_two_products_is_never_guessed(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    number = _order(db, actor, {"MUG": 1})
+    upsert_products(db, actor, [ProductInput("MUG-RED", "Red mug", (MUG_GTIN,))])
+    state = open_for_packing(db, packer, number)
+
+    outcome = record_pack_scan(db, packer, state.order_id, MUG_GTIN)
+
+    assert outcome.message == (
+        f"GTIN 0{MUG_GTIN} matches MUG and MUG-RED - supervisor must fix master data"
+    )
