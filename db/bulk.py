@@ -1,19 +1,84 @@
-"""Bulk statements shared by intake, demo data and imports."""
+"""Bulk statements shared by intake, allocation, demo data and imports.
+
+Ids are reserved up front instead of coming back through RETURNING: SQLite then
+runs one C-level executemany instead of a statement per row. On SQLite the write
+lock (BEGIN IMMEDIATE) is held, so max(id) + 1 onwards is ours; on PostgreSQL the
+table's own sequence hands out the block.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from db.base import Base, table_of
+
+
+def reserve_ids(session: Session, model: type[Base], count: int) -> list[int]:
+    table = table_of(model)
+    if session.get_bind().dialect.name == "sqlite":
+        start = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        return list(range(start, start + count))
+    sequence = f"{table.name}_id_seq"
+    return list(
+        session.execute(
+            text("SELECT nextval(:seq) FROM generate_series(1, :n)"), {"seq": sequence, "n": count}
+        ).scalars()
+    )
+
+
+def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    """One driver-level executemany: the statement is compiled once and each row only
+    goes through its columns' bind processors (UTC times, Decimal, JSON).
+
+    Columns missing from the rows get their scalar or callable Python-side default.
+    """
+    if not rows:
+        return
+    table = table_of(model)
+    connection = session.connection()
+    dialect = connection.dialect
+    given = list(rows[0])
+    defaults = {
+        c.name: c.default
+        for c in table.columns
+        if c.name not in rows[0]
+        and isinstance(c.default, ScalarElementColumnDefault | CallableColumnDefault)
+    }
+    names = given + list(defaults)
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+    default_values = [
+        d.arg if isinstance(d, ScalarElementColumnDefault) else d.arg(None)  # type: ignore[arg-type]
+        for d in defaults.values()
+    ]
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join([marker] * len(names))})"
+    )
+    params = [
+        tuple(
+            proc(value) if proc is not None and value is not None else value
+            for proc, value in zip(
+                processors, [*(row[n] for n in given), *default_values], strict=True
+            )
+        )
+        for row in rows
+    ]
+    connection.exec_driver_sql(sql, params)
 
 
 def insert_returning_ids(
     session: Session, model: type[Base], rows: list[dict[str, Any]]
 ) -> list[int]:
-    """Insert many rows in few statements; their ids come back in input order."""
-    table = table_of(model)
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(session.execute(stmt, rows).scalars())
+    """Insert many rows; their ids come back in input order."""
+    ids = reserve_ids(session, model, len(rows))
+    for row, row_id in zip(rows, ids, strict=True):
+        row["id"] = row_id
+    insert_rows(session, model, rows)
+    return ids

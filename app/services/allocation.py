@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -19,6 +18,7 @@ from app.domain.allocation import Need, Plan, Slot, plan_allocation
 from app.domain.order_workflow import OrderStatus, require_transition
 from app.services.audit import audit_row
 from db.base import table_of
+from db.bulk import insert_rows
 from db.engine import Database
 from db.models import (
     Allocation,
@@ -64,24 +64,35 @@ def allocate_in(
     order_ids: Sequence[int] | None = None,
     product_ids: Sequence[int] | None = None,
 ) -> AllocationResult:
+    filters = [Order.status.in_(WAITING)]
+    if order_ids is not None:
+        filters.append(Order.id.in_(order_ids))
+    if product_ids is not None:
+        filters.append(
+            Order.id.in_(select(OrderLine.order_id).where(OrderLine.product_id.in_(product_ids)))
+        )
     stmt = (
         select(Order.id, Order.number, Order.status, Order.allow_partial, Channel.allow_partial)
         .join(Channel, Channel.id == Order.channel_id)
-        .where(Order.status.in_(WAITING))
+        .where(*filters)
         .order_by(Order.id)
     )
-    if order_ids is not None:
-        stmt = stmt.where(Order.id.in_(order_ids))
-    if product_ids is not None:
-        stmt = stmt.where(
-            Order.id.in_(select(OrderLine.order_id).where(OrderLine.product_id.in_(product_ids)))
-        )
     if LOCKING:
         stmt = stmt.with_for_update(of=Order)
     orders = {row[0]: row for row in session.execute(stmt)}
     if not orders:
         return AllocationResult()
-    needs_by_order, queue = _needs(session, list(orders))
+    # Locks are taken in id order; the work is done in priority order.
+    queue = [
+        order_id
+        for order_id in session.scalars(
+            select(Order.id)
+            .where(*filters)
+            .order_by(Order.priority, Order.ship_by.asc().nulls_last(), Order.placed_at, Order.id)
+        )
+        if order_id in orders
+    ]
+    needs_by_order = _needs(session, list(orders))
     slots = _lock_slots(session, {n.product_id for ns in needs_by_order.values() for n in ns})
 
     result = AllocationResult()
@@ -106,17 +117,10 @@ def allocate_in(
     return result
 
 
-def _needs(session: Session, order_ids: list[int]) -> tuple[dict[int, list[Need]], list[int]]:
-    """Outstanding quantities per order, and the orders in priority order."""
+def _needs(session: Session, order_ids: list[int]) -> dict[int, list[Need]]:
+    """Outstanding quantities per order, line by line."""
     needs: dict[int, list[Need]] = defaultdict(list)
-    queue: list[tuple[int, int, Any, Any]] = []
     for start in range(0, len(order_ids), 2000):
-        chunk = order_ids[start : start + 2000]
-        queue += session.execute(
-            select(Order.id, Order.priority, Order.ship_by, Order.placed_at).where(
-                Order.id.in_(chunk)
-            )
-        ).all()
         rows = session.execute(
             select(
                 OrderLine.order_id,
@@ -125,7 +129,7 @@ def _needs(session: Session, order_ids: list[int]) -> tuple[dict[int, list[Need]
                 OrderLine.qty_ordered - OrderLine.qty_allocated,
             )
             .where(
-                OrderLine.order_id.in_(chunk),
+                OrderLine.order_id.in_(order_ids[start : start + 2000]),
                 OrderLine.qty_allocated < OrderLine.qty_ordered,
                 OrderLine.product_id.is_not(None),
             )
@@ -134,9 +138,7 @@ def _needs(session: Session, order_ids: list[int]) -> tuple[dict[int, list[Need]
         for order_id, line_id, product_id, qty in rows:
             assert product_id is not None
             needs[order_id].append(Need(line_id, product_id, qty))
-    far_future = utcnow().replace(year=9999)
-    queue.sort(key=lambda r: (r[1], r[2] or far_future, r[3], r[0]))
-    return needs, [r[0] for r in queue]
+    return needs
 
 
 def _lock_slots(session: Session, product_ids: set[int]) -> dict[int, list[Slot]]:
@@ -175,8 +177,9 @@ def _write(
     now = utcnow()
     reservations = [r for _, plan in plans for r in plan.reservations]
     if reservations:
-        session.execute(
-            insert(Allocation),
+        insert_rows(
+            session,
+            Allocation,
             [
                 {
                     "order_line_id": r.line_id,
@@ -194,20 +197,18 @@ def _write(
             per_stock[r.stock_level_id] += r.quantity
             per_line[r.line_id] += r.quantity
         sl = table_of(StockLevel)
-        session.execute(
+        session.connection().execute(
             update(sl)
             .where(sl.c.id == bindparam("b_id"))
             .values(reserved=sl.c.reserved + bindparam("b_qty"), version=sl.c.version + 1),
             [{"b_id": k, "b_qty": v} for k, v in sorted(per_stock.items())],
-            execution_options={"synchronize_session": False},
         )
         ol = table_of(OrderLine)
-        session.execute(
+        session.connection().execute(
             update(ol)
             .where(ol.c.id == bindparam("b_id"))
             .values(qty_allocated=ol.c.qty_allocated + bindparam("b_qty")),
             [{"b_id": k, "b_qty": v} for k, v in sorted(per_line.items())],
-            execution_options={"synchronize_session": False},
         )
     ot = table_of(Order)
     changes = []
@@ -228,11 +229,10 @@ def _write(
             )
         )
     if changes:
-        session.execute(
+        session.connection().execute(
             update(ot)
             .where(and_(ot.c.id == bindparam("b_id")))
             .values(status=bindparam("b_status"), version=ot.c.version + 1, updated_at=now),
             changes,
-            execution_options={"synchronize_session": False},
         )
-    session.execute(insert(AuditEvent), audit)
+    insert_rows(session, AuditEvent, audit)

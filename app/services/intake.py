@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -25,7 +25,7 @@ from app.errors import ValidationFailed
 from app.services.audit import audit_row
 from app.services.numbering import order_number, take_numbers
 from app.services.settings import load_risk_settings
-from db.bulk import insert_returning_ids
+from db.bulk import insert_returning_ids, insert_rows
 from db.engine import Database
 from db.models import AuditEvent, Channel, Customer, Order, OrderLine, Product
 from db.types import utcnow
@@ -113,8 +113,8 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
         result.created.append(row["number"])
         if hold:
             result.held[row["number"]] = hold
-    session.execute(insert(OrderLine), line_rows)
-    session.execute(insert(AuditEvent), audit_rows)
+    insert_rows(session, OrderLine, line_rows)
+    insert_rows(session, AuditEvent, audit_rows)
     return result
 
 

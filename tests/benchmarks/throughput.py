@@ -1,0 +1,193 @@
+"""The shared throughput workload (DESIGN.md): create, allocate, fulfil N orders.
+
+500 SKUs stocked at one pick location each with enough units; N orders of 3 random
+lines of quantity 1-3, fixed seed. Prints one JSON line per stage, plus the
+`executemany` floor for stage 1 (the same rows inserted with no service logic).
+
+    python -m tests.benchmarks.throughput --db sqlite|postgresql --orders N \
+        [--stages create,allocate,fulfil]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+
+from app.context import Actor
+from app.domain.new_order import Address, NewLine, NewOrder
+from app.services.allocation import allocate
+from app.services.catalogue import ensure_channel
+from app.services.intake import create_orders
+from app.services.pack_completion import pack_unverified
+from app.services.shipping import ship_order
+from db.base import table_of
+from db.engine import Database, open_database
+from db.models import Location, Order, OrderLine, Product, StockLevel, StockMove, Warehouse
+from db.schema import upgrade
+from db.uow import run_in_transaction
+
+SKUS = 500
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+ACTOR = Actor(username="bench", station="bench")
+
+
+@contextmanager
+def fresh_database(kind: str) -> Iterator[Database]:
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            db = open_database(f"sqlite:///{Path(folder) / 'bench.db'}", station="bench")
+            upgrade(db)
+            yield db
+            db.dispose()
+        return
+    admin_url = os.environ.get("SHIPSHAPE_BENCH_PG", PG_DEFAULT)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"shipshape_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    db = open_database(make_url(admin_url).set(database=name).render_as_string(False), station="bench")
+    try:
+        upgrade(db)
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def stock_warehouse(db: Database, units_each: int) -> None:
+    def work(session: object) -> None:
+        from sqlalchemy.orm import Session
+
+        assert isinstance(session, Session)
+        ensure_channel(session, "web", "csv")
+        warehouse = Warehouse(code="MAIN", name="Main")
+        session.add(warehouse)
+        session.flush()
+        session.execute(insert(Product), [
+            {"sku": f"SKU-{i:04d}", "name": f"Product {i}", "weight_g": 100 + i}
+            for i in range(SKUS)
+        ])
+        session.execute(insert(Location), [
+            {"warehouse_id": warehouse.id, "code": f"A-{i:04d}", "pick_sequence": i}
+            for i in range(SKUS)
+        ])
+        products = session.scalars(select(Product.id).order_by(Product.id)).all()
+        locations = session.scalars(select(Location.id).order_by(Location.id)).all()
+        pairs = list(zip(products, locations, strict=True))
+        session.execute(insert(StockLevel), [
+            {"product_id": p, "location_id": loc, "on_hand": units_each, "reserved": 0}
+            for p, loc in pairs
+        ])
+        session.execute(insert(StockMove), [
+            {"product_id": p, "location_id": loc, "quantity": units_each, "kind": "receipt"}
+            for p, loc in pairs
+        ])
+
+    run_in_transaction(db, work)  # type: ignore[arg-type]
+
+
+def workload(count: int, seed: int = 42) -> list[NewOrder]:
+    rng = random.Random(seed)
+    placed = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    address = Address(name="Bench Customer", address1="1 Bench Road", city="Bristol",
+                      postcode="BS1 1AA", country="GB")
+    return [
+        NewOrder(
+            channel="web", external_ref=f"B-{i:07d}", placed_at=placed + timedelta(seconds=i),
+            ship_to=address, email=f"customer{i % 5000}@example.com",
+            lines=tuple(NewLine(f"SKU-{s:04d}", rng.randint(1, 3), Decimal("9.99"))
+                        for s in rng.sample(range(SKUS), 3)),
+        )
+        for i in range(count)
+    ]
+
+
+def executemany_floor(db: Database, orders: list[NewOrder]) -> float:
+    """Seconds to insert the same order and line rows with bare executemany."""
+    order_table, line_table = table_of(Order), table_of(OrderLine)
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    with db.engine.begin() as conn:
+        channel_id = conn.execute(text("SELECT id FROM channels WHERE code = 'web'")).scalar_one()
+        conn.execute(insert(order_table), [
+            {"id": 10**7 + i, "number": f"F-{i}", "channel_id": channel_id,
+             "external_ref": f"F-{i}", "status": "new", "placed_at": o.placed_at,
+             "created_at": now, "updated_at": now, "priority": 5, "version": 1}
+            for i, o in enumerate(orders)
+        ])
+        conn.execute(insert(line_table), [
+            {"order_id": 10**7 + i, "line_no": n, "sku": line.sku, "name": line.sku,
+             "qty_ordered": line.quantity}
+            for i, o in enumerate(orders) for n, line in enumerate(o.lines, 1)
+        ])
+        elapsed = time.perf_counter() - started
+        conn.rollback()
+    return elapsed
+
+
+def fulfil_all(db: Database, numbers: list[str]) -> None:
+    for number in numbers:
+        pack_unverified(db, ACTOR, number)
+        ship_order(db, ACTOR, number)
+
+
+def timed(stage: str, kind: str, count: int, work: Callable[[], object]) -> dict[str, object]:
+    started = time.perf_counter()
+    work()
+    seconds = time.perf_counter() - started
+    return {"db": kind, "orders": count, "stage": stage, "seconds": round(seconds, 4),
+            "orders_per_s": round(count / seconds, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--orders", type=int, default=1000)
+    parser.add_argument("--stages", default="create,allocate,fulfil")
+    args = parser.parse_args()
+    stages = args.stages.split(",")
+    orders = workload(args.orders)
+    with fresh_database(args.db) as db:
+        stock_warehouse(db, units_each=args.orders * 9 // SKUS + 100)
+        if "create" in stages:
+            floor = executemany_floor(db, orders)
+        numbers: list[str] = []
+        for stage in ("create", "allocate", "fulfil"):
+            if stage == "create":
+                work: Callable[[], object] = lambda: numbers.extend(
+                    create_orders(db, ACTOR, orders).created)
+                if stage not in stages:
+                    work()
+                    continue
+            elif stage == "allocate":
+                work = lambda: allocate(db, ACTOR)  # noqa: E731
+                if stage not in stages:
+                    work()
+                    continue
+            else:
+                if stage not in stages:
+                    continue
+                work = lambda: fulfil_all(db, numbers)  # noqa: E731
+            line = timed(stage, args.db, args.orders, work)
+            if stage == "create":
+                line["executemany_floor_s"] = round(floor, 4)
+            print(json.dumps(line), flush=True)
+
+
+if __name__ == "__main__":
+    main()
