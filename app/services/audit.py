@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus, require_transition
+from app.errors import ConcurrencyConflict
+from db.bulk import insert_rows
 from db.models import AuditEvent, Order
+from db.types import utcnow
 
 
 def audit_row(
@@ -73,4 +78,92 @@ def transition(
         to_status=target.value,
         reason=reason,
         details=details,
+    )
+
+
+@dataclass(frozen=True)
+class OrderRef:
+    """The columns of a locked order row that the hot paths need, without the ORM."""
+
+    id: int
+    number: str
+    status: str
+    version: int
+    packing_station: str | None
+    packing_user: str | None
+    service_level: str
+    ship_country: str
+
+    @property
+    def busy_message(self) -> str:
+        return (
+            f"{self.number} is being packed at station {self.packing_station} ({self.packing_user})"
+        )
+
+
+def lock_order(session: Session, order_id: int) -> OrderRef:
+    row = session.execute(
+        select(
+            Order.id,
+            Order.number,
+            Order.status,
+            Order.version,
+            Order.packing_station,
+            Order.packing_user,
+            Order.service_level,
+            Order.ship_country,
+        )
+        .where(Order.id == order_id)
+        .with_for_update()
+    ).one()
+    return OrderRef(*row)
+
+
+def set_status(
+    session: Session,
+    order: OrderRef,
+    target: OrderStatus,
+    actor: Actor,
+    *,
+    reason: str | None = None,
+    action: str | None = None,
+    details: dict[str, Any] | None = None,
+    also: dict[str, Any] | None = None,
+) -> OrderRef:
+    """`transition` for a row locked with `lock_order`: one UPDATE, one audit row.
+
+    `also` sets more columns in the same statement.
+    """
+    require_transition(order.status, target, order_number=order.number)
+    result = session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.version == order.version)
+        .values(status=target.value, version=order.version + 1, updated_at=utcnow(), **(also or {}))
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrencyConflict(f"{order.number} was changed by someone else - reload")
+    insert_rows(
+        session,
+        AuditEvent,
+        [
+            audit_row(
+                actor,
+                "order",
+                order.id,
+                action or target.value,
+                from_status=order.status,
+                to_status=target.value,
+                reason=reason,
+                details=details,
+            )
+        ],
+    )
+    changed = also or {}
+    return replace(
+        order,
+        status=target.value,
+        version=order.version + 1,
+        packing_station=changed.get("packing_station", order.packing_station),
+        packing_user=changed.get("packing_user", order.packing_user),
     )

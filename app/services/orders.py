@@ -34,32 +34,31 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def find_order(session: Session, reference: str, *, for_update: bool = False) -> Order:
-    """An order by Shipshape number, or by the channel reference the customer quotes."""
+def find_order_id(session: Session, reference: str) -> int:
+    """An order's id by Shipshape number, or by the channel reference the customer quotes."""
     ref = reference.strip()
     if ref.upper().startswith("O:"):
         ref = ref[2:]
-    candidates = [ref]
-    if ref.startswith("#"):
-        candidates.append(ref[1:])
-    else:
-        candidates.append(f"#{ref}")
-    stmt = select(Order).where(Order.number == ref.upper())
-    if for_update:
-        stmt = stmt.with_for_update()
-    order = session.scalars(stmt).first()
-    if order is None:
-        stmt = select(Order).where(Order.external_ref.in_(candidates)).order_by(Order.id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        matches = session.scalars(stmt).all()
-        if len(matches) > 1:
-            numbers = ", ".join(o.number for o in matches)
-            raise NotFound(f"{reference} matches several orders ({numbers}); use the order number")
-        order = matches[0] if matches else None
-    if order is None:
+    order_id = session.scalar(select(Order.id).where(Order.number == ref.upper()))
+    if order_id is not None:
+        return order_id
+    candidates = [ref, ref[1:]] if ref.startswith("#") else [ref, f"#{ref}"]
+    matches = session.execute(
+        select(Order.id, Order.number).where(Order.external_ref.in_(candidates)).order_by(Order.id)
+    ).all()
+    if len(matches) > 1:
+        numbers = ", ".join(number for _, number in matches)
+        raise NotFound(f"{reference} matches several orders ({numbers}); use the order number")
+    if not matches:
         raise NotFound(f"no order {reference}")
-    return order
+    return int(matches[0][0])
+
+
+def find_order(session: Session, reference: str, *, for_update: bool = False) -> Order:
+    """The order behind `reference`, row-locked when `for_update`."""
+    return session.get_one(
+        Order, find_order_id(session, reference), with_for_update=for_update or None
+    )
 
 
 def _search_clause(text: str) -> ColumnElement[bool]:

@@ -1,12 +1,16 @@
 """Finishing a pack: shipment, packages with SSCCs, a tracking number, label and slip
-queued for printing, and the order moved to packed - all in one transaction."""
+queued for printing, and the order moved to packed - all in one transaction.
+
+Core statements on purpose, like dispatch: this runs for every parcel.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -15,15 +19,16 @@ from app.domain.gtin import make_sscc
 from app.domain.order_workflow import OrderStatus
 from app.dto import PackageView, PackResult
 from app.errors import ConcurrencyConflict, InvalidTransition, ValidationFailed
-from app.services.audit import transition
+from app.services.audit import OrderRef, lock_order, set_status
 from app.services.numbering import take_numbers
-from app.services.orders import find_order
-from app.services.packing import PACKABLE, busy_message
+from app.services.orders import find_order_id
+from app.services.packing import PACKABLE
 from app.services.print_queue import queue_shipment_documents
+from db.base import table_of
+from db.bulk import insert_returning_ids, insert_rows
 from db.engine import Database
 from db.models import (
     BoxType,
-    Order,
     OrderLine,
     Package,
     PackageItem,
@@ -33,7 +38,11 @@ from db.models import (
     Shipment,
     Warehouse,
 )
+from db.types import utcnow
 from db.uow import run_in_transaction
+
+LINES = table_of(OrderLine)
+DEFAULT_GS1_PREFIX = "0614141"
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,14 @@ class PackageSpec:
     box_code: str | None = None
     weight_g: int | None = None
     items: dict[int, int] | None = None  # order line id -> units; None = everything
+
+
+@dataclass(frozen=True)
+class _Line:
+    id: int
+    sku: str
+    product_id: int | None
+    open_units: int  # allocated, not yet packed
 
 
 def complete_packing(
@@ -54,10 +71,10 @@ def complete_packing(
     """Close a scan-verified pack: every expected unit must have been scanned."""
 
     def work(session: Session) -> PackResult:
-        order = session.get_one(Order, order_id, with_for_update=True)
+        order = lock_order(session, order_id)
         if order.packing_station != actor.station:
             raise ConcurrencyConflict(
-                busy_message(order)
+                order.busy_message
                 if order.packing_station
                 else f"{order.number} is no longer open at this station"
             )
@@ -85,18 +102,11 @@ def pack_unverified(
     """Pack everything allocated without scanning (supervisor: B2B pallets, automation)."""
 
     def work(session: Session) -> PackResult:
-        order = find_order(session, reference, for_update=True)
+        order = lock_order(session, find_order_id(session, reference))
         if order.packing_station not in (None, actor.station):
-            raise ConcurrencyConflict(busy_message(order))
-        units = dict(
-            session.execute(
-                select(OrderLine.id, OrderLine.qty_allocated - OrderLine.qty_packed).where(
-                    OrderLine.order_id == order.id
-                )
-            ).all()
-        )
+            raise ConcurrencyConflict(order.busy_message)
         spec = PackageSpec(box_code=box_code, weight_g=weight_g)
-        return _finish(session, actor, order, units, [spec], label_format, verified=False)
+        return _finish(session, actor, order, None, [spec], label_format, verified=False)
 
     return run_in_transaction(db, work)
 
@@ -104,78 +114,109 @@ def pack_unverified(
 def _finish(
     session: Session,
     actor: Actor,
-    order: Order,
-    units: dict[int, int],
+    order: OrderRef,
+    scanned: dict[int, int] | None,
     packages: Sequence[PackageSpec],
     label_format: str,
     *,
     verified: bool,
 ) -> PackResult:
+    """Pack `scanned` units per line (None: every open unit, unverified)."""
     if order.status not in PACKABLE:
         raise InvalidTransition(
             f"{order.number} is {order.status.replace('_', ' ')}; "
             "only allocated orders can be packed"
         )
+    conn = session.connection()
     lines = {
-        line.id: line
-        for line in session.scalars(
-            select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
+        row.id: _Line(row.id, row.sku, row.product_id, row.open_units)
+        for row in conn.execute(
+            select(
+                LINES.c.id,
+                LINES.c.sku,
+                LINES.c.product_id,
+                (LINES.c.qty_allocated - LINES.c.qty_packed).label("open_units"),
+            ).where(LINES.c.order_id == order.id)
         )
     }
+    units = {i: line.open_units for i, line in lines.items()} if scanned is None else scanned
     _check_all_scanned(order, lines, units)
     contents = _split(packages, {k: v for k, v in units.items() if v > 0})
     boxes = _boxes(session, packages)
-    warehouse = session.scalars(select(Warehouse).order_by(Warehouse.id)).first()
-    prefix = warehouse.gs1_company_prefix if warehouse else "0614141"
     weights = tuple(
         spec.weight_g or _estimate_weight(session, lines, items, boxes.get(spec.box_code or ""))
         for spec, items in zip(packages, contents, strict=True)
     )
     carrier = CARRIERS["own"]
-    booking = carrier.book(
-        BookingRequest(order.number, order.service_level, order.ship_country, weights),
-        take_numbers(session, "tracking", len(packages)),
-    )
-    shipment = Shipment(
-        order_id=order.id,
-        carrier=carrier.code,
-        service_level=order.service_level,
-        tracking_number=booking.tracking_number,
-        verified=verified,
-        packed_by=actor.username,
-        packed_station=actor.station,
-    )
-    session.add(shipment)
     serials = take_numbers(session, "sscc", len(packages))
-    views = []
-    for seq, (spec, items, weight, serial, tracking) in enumerate(
-        zip(packages, contents, weights, serials, booking.package_tracking, strict=True), 1
-    ):
-        package = Package(
-            shipment=shipment,
-            seq=seq,
-            sscc=make_sscc(0, prefix, serial),
-            box_code=spec.box_code,
-            weight_g=weight,
-            tracking_number=tracking,
+    booking = carrier.book(
+        BookingRequest(order.number, order.service_level, order.ship_country, weights), serials
+    )
+    now = utcnow()
+    shipment_id = insert_returning_ids(
+        session,
+        Shipment,
+        [
+            {
+                "order_id": order.id,
+                "carrier": carrier.code,
+                "service_level": order.service_level,
+                "tracking_number": booking.tracking_number,
+                "status": "packed",
+                "verified": verified,
+                "packed_by": actor.username,
+                "packed_station": actor.station,
+                "packed_at": now,
+            }
+        ],
+    )[0]
+    prefix = _gs1_prefix(session)
+    package_rows = [
+        {
+            "shipment_id": shipment_id,
+            "seq": seq,
+            "sscc": make_sscc(0, prefix, serial),
+            "box_code": spec.box_code,
+            "weight_g": weight,
+            "tracking_number": tracking,
+        }
+        for seq, (spec, weight, serial, tracking) in enumerate(
+            zip(packages, weights, serials, booking.package_tracking, strict=True), 1
         )
-        session.add(package)
-        for line_id, qty in items.items():
-            package.items.append(PackageItem(order_line_id=line_id, quantity=qty))
-        views.append(PackageView(seq, package.sscc, spec.box_code, weight))
-    for line_id, qty in units.items():
-        line = lines[line_id]
-        line.qty_packed += qty
-        line.qty_picked = max(line.qty_picked, line.qty_packed)  # picked at pack time
+    ]
+    package_ids = insert_returning_ids(session, Package, package_rows)
+    insert_rows(
+        session,
+        PackageItem,
+        [
+            {"package_id": package_id, "order_line_id": line_id, "quantity": qty, "serial": None}
+            for package_id, items in zip(package_ids, contents, strict=True)
+            for line_id, qty in items.items()
+        ],
+    )
+    # Picking is recorded at pack time when the packer picked the order himself.
+    conn.execute(
+        update(LINES)
+        .where(LINES.c.id == bindparam("b_id"))
+        .values(
+            qty_packed=LINES.c.qty_packed + bindparam("b_qty"),
+            qty_picked=LINES.c.qty_packed + bindparam("b_qty"),
+        ),
+        [{"b_id": k, "b_qty": v} for k, v in sorted(units.items()) if v],
+    )
     session.execute(
         update(PickTask)
         .where(PickTask.order_line_id.in_(list(lines)), PickTask.status == "open")
         .values(status="done", qty_picked=PickTask.quantity)
+        .execution_options(synchronize_session=False)
     )
-    session.execute(delete(PackingProgress).where(PackingProgress.order_id == order.id))
-    order.packing_station = order.packing_user = order.packing_started_at = None
-    session.flush()
-    transition(
+    if scanned is not None:
+        session.execute(
+            delete(PackingProgress)
+            .where(PackingProgress.order_id == order.id)
+            .execution_options(synchronize_session=False)
+        )
+    set_status(
         session,
         order,
         OrderStatus.PACKED,
@@ -186,16 +227,28 @@ def _finish(
             "packages": len(packages),
             "tracking": booking.tracking_number,
         },
+        also={"packing_station": None, "packing_user": None, "packing_started_at": None},
     )
-    jobs = queue_shipment_documents(session, order, shipment, actor.station, label_format)
-    return PackResult(order.number, shipment.id, booking.tracking_number, tuple(views), jobs)
+    jobs = queue_shipment_documents(session, order.id, shipment_id, actor.station, label_format)
+    views = tuple(
+        PackageView(seq, str(row["sscc"]), spec.box_code, weight)
+        for seq, (row, spec, weight) in enumerate(
+            zip(package_rows, packages, weights, strict=True), 1
+        )
+    )
+    return PackResult(order.number, shipment_id, booking.tracking_number, views, jobs)
 
 
-def _check_all_scanned(order: Order, lines: dict[int, OrderLine], units: dict[int, int]) -> None:
+def _gs1_prefix(session: Session) -> str:
+    prefix = session.scalar(select(Warehouse.gs1_company_prefix).order_by(Warehouse.id).limit(1))
+    return prefix or DEFAULT_GS1_PREFIX
+
+
+def _check_all_scanned(order: OrderRef, lines: dict[int, _Line], units: dict[int, int]) -> None:
     missing = [
-        f"{line.sku}: {units.get(line.id, 0)} of {line.qty_allocated - line.qty_packed}"
+        f"{line.sku}: {units.get(line.id, 0)} of {line.open_units}"
         for line in lines.values()
-        if units.get(line.id, 0) != line.qty_allocated - line.qty_packed
+        if units.get(line.id, 0) != line.open_units
     ]
     if missing:
         raise ValidationFailed(f"{order.number} is not fully scanned", missing)
@@ -219,20 +272,24 @@ def _split(packages: Sequence[PackageSpec], units: dict[int, int]) -> list[dict[
     return [dict(spec.items or {}) for spec in packages]
 
 
-def _boxes(session: Session, packages: Sequence[PackageSpec]) -> dict[str, BoxType]:
-    codes = {spec.box_code for spec in packages if spec.box_code}
-    boxes = {b.code: b for b in session.scalars(select(BoxType).where(BoxType.code.in_(codes)))}
-    unknown = sorted(codes - boxes.keys())
-    if unknown:
-        raise ValidationFailed(f"unknown box type {', '.join(unknown)}")
+def _boxes(session: Session, packages: Sequence[PackageSpec]) -> dict[str, Any]:
     for spec in packages:
         if spec.weight_g is not None and spec.weight_g <= 0:
             raise ValidationFailed(f"weight must be above 0 g (got {spec.weight_g})")
+    codes = {spec.box_code for spec in packages if spec.box_code}
+    if not codes:
+        return {}
+    boxes = dict(
+        session.execute(select(BoxType.code, BoxType.tare_g).where(BoxType.code.in_(codes))).all()
+    )
+    unknown = sorted(codes - boxes.keys())
+    if unknown:
+        raise ValidationFailed(f"unknown box type {', '.join(unknown)}")
     return boxes
 
 
 def _estimate_weight(
-    session: Session, lines: dict[int, OrderLine], items: dict[int, int], box: BoxType | None
+    session: Session, lines: dict[int, _Line], items: dict[int, int], tare_g: int | None
 ) -> int:
     product_ids = [lines[i].product_id for i in items if lines[i].product_id is not None]
     weights = dict(
@@ -240,8 +297,9 @@ def _estimate_weight(
             select(Product.id, Product.weight_g).where(Product.id.in_(product_ids))
         ).all()
     )
-    total = 0
+    total = tare_g or 0
     for line_id, qty in items.items():
         product_id = lines[line_id].product_id
-        total += (weights.get(product_id) or 0) * qty if product_id is not None else 0
-    return max(total + (box.tare_g if box else 0), 1)
+        if product_id is not None:
+            total += (weights.get(product_id) or 0) * qty
+    return max(total, 1)

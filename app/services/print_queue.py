@@ -3,41 +3,28 @@ loses nothing - the job waits, with its error, until a reprint succeeds."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from db.base import table_of
-from db.models import Order, PrintJob, Shipment
+from db.bulk import insert_returning_ids
+from db.models import PrintJob
 
 DEFAULT_PRINTER = "folder"
 
 
 def queue_shipment_documents(
-    session: Session, order: Order, shipment: Shipment, station: str, label_format: str
+    session: Session, order_id: int, shipment_id: int, station: str, label_format: str
 ) -> tuple[int, ...]:
-    """Queue the shipping label and the packing slip for `shipment`."""
-    table = table_of(PrintJob)
+    """Queue the shipping label and the packing slip for a shipment."""
+    common = {
+        "order_id": order_id,
+        "shipment_id": shipment_id,
+        "printer": DEFAULT_PRINTER,
+        "station": station,
+        "status": "pending",
+        "attempts": 0,
+    }
     rows = [
-        {
-            "order_id": order.id,
-            "document": "label",
-            "format": label_format,
-            "printer": DEFAULT_PRINTER,
-            "station": station,
-            "status": "pending",
-            "attempts": 0,
-        },
-        {
-            "order_id": order.id,
-            "document": "packing_slip",
-            "format": "pdf",
-            "printer": DEFAULT_PRINTER,
-            "station": station,
-            "status": "pending",
-            "attempts": 0,
-        },
+        {**common, "document": "label", "format": label_format},
+        {**common, "document": "packing_slip", "format": "pdf"},
     ]
-    ids = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-    ).scalars()
-    return tuple(ids)
+    return tuple(insert_returning_ids(session, PrintJob, rows))

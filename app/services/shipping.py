@@ -1,97 +1,158 @@
 """Dispatch: packed parcels leave the building. Stock leaves the ledger here and the
-reservations behind it are consumed."""
+reservations behind it are consumed.
+
+Core statements on purpose: this runs once per parcel all day, and the ORM's unit
+of work costs more than the statements themselves.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import InvalidTransition
-from app.services.audit import transition
-from app.services.inventory import move
-from app.services.orders import find_order
+from app.services.audit import OrderRef, lock_order, set_status
+from app.services.orders import find_order_id
+from db.base import table_of
+from db.bulk import insert_rows
 from db.engine import Database
-from db.models import Allocation, Order, OrderLine, Shipment, StockLevel
+from db.models import Allocation, OrderLine, Shipment, StockLevel, StockMove
 from db.types import utcnow
 from db.uow import run_in_transaction
+
+ALLOCATIONS = table_of(Allocation)
+LINES = table_of(OrderLine)
+LEVELS = table_of(StockLevel)
+SHIPMENTS = table_of(Shipment)
 
 
 def ship_order(db: Database, actor: Actor, reference: str) -> str:
     """Ship every packed parcel of the order; returns the order's new status."""
     return run_in_transaction(
-        db, lambda s: ship_in(s, actor, find_order(s, reference, for_update=True))
+        db, lambda s: ship_in(s, actor, lock_order(s, find_order_id(s, reference)))
     )
 
 
-def ship_in(session: Session, actor: Actor, order: Order) -> str:
+def ship_in(session: Session, actor: Actor, order: OrderRef) -> str:
     if order.status != OrderStatus.PACKED:
         raise InvalidTransition(
             f"{order.number} is {order.status.replace('_', ' ')}; only packed orders ship"
         )
-    lines = list(
-        session.scalars(
-            select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)
+    conn = session.connection()
+    lines = conn.execute(
+        select(
+            LINES.c.id,
+            LINES.c.qty_ordered,
+            LINES.c.qty_allocated,
+            LINES.c.qty_packed,
+            LINES.c.qty_shipped,
+        ).where(LINES.c.order_id == order.id)
+    ).all()
+    to_ship = {line_id: packed - shipped for line_id, _, _, packed, shipped in lines}
+    allocations = conn.execute(
+        select(
+            ALLOCATIONS.c.id,
+            ALLOCATIONS.c.order_line_id,
+            ALLOCATIONS.c.stock_level_id,
+            ALLOCATIONS.c.quantity,
         )
-    )
-    to_ship = {line.id: line.qty_packed - line.qty_shipped for line in lines}
-    allocations = session.scalars(
-        select(Allocation)
-        .where(Allocation.order_line_id.in_(list(to_ship)), Allocation.status == "active")
-        .order_by(Allocation.stock_level_id, Allocation.id)
+        .where(ALLOCATIONS.c.order_line_id.in_(list(to_ship)), ALLOCATIONS.c.status == "active")
+        .order_by(ALLOCATIONS.c.stock_level_id, ALLOCATIONS.c.id)
     ).all()
     levels = {
-        level.id: level
-        for level in session.scalars(
-            select(StockLevel)
-            .where(StockLevel.id.in_(sorted({a.stock_level_id for a in allocations})))
-            .order_by(StockLevel.id)
+        level_id: (product_id, location_id)
+        for level_id, product_id, location_id in conn.execute(
+            select(LEVELS.c.id, LEVELS.c.product_id, LEVELS.c.location_id)
+            .where(LEVELS.c.id.in_(sorted({a.stock_level_id for a in allocations})))
+            .order_by(LEVELS.c.id)
             .with_for_update()
         )
     }
+    consumed: list[dict[str, Any]] = []
+    reduced: list[dict[str, Any]] = []
+    split: list[dict[str, Any]] = []
     shipped_from: dict[int, int] = defaultdict(int)
-    for allocation in allocations:
-        need = to_ship[allocation.order_line_id]
-        take = min(need, allocation.quantity)
+    for alloc_id, line_id, level_id, quantity in allocations:
+        take = min(to_ship[line_id], quantity)
         if take == 0:
             continue
-        if take < allocation.quantity:
-            allocation.quantity -= take
-            session.add(
-                Allocation(
-                    order_line_id=allocation.order_line_id,
-                    stock_level_id=allocation.stock_level_id,
-                    quantity=take,
-                    status="consumed",
-                )
+        if take < quantity:
+            reduced.append({"b_id": alloc_id, "b_qty": quantity - take})
+            split.append(
+                {
+                    "order_line_id": line_id,
+                    "stock_level_id": level_id,
+                    "quantity": take,
+                    "status": "consumed",
+                }
             )
         else:
-            allocation.status = "consumed"
-        to_ship[allocation.order_line_id] -= take
-        shipped_from[allocation.stock_level_id] += take
-    for level_id, qty in shipped_from.items():
-        level = levels[level_id]
-        level.reserved -= qty
-        move(session, actor, level, -qty, "ship", order_id=order.id)
-    for line in lines:
-        line.qty_shipped = line.qty_packed
-    now = utcnow()
-    for shipment in session.scalars(
-        select(Shipment).where(Shipment.order_id == order.id, Shipment.status == "packed")
-    ):
-        shipment.status = "shipped"
-        shipment.shipped_at = now
-    if all(line.qty_shipped == line.qty_ordered for line in lines):
-        transition(session, order, OrderStatus.SHIPPED, actor, action="shipped")
-        return order.status
-    transition(session, order, OrderStatus.PARTIALLY_SHIPPED, actor, action="shipped part")
+            consumed.append({"b_id": alloc_id})
+        to_ship[line_id] -= take
+        shipped_from[level_id] += take
+    if consumed:
+        conn.execute(
+            update(ALLOCATIONS)
+            .where(ALLOCATIONS.c.id == bindparam("b_id"))
+            .values(status="consumed"),
+            consumed,
+        )
+    if reduced:
+        conn.execute(
+            update(ALLOCATIONS)
+            .where(ALLOCATIONS.c.id == bindparam("b_id"))
+            .values(quantity=bindparam("b_qty")),
+            reduced,
+        )
+    insert_rows(session, Allocation, split)
+    if shipped_from:
+        conn.execute(
+            update(LEVELS)
+            .where(LEVELS.c.id == bindparam("b_id"))
+            .values(
+                on_hand=LEVELS.c.on_hand - bindparam("b_qty"),
+                reserved=LEVELS.c.reserved - bindparam("b_qty"),
+                version=LEVELS.c.version + 1,
+            ),
+            [{"b_id": k, "b_qty": v} for k, v in sorted(shipped_from.items())],
+        )
+        now = utcnow()
+        insert_rows(
+            session,
+            StockMove,
+            [
+                {
+                    "product_id": levels[k][0],
+                    "location_id": levels[k][1],
+                    "quantity": -v,
+                    "kind": "ship",
+                    "order_id": order.id,
+                    "user_id": actor.user_id,
+                    "station": actor.station,
+                    "created_at": now,
+                }
+                for k, v in sorted(shipped_from.items())
+            ],
+        )
+    conn.execute(
+        update(LINES).where(LINES.c.order_id == order.id).values(qty_shipped=LINES.c.qty_packed)
+    )
+    conn.execute(
+        update(SHIPMENTS)
+        .where(SHIPMENTS.c.order_id == order.id, SHIPMENTS.c.status == "packed")
+        .values(status="shipped", shipped_at=utcnow())
+    )
+    if all(packed == ordered for _, ordered, _, packed, _ in lines):
+        return set_status(session, order, OrderStatus.SHIPPED, actor, action="shipped").status
+    order = set_status(session, order, OrderStatus.PARTIALLY_SHIPPED, actor, action="shipped part")
     rest = (
         OrderStatus.ALLOCATED
-        if any(line.qty_allocated > line.qty_shipped for line in lines)
+        if any(allocated > packed for _, _, allocated, packed, _ in lines)
         else OrderStatus.BACKORDERED
     )
-    transition(session, order, rest, actor, reason="rest of the order to follow")
-    return order.status
+    return set_status(session, order, rest, actor, reason="rest of the order to follow").status
