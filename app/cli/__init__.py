@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError
 
-from app.cli import core, fulfilment  # noqa: F401  (registers the commands)
+import app.cli.imports  # noqa: F401  (registers the file import/export commands)
+from app.cli import core, fulfilment, picking, printing, tour  # noqa: F401  (registers the commands)
 from app.cli.registry import COMMANDS
 from app.config import database_url
 from app.context import system_actor

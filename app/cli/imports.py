@@ -1,0 +1,186 @@
+"""Commands that read and write files: catalogue, stock, orders in; availability out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from app.cli.registry import command
+from app.context import Actor
+from app.errors import ValidationFailed
+from app.imports import magento, own_format, shopify
+from app.imports.common import write_csv, write_json
+from app.imports.orders import (
+    OrderFile,
+    OrderImport,
+    guess_format,
+    import_orders,
+    rejects_path,
+    write_rejects,
+)
+from app.imports.products import read_products
+from app.imports.stock import read_stock
+from app.services.availability import availability
+from app.services.catalogue import upsert_products
+from app.services.inventory import apply_counts, receive_and_allocate
+from db.engine import Database
+
+ORDER_READERS: dict[str, Callable[[Path, str | None], OrderFile]] = {
+    "shopify": shopify.read_orders,
+    "magento": magento.read_orders,
+    "csv": own_format.read_csv_orders,
+    "json": own_format.read_json_orders,
+}
+
+
+def _format_of(path: Path, given: str | None, options: Sequence[str]) -> str:
+    found = given or path.suffix.lower().lstrip(".")
+    if found not in options:
+        raise ValidationFailed(
+            f"cannot tell the format of {path.name}; give --format {'|'.join(options)}"
+        )
+    return found
+
+
+def _products_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="CSV or JSON catalogue feed")
+    p.add_argument("--format", choices=["csv", "json"], help="default: from the file extension")
+
+
+def _stock_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="CSV with the columns sku,location,quantity")
+    p.add_argument(
+        "--receive",
+        action="store_true",
+        help="add the quantities as receipts and re-allocate backorders "
+        "(default: a stock take that sets the counted quantities)",
+    )
+
+
+def _orders_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="the orders file")
+    p.add_argument(
+        "--format",
+        choices=list(ORDER_READERS),
+        help="default: guessed from the extension and the first line",
+    )
+    p.add_argument("--channel", help="channel code (default: shopify, magento, or the file's)")
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="import the good orders and write the rejected ones to a file to fix",
+    )
+    p.add_argument("--rejects", type=Path, help="with --partial: where (default FILE.rejects.*)")
+
+
+def _availability_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--channel", help="only this channel (default: every active channel)")
+    p.add_argument("--out", type=Path, required=True, help="the file to write")
+    p.add_argument("--format", choices=["csv", "json"], help="default: from --out, else csv")
+
+
+@command("import-products", "catalogue feed from a PIM / ERP", configure=_products_args)
+def cmd_import_products(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+    products = read_products(args.file, _format_of(args.file, args.format, ("csv", "json")))
+    change = upsert_products(db, actor, products)
+    print(
+        f"products: {len(change.created)} created, {len(change.updated)} updated, "
+        f"{change.unchanged} unchanged"
+    )
+    return 0
+
+
+@command("import-stock", "counts per SKU and location", configure=_stock_args)
+def cmd_import_stock(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+    counts = read_stock(args.file, receive=args.receive)
+    if args.receive:
+        change = receive_and_allocate(db, actor, counts)
+        print(f"received {change.units_in} units in {change.moves} receipts; backorders allocated")
+    else:
+        change = apply_counts(db, actor, counts)
+        print(
+            f"stock take: {len(counts)} counts, {change.moves} changed "
+            f"(+{change.units_in} / -{change.units_out} units)"
+        )
+    if change.locations_created:
+        print(f"  new locations: {', '.join(change.locations_created)}")
+    return 0
+
+
+@command("import-orders", "orders from a shop export or a Shipshape file", configure=_orders_args)
+def cmd_import_orders(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+    if args.rejects and not args.partial:
+        raise ValidationFailed("--rejects goes with --partial")
+    if args.channel is not None and not 0 < len(args.channel) <= 32:
+        raise ValidationFailed("--channel takes a code of 1 to 32 characters")
+    fmt = args.format or guess_format(args.file)
+    if fmt is None:
+        raise ValidationFailed(
+            f"cannot tell the format of {args.file.name}; give --format {'|'.join(ORDER_READERS)}"
+        )
+    file = ORDER_READERS[fmt](args.file, args.channel)
+    rejects = rejects_path(file, args.rejects) if args.partial and file.rejected else None
+    done = import_orders(db, actor, file, partial=args.partial)
+    _report(file, done, rejects)
+    if rejects is not None:
+        try:
+            write_rejects(file, rejects)
+        except OSError as exc:
+            print(
+                f"error: the orders above were imported, but {rejects} "
+                f"could not be written ({exc.strerror})",
+                file=sys.stderr,
+            )
+            return 1
+    return 0
+
+
+def _report(file: OrderFile, done: OrderImport, rejects: Path | None) -> None:
+    intake = done.intake
+    summary = (
+        f"imported {len(intake.created)} orders ({len(intake.held)} on hold), "
+        f"{len(intake.already_present)} already present"
+    )
+    if file.skipped:
+        summary += f", {len(file.skipped)} skipped"
+    if rejects is not None:
+        summary += f", {len(file.rejected)} rejected"
+    print(summary)
+    for code in done.channels_created:
+        print(f"  new channel: {code}")
+    for number, reason in intake.held.items():
+        print(f"  on hold: {number} ({done.refs[number]}): {reason}")
+    for candidate in file.skipped:
+        print(f"  skipped: {candidate.ref}: {candidate.skipped}")
+    if rejects is not None:
+        print(f"  rejected orders written to {rejects}; fix them and import that file again")
+        for candidate in file.rejected:
+            for problem in candidate.problems:
+                print(f"  {problem}", file=sys.stderr)
+
+
+@command(
+    "export-availability", "available to sell per channel and SKU", configure=_availability_args
+)
+def cmd_export_availability(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+    fmt = args.format or ("json" if args.out.suffix.lower() == ".json" else "csv")
+    if not args.out.parent.is_dir():
+        raise ValidationFailed(f"no folder {args.out.parent} for {args.out.name}")
+    rows = availability(db, args.channel)
+    try:
+        if fmt == "json":
+            write_json(args.out, [asdict(r) for r in rows])
+        else:
+            write_csv(
+                args.out,
+                ("channel", "sku", "available"),
+                ((r.channel, r.sku, str(r.available)) for r in rows),
+                safe=True,
+            )
+    except OSError as exc:
+        raise ValidationFailed(f"cannot write {args.out}: {exc.strerror}") from None
+    print(f"wrote {len(rows)} rows to {args.out}")
+    return 0

@@ -1,0 +1,104 @@
+"""Shopify's "Export orders" CSV, as the admin exports it.
+
+One row per line item; the order's own columns are filled on its first row and
+blank (or repeated) on the rest. The rows of an order follow each other and share
+its Name (`#1001`), which becomes the channel reference. Orders already fulfilled
+or cancelled in Shopify, and lines that need no shipping (gift cards, downloads)
+are skipped. Other columns of the export are ignored.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from pathlib import Path
+
+from app.domain.new_order import Address, NewLine, NewOrder
+from app.imports.common import CsvRow, Fields, Where, check_columns, read_csv, service_level
+from app.imports.orders import Candidate, OrderFile
+
+CHANNEL_KIND = "shopify"
+REQUIRED = (
+    "Name",
+    "Created at",
+    "Currency",
+    "Lineitem quantity",
+    "Lineitem sku",
+    "Shipping Name",
+    "Shipping City",
+    "Shipping Zip",
+    "Shipping Country",
+)
+
+
+def read_orders(path: Path, channel: str | None) -> OrderFile:
+    table = read_csv(path)
+    check_columns(table, REQUIRED)
+    if "Shipping Address1" not in table.columns and "Shipping Street" not in table.columns:
+        check_columns(table, ("Shipping Address1",))
+    candidates = [
+        _candidate(table.name, list(rows), channel or "shopify")
+        for _, rows in groupby(table.rows, key=lambda row: row.values["Name"].strip())
+    ]
+    return OrderFile(path, CHANNEL_KIND, candidates, csv_header=table.header)
+
+
+def _candidate(file: str, rows: list[CsvRow], channel: str) -> Candidate:
+    problems: list[str] = []
+    head = Fields(rows[0].values, Where(file, rows[0].line), problems)
+    ref = head.text("Name", limit=64, required=True)
+    candidate = Candidate(ref, problems=problems, rows=[row.cells for row in rows])
+    items = [Fields(row.values, Where(file, row.line), problems) for row in rows]
+    fulfilled = [item for item in items if item.word("Lineitem fulfillment status") == "fulfilled"]
+    wanted = [
+        item
+        for item in items
+        if item not in fulfilled and item.word("Lineitem requires shipping") != "false"
+    ]
+    if head.has("Cancelled at"):
+        candidate.skipped = "cancelled in Shopify"
+    elif head.word("Fulfillment Status") == "fulfilled" or (fulfilled and not wanted):
+        candidate.skipped = "already fulfilled in Shopify"
+    elif not wanted:
+        candidate.skipped = "nothing to ship (no line needs shipping)"
+    if candidate.skipped:
+        return candidate
+    country = head.country("Shipping Country")
+    street_key = "Shipping Address1" if head.has("Shipping Address1") else "Shipping Street"
+    address1, address2 = head.street(street_key, "Shipping Address2")
+    phone = head.text("Shipping Phone", limit=50) or head.text("Phone", limit=50)
+    order = NewOrder(
+        channel=channel,
+        external_ref=ref,
+        placed_at=head.moment("Created at"),
+        ship_to=Address(
+            name=head.text("Shipping Name", limit=200, required=True),
+            company=head.optional("Shipping Company", limit=200),
+            address1=address1,
+            address2=address2,
+            city=head.text("Shipping City", limit=100, required=True),
+            postcode=head.postcode("Shipping Zip", country),
+            region=head.optional("Shipping Province", limit=100),
+            country=country,
+            phone=phone.removeprefix("'") or None,
+        ),
+        lines=tuple(
+            NewLine(
+                sku=item.text("Lineitem sku", limit=64, required=True),
+                quantity=item.whole("Lineitem quantity"),
+                unit_price=item.money("Lineitem price"),
+                name=item.optional("Lineitem name", limit=255),
+            )
+            for item in wanted
+        ),
+        email=head.email("Email"),
+        customer_name=head.optional("Billing Name", limit=200),
+        service_level=service_level(head.text("Shipping Method", limit=200)),
+        payment_status=head.word("Financial Status")[:20] or "pending",
+        currency=head.currency("Currency"),
+        shipping_total=head.money("Shipping"),
+        tax_total=head.money("Taxes"),
+        grand_total=head.optional_money("Total"),
+        bill_country=head.optional_country("Billing Country"),
+    )
+    candidate.order = None if problems else order
+    return candidate

@@ -1,0 +1,145 @@
+"""Composition root of the GUI: open and prepare the database, then show the main window.
+
+The only module in ui/ that touches db/: it opens the database and checks its schema,
+as main.py's CLI does; everything else reaches the data through app/ services.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.config import database_url
+from app.context import Actor, system_actor
+from app.errors import OmsError
+from app.services.demo_data import load_demo
+from db.engine import Database, DatabaseConfigError, open_database
+from db.schema import SchemaError, SchemaState, require_current, schema_state, upgrade
+from ui.context import UiContext
+from ui.hub import AppHub
+from ui.main_window import MainWindow
+from ui.tasks import TaskRunner
+from ui.theme import apply_theme
+
+NO_DISPLAY = (
+    "No display found: run `python main.py demo` for a headless tour, "
+    "or set QT_QPA_PLATFORM=offscreen"
+)
+DEMO_ORDERS = 300
+_ONE_LINE_ERRORS = (OmsError, DatabaseConfigError, SchemaError)
+
+log = logging.getLogger(__name__)
+
+
+def has_display() -> bool:
+    """False on Linux without X11, Wayland or an explicit Qt platform plugin."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def describe_failure(exc: Exception) -> str:
+    """One line for the user: our own errors as they are, driver errors by their cause."""
+    if isinstance(exc, _ONE_LINE_ERRORS):
+        return str(exc)
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    return f"database error: {lines[0] if lines else type(exc).__name__}"
+
+
+def prepare_database(db: Database, actor: Actor, *, confirm_upgrade: Callable[[str], bool]) -> bool:
+    """Make the schema current; False if the user declined the upgrade.
+
+    An empty database gets the schema and a demo warehouse, so a first run shows real
+    data. A newer schema raises SchemaError.
+    """
+    state = schema_state(db)
+    if state is SchemaState.EMPTY:
+        upgrade(db)
+        load_demo(db, actor, orders=DEMO_ORDERS)
+    elif state is SchemaState.OUTDATED:
+        question = (
+            f"The database {db.describe()} was made by an older Shipshape.\n\n"
+            "Upgrade it now? Stations still running the older version will then refuse it."
+        )
+        if not confirm_upgrade(question):
+            return False
+        upgrade(db)
+    require_current(db)
+    return True
+
+
+def create_context(db: Database, actor: Actor, *, station: str | None) -> UiContext:
+    return UiContext(
+        database=db,
+        database_label=db.describe(),
+        actor=actor,
+        station=station,
+        tasks=TaskRunner(),
+        hub=AppHub(),
+    )
+
+
+def _ask_upgrade(question: str) -> bool:
+    answer = QMessageBox.question(None, "Upgrade the database?", question)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _refuse(exc: Exception) -> int:
+    """Report a database that cannot be opened or prepared; the exit code."""
+    if not isinstance(exc, _ONE_LINE_ERRORS):
+        log.error("cannot open the database", exc_info=exc)
+    message = describe_failure(exc)
+    print(f"error: {message}", file=sys.stderr)
+    QMessageBox.critical(None, "Shipshape cannot open the database", message)
+    return 1
+
+
+def launch_gui(db_url: str | None, station: str | None) -> int:
+    """Run the desk GUI until its window closes; the process exit code.
+
+    `station` (pack, pick or returns) is shown in the status bar; the station screens
+    arrive with their own issue, so for now every station opens the main window.
+    """
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Shipshape")
+    apply_theme(app)
+    actor = system_actor(station or "desk")
+    try:
+        db = open_database(database_url(db_url), station=station or "desk")
+    except Exception as exc:  # whatever the driver raises: told, not crashed
+        return _refuse(exc)
+    try:
+        return _run(app, db, actor, station)
+    finally:
+        db.dispose()
+
+
+def _run(app: QApplication, db: Database, actor: Actor, station: str | None) -> int:
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        ready = prepare_database(db, actor, confirm_upgrade=_ask_upgrade)
+    except Exception as exc:  # whatever the driver or Alembic raises: told, not crashed
+        return _refuse(exc)
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+    if not ready:
+        return 1
+    ctx = create_context(db, actor, station=station)
+    window = MainWindow(ctx)
+    window.resize(1400, 850)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        ctx.tasks.shutdown()

@@ -1,0 +1,60 @@
+"""MainWindow: a sidebar of the areas that exist, the chosen area, and a status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.context import UiContext
+from ui.views.orders_view import OrdersView
+
+
+class MainWindow(QMainWindow):
+    """The desk: one sidebar entry per area, each area a page in a stack."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Shipshape")
+        self.orders_view = OrdersView(ctx)
+        self.orders_view.setObjectName("ordersPage")
+        self.pages = QStackedWidget()
+        self.sidebar_list = QListWidget()
+        self.sidebar_list.setObjectName("sidebarList")
+        self._add_area("Orders", self.orders_view)
+        self.sidebar_list.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.sidebar_list.setCurrentRow(0)
+
+        brand = QLabel("Shipshape")
+        brand.setObjectName("brand")
+        sidebar = QWidget()
+        sidebar.setObjectName("sidebar")
+        sidebar.setFixedWidth(140)
+        side = QVBoxLayout(sidebar)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        side.addWidget(brand)
+        side.addWidget(self.sidebar_list, 1)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(sidebar)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.status_label = QLabel(
+            f"Database: {ctx.database_label}    ·    Station: {ctx.station or 'desk'}"
+            f"    ·    User: {ctx.actor.username}"
+        )
+        self.statusBar().addWidget(self.status_label)
+
+    def _add_area(self, title: str, page: QWidget) -> None:
+        self.sidebar_list.addItem(title)
+        self.pages.addWidget(page)

@@ -1,0 +1,1 @@
+"""The screens in the main window's stack, one per sidebar area."""

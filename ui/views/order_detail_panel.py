@@ -1,0 +1,176 @@
+"""OrderDetailPanel: one order's address, lines, shipments and full timeline."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QStackedLayout,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.dto import OrderDetail
+from ui.status_style import LATE_COLOUR, is_late, local_time, status_colours, status_label
+from ui.views.order_detail_text import address_html, shipments_html, timeline_html
+from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
+
+LINE_HEADERS = (
+    "SKU", "Product", "Ordered", "Allocated", "Picked", "Packed", "Shipped", "Returned"
+)
+
+
+def _section(title: str) -> QLabel:
+    label = QLabel(title.upper())
+    label.setObjectName("sectionTitle")
+    return label
+
+
+def _text_label() -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    return label
+
+
+class OrderDetailPanel(QFrame):
+    """Shows an `OrderDetail`; a hint until one is chosen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("orderDetailPanel")
+        self._detail: OrderDetail | None = None
+        self.number_label = QLabel()
+        self.number_label.setObjectName("orderNumber")
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label = QLabel()
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("muted")
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        self.hold_label = QLabel()
+        self.hold_label.setObjectName("holdBanner")
+        self.hold_label.setWordWrap(True)
+        self.address_label = _text_label()
+        self.shipments_label = _text_label()
+        self.lines_table = ReadOnlyTableWidget(LINE_HEADERS, numeric=range(2, 8), stretch=1)
+        self.timeline_view = QTextBrowser()
+        self.timeline_view.setOpenLinks(False)
+
+        hint = QLabel("Select an order to see its address, lines, shipments and timeline.")
+        hint.setObjectName("muted")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._stack = QStackedLayout(self)
+        self._stack.addWidget(hint)
+        self._stack.addWidget(self._content())
+
+    def current_number(self) -> str | None:
+        return self._detail.number if self._detail else None
+
+    def show_detail(self, detail: OrderDetail) -> None:
+        self._detail = detail
+        text, background = status_colours(detail.status)
+        self.number_label.setText(detail.number)
+        self.status_label.setText(status_label(detail.status))
+        self.status_label.setStyleSheet(
+            f"color: {text.name()}; background: {background.name()}; border-radius: 10px;"
+            "padding: 2px 10px; font-weight: 600;"
+        )
+        self.summary_label.setText(self._summary(detail))
+        self.hold_label.setText(f"On hold: {detail.hold_reason}" if detail.hold_reason else "")
+        self.hold_label.setVisible(bool(detail.hold_reason))
+        self.address_label.setText(address_html(detail))
+        self.shipments_label.setText(shipments_html(detail))
+        self.lines_table.set_rows(
+            [
+                (
+                    line.sku,
+                    line.name,
+                    *(
+                        str(qty)
+                        for qty in (
+                            line.qty_ordered,
+                            line.qty_allocated,
+                            line.qty_picked,
+                            line.qty_packed,
+                            line.qty_shipped,
+                            line.qty_returned,
+                        )
+                    ),
+                )
+                for line in detail.lines
+            ]
+        )
+        self.timeline_view.setHtml(timeline_html(detail))
+        self._stack.setCurrentIndex(1)
+
+    def clear(self) -> None:
+        self._detail = None
+        self._stack.setCurrentIndex(0)
+
+    @staticmethod
+    def _summary(detail: OrderDetail) -> str:
+        parts = [
+            escape(f"{detail.external_ref} via {detail.channel}"),
+            f"placed {local_time(detail.placed_at)}",
+        ]
+        if detail.ship_by:
+            ship_by = f"ship by {local_time(detail.ship_by)}"
+            if is_late(detail.status, detail.ship_by):
+                ship_by = f"<b style='color:{LATE_COLOUR.name()}'>{ship_by}, late</b>"
+            parts.append(ship_by)
+        parts += [
+            escape(f"{detail.service_level}, priority {detail.priority}"),
+            f"{detail.grand_total:,.2f} {escape(detail.currency)}",
+        ]
+        return " &nbsp;·&nbsp; ".join(parts)
+
+    def _content(self) -> QWidget:
+        content = QWidget()
+        header = QHBoxLayout()
+        header.addWidget(self.number_label)
+        header.addWidget(self.status_label)
+        header.addSpacing(12)
+        header.addWidget(self.summary_label, 1)
+
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(_section("Ship to"))
+        side.addWidget(self.address_label)
+        side.addSpacing(10)
+        side.addWidget(_section("Shipments"))
+        side.addWidget(self.shipments_label)
+        side.addStretch(1)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setFixedWidth(200)
+
+        lines = QVBoxLayout()
+        lines.addWidget(_section("Lines"))
+        lines.addWidget(self.lines_table)
+        timeline = QVBoxLayout()
+        timeline.setContentsMargins(0, 0, 0, 0)
+        timeline.addWidget(_section("Timeline"))
+        timeline.addWidget(self.timeline_view)
+        timeline_widget = QWidget()
+        timeline_widget.setLayout(timeline)
+        timeline_widget.setFixedWidth(310)
+
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        body.addWidget(side_widget)
+        body.addLayout(lines, 1)
+        body.addWidget(timeline_widget)
+
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.addLayout(header)
+        layout.addWidget(self.hold_label)
+        layout.addLayout(body, 1)
+        return content

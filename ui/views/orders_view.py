@@ -1,0 +1,225 @@
+"""OrdersView: find any order fast and see everything about it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.dto import OrderDetail, Stats
+from app.errors import NotFound
+from app.services import orders, stats
+from ui.context import UiContext
+from ui.models.order_queue_model import Column, OrderQueueModel
+from ui.operations import QueryOp
+from ui.views.order_detail_panel import OrderDetailPanel
+from ui.widgets.status_badge_delegate import StatusBadgeDelegate
+from ui.widgets.status_filter_bar import StatusFilterBar
+
+SEARCH_DELAY_MS = 250
+COUNTS_INTERVAL_MS = 10_000
+# The widest value each column usually holds; the hold reason takes what is left.
+COLUMN_SAMPLES = {
+    Column.NUMBER: "SO-1000000",
+    Column.REFERENCE: "AMAZON-7-000000",
+    Column.STATUS: "Part shipped",
+    Column.CHANNEL: "amazon",
+    Column.SERVICE: "P5 · overnight",
+    Column.SHIP_BY: "30 Sep 00:00",
+    Column.CUSTOMER: "Γιώργος Παπαδόπουλος",
+    Column.COUNTRY: "",
+    Column.ITEMS: "10 / 30",
+    Column.TOTAL: "9,999.99 EUR",
+}
+BOLD_COLUMNS = (Column.NUMBER, Column.SHIP_BY)
+BADGE_PADDING = 22
+
+
+class OrdersView(QWidget):
+    """Search box, status chips with live counts, the order queue and the detail panel."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._counts: dict[str, int] = {}
+        self._wanted_number: str | None = None
+        self._detail_number: str | None = None
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(
+            "Search order number, channel ref, e-mail, name, phone, postcode, SKU or tracking"
+            "   (Ctrl+F)"
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setObjectName("searchEdit")
+        self.filter_bar = StatusFilterBar()
+        self.result_label = QLabel()
+        self.result_label.setObjectName("muted")
+        self.problem_label = QLabel()
+        self.problem_label.setObjectName("problemBanner")
+        self.problem_label.hide()
+        self.model = OrderQueueModel(ctx, self)
+        self.table = QTableView()
+        self.detail_panel = OrderDetailPanel()
+        self._setup_table()
+        self._lay_out()
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._counts_timer = QTimer(self, interval=COUNTS_INTERVAL_MS)
+        self._search_timer.timeout.connect(self._apply_filter)
+        self._counts_timer.timeout.connect(self.refresh_counts)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
+        self.filter_bar.status_selected.connect(self._apply_filter)
+        self.model.page_loaded.connect(self._on_model_page_loaded)
+        self.model.load_failed.connect(self._show_problem)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        ctx.hub.changes_applied.connect(self._on_hub_changes_applied)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+
+        self._counts_timer.start()
+        self.refresh_counts()
+        self._apply_filter()
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def refresh_counts(self) -> None:
+        QueryOp(self, self._ctx, stats.stats).success(self._on_stats_loaded).failure(
+            self._show_problem
+        ).run()
+
+    def open_order(self, reference: str) -> None:
+        """Show the order with this number or channel reference, if there is one."""
+        QueryOp(self, self._ctx, orders.order_detail, reference).success(
+            self._on_exact_order_loaded
+        ).failure(self._on_exact_order_failed).run()
+
+    def _setup_table(self) -> None:
+        table = self.table
+        table.setModel(self.model)
+        table.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(table))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(30)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        bold = QFont(table.font())
+        bold.setBold(True)
+        plain, strong = QFontMetrics(table.font()), QFontMetrics(bold)
+        for column, sample in COLUMN_SAMPLES.items():
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            cell = (strong if column in BOLD_COLUMNS else plain).horizontalAdvance(sample)
+            extra = BADGE_PADDING if column is Column.STATUS else 0
+            header.resizeSection(column, max(cell + extra, strong.horizontalAdvance(title)) + 16)
+
+    def _lay_out(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(self.result_label)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail_panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 8)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(splitter, 1)
+
+    def _apply_filter(self) -> None:
+        self._search_timer.stop()
+        self.model.set_filter(
+            status=self.filter_bar.selected_status(), search=self.search_edit.text()
+        )
+
+    def _on_search_edit_return_pressed(self) -> None:
+        text = self.search_edit.text().strip()
+        self._apply_filter()
+        if text:
+            self.open_order(text)
+
+    def _on_exact_order_loaded(self, detail: OrderDetail) -> None:
+        self._wanted_number = self._detail_number = detail.number
+        self.detail_panel.show_detail(detail)
+        self._select_wanted()
+
+    def _on_exact_order_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, NotFound):
+            self._show_problem(exc)
+
+    def _on_model_page_loaded(self) -> None:
+        self.problem_label.hide()
+        self._select_wanted()
+        self._update_result_label()
+
+    def _select_wanted(self) -> None:
+        row = self.model.row_of(self._wanted_number) if self._wanted_number else None
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        number = self.model.order_at(current.row()).number
+        self._wanted_number = number
+        if number != self.detail_panel.current_number():
+            self._load_detail(number)
+
+    def _load_detail(self, number: str) -> None:
+        self._detail_number = number
+        QueryOp(self, self._ctx, orders.order_detail, number).success(
+            self._on_detail_loaded
+        ).failure(self._show_problem).run()
+
+    def _on_detail_loaded(self, detail: OrderDetail) -> None:
+        if detail.number == self._detail_number:
+            self.detail_panel.show_detail(detail)
+
+    def _on_stats_loaded(self, result: Stats) -> None:
+        self._counts = result.orders_by_status
+        self.filter_bar.set_counts(self._counts)
+        self._update_result_label()
+
+    def _on_hub_changes_applied(self, _changes: object, _initiator: object) -> None:
+        self.refresh_counts()
+        self.model.reload()
+        if self._detail_number:
+            self._load_detail(self._detail_number)
+
+    def _update_result_label(self) -> None:
+        shown = self.model.rowCount()
+        more = self.model.canFetchMore(QModelIndex()) or self.model.is_loading()
+        status = self.filter_bar.selected_status()
+        if self.search_edit.text().strip() or not self._counts:
+            text = f"{shown}+ orders" if more else f"{shown} orders"
+        else:
+            total = self._counts.get(status, 0) if status else sum(self._counts.values())
+            text = f"{shown} of {total} orders" if shown < total else f"{total} orders"
+        self.result_label.setText(text)
+
+    def _show_problem(self, problem: object) -> None:
+        self.problem_label.setText(f"Could not load from the database: {problem}")
+        self.problem_label.show()
