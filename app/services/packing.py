@@ -100,6 +100,42 @@ def open_for_packing(db: Database, actor: Actor, code: str) -> PackState:
     return run_in_transaction(db, work)
 
 
+def claim_next_order(db: Database, actor: Actor) -> PackState | None:
+    """The most urgent packable order nobody is packing, claimed for this station.
+
+    A station that already holds an order gets that one back (crash resume). On
+    PostgreSQL SKIP LOCKED lets stations claim side by side without waiting on each
+    other; on SQLite BEGIN IMMEDIATE serialises them.
+    """
+
+    def work(session: Session) -> PackState | None:
+        mine = session.scalars(
+            select(Order)
+            .where(Order.packing_station == actor.station)
+            .order_by(Order.id)
+            .limit(1)
+            .with_for_update()
+        ).first()
+        if mine is not None:
+            return pack_state(session, mine)
+        order = session.scalars(
+            select(Order)
+            .where(Order.status.in_([s.value for s in PACKABLE]), Order.packing_station.is_(None))
+            .order_by(Order.priority, Order.ship_by.asc().nulls_last(), Order.placed_at, Order.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if order is None:
+            return None
+        order.packing_station = actor.station
+        order.packing_user = actor.username
+        order.packing_started_at = utcnow()
+        record(session, actor, "order", order.id, "packing started")
+        return pack_state(session, order)
+
+    return run_in_transaction(db, work)
+
+
 def release_packing(db: Database, actor: Actor, order_id: int, *, force: bool = False) -> None:
     """Let go of an order; a supervisor may `force` another station's claim free."""
 

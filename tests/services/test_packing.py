@@ -14,7 +14,7 @@ from app.services.catalogue import ProductInput, upsert_products
 from app.services.integrity import verify
 from app.services.orders import order_detail
 from app.services.pack_completion import PackageSpec, complete_packing, pack_unverified
-from app.services.packing import open_for_packing, record_pack_scan
+from app.services.packing import claim_next_order, open_for_packing, record_pack_scan
 from app.services.shipping import ship_order
 from app.services.stats import stats
 from db.engine import Database
@@ -188,3 +188,21 @@ def test_one_gtin_on_two_products_is_never_guessed(
     assert outcome.message == (
         f"GTIN 0{MUG_GTIN} matches MUG and MUG-RED - supervisor must fix master data"
     )
+
+
+def test_claiming_the_next_order_takes_the_most_urgent_and_resumes_after_a_crash(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    stock(db, actor, {"MUG": 10})
+    standard = place(db, actor, {"MUG": 1}, placed_minutes_ago=300)
+    express = place(db, actor, {"MUG": 1}, service_level="express")
+    allocate(db, actor)
+    other = Actor(username="jo", station="pack-2")
+
+    first = claim_next_order(db, packer)
+    second = claim_next_order(db, other)
+    again = claim_next_order(db, packer)
+
+    assert (first and first.number, second and second.number) == (express, standard)
+    assert again is not None and again.number == express
+    assert claim_next_order(db, Actor(username="al", station="pack-3")) is None

@@ -1,0 +1,41 @@
+"""Child process for the pack-queue race: claim the next order, scan it, pack it."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.context import Actor
+from app.services.pack_completion import PackageSpec, complete_packing
+from app.services.packing import claim_next_order, record_pack_scan
+from db.engine import open_database
+
+
+@dataclass
+class PackReport:
+    station: str
+    packed: list[str] = field(default_factory=list)
+    rejected_scans: int = 0
+    fatal: str | None = None
+
+
+def pack_until_empty(url: str, station: str, barrier: Any, queue: Any) -> None:
+    """Claim and pack orders one by one until none is left; report what was packed."""
+    report = PackReport(station)
+    db = open_database(url, station=station)
+    actor = Actor(username=f"packer-{station}", station=station)
+    try:
+        barrier.wait(timeout=120)
+        while (state := claim_next_order(db, actor)) is not None:
+            for line in state.lines:
+                for _ in range(line.expected - line.scanned):
+                    outcome = record_pack_scan(db, actor, state.order_id, line.gtin or line.sku)
+                    report.rejected_scans += not outcome.accepted
+            complete_packing(db, actor, state.order_id, [PackageSpec()])
+            report.packed.append(state.number)
+    except Exception:  # reported to the parent, which fails the test
+        report.fatal = traceback.format_exc()
+    finally:
+        db.dispose()
+        queue.put(report)
