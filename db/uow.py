@@ -20,6 +20,15 @@ from db.engine import Database
 T = TypeVar("T")
 
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+# psycopg 3 raises connect failures with no SQLSTATE; these texts identify them.
+CONNECTION_ERROR_TEXT = (
+    "connection failed",  # psycopg 3's prefix for every failed connect
+    "the database system is",  # shutting down / starting up / in recovery
+    "Connection refused",
+    "could not connect",
+    "server closed",
+    "timeout",
+)
 DEFAULT_ATTEMPTS = 6
 
 
@@ -33,7 +42,10 @@ def sqlstate(exc: BaseException) -> str | None:
 
 
 def is_retryable(exc: DBAPIError) -> bool:
+    """Serialization failures, deadlocks, a dropped or refused connection, a busy SQLite."""
     if exc.connection_invalidated or sqlstate(exc) in RETRYABLE_SQLSTATES:
+        return True
+    if is_connection_error(exc):
         return True
     return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
 
@@ -45,8 +57,7 @@ def is_connection_error(exc: DBAPIError) -> bool:
     if state is not None:
         return state.startswith("08") or state in ("57P01", "57P02", "57P03")
     return isinstance(exc, OperationalError) and any(
-        text in str(exc.orig)
-        for text in ("Connection refused", "could not connect", "server closed", "timeout")
+        text in str(exc.orig) for text in CONNECTION_ERROR_TEXT
     )
 
 
