@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.config import database_url
+from app.config import ENV_VAR, database_url
 from app.context import Actor, system_actor
 from app.errors import OmsError
 from app.services.demo_data import load_demo
@@ -53,16 +53,24 @@ def describe_failure(exc: Exception) -> str:
     return f"database error: {lines[0] if lines else type(exc).__name__}"
 
 
-def prepare_database(db: Database, actor: Actor, *, confirm_upgrade: Callable[[str], bool]) -> bool:
+def prepare_database(
+    db: Database,
+    actor: Actor,
+    *,
+    confirm_upgrade: Callable[[str], bool],
+    demo_on_first_run: bool = True,
+) -> bool:
     """Make the schema current; False if the user declined the upgrade.
 
-    An empty database gets the schema and a demo warehouse, so a first run shows real
-    data. A newer schema raises SchemaError.
+    An empty database gets the schema, and with `demo_on_first_run` a demo warehouse
+    so a first run shows real data (only for the default local file: a database the
+    user named is theirs, and stays empty). A newer schema raises SchemaError.
     """
     state = schema_state(db)
     if state is SchemaState.EMPTY:
         upgrade(db)
-        load_demo(db, actor, orders=DEMO_ORDERS)
+        if demo_on_first_run:
+            load_demo(db, actor, orders=DEMO_ORDERS)
     elif state is SchemaState.OUTDATED:
         question = (
             f"The database {db.describe()} was made by an older Shipshape.\n\n"
@@ -120,15 +128,20 @@ def launch_gui(db_url: str | None, station: str | None) -> int:
     except Exception as exc:  # whatever the driver raises: told, not crashed
         return _refuse(exc)
     try:
-        return _run(app, db, actor, station)
+        db_named = bool(db_url or os.environ.get(ENV_VAR))
+        return _run(app, db, actor, station, db_named=db_named)
     finally:
         db.dispose()
 
 
-def _run(app: QApplication, db: Database, actor: Actor, station: str | None) -> int:
+def _run(
+    app: QApplication, db: Database, actor: Actor, station: str | None, *, db_named: bool
+) -> int:
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        ready = prepare_database(db, actor, confirm_upgrade=_ask_upgrade)
+        ready = prepare_database(
+            db, actor, confirm_upgrade=_ask_upgrade, demo_on_first_run=not db_named
+        )
     except Exception as exc:  # whatever the driver or Alembic raises: told, not crashed
         return _refuse(exc)
     finally:

@@ -53,6 +53,18 @@ def test_a_first_run_creates_the_schema_and_loads_a_demo_warehouse(
         db.dispose()
 
 
+def test_a_database_the_user_named_gets_the_schema_but_no_demo_orders(
+    tmp_path: Path, actor: Actor
+) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'named.db'}")
+    try:
+        assert prepare_database(db, actor, confirm_upgrade=_refuse_upgrade, demo_on_first_run=False)
+        assert schema_state(db) is SchemaState.CURRENT
+        assert stats(db).orders_total == 0
+    finally:
+        db.dispose()
+
+
 def test_a_database_from_a_newer_shipshape_is_refused(sqlite_db: Database, actor: Actor) -> None:
     with sqlite_db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'from_the_future'"))
@@ -63,7 +75,7 @@ def test_a_database_from_a_newer_shipshape_is_refused(sqlite_db: Database, actor
 def test_a_first_launch_opens_the_window_on_a_demo_warehouse_and_exits_cleanly(
     tmp_path: Path,
 ) -> None:
-    database = tmp_path / "shipshape.db"
+    database = tmp_path / "shipshape" / "shipshape.db"  # the default file, under XDG_DATA_HOME
     script = (
         "import sys\n"
         "from PySide6.QtCore import QTimer\n"
@@ -71,9 +83,10 @@ def test_a_first_launch_opens_the_window_on_a_demo_warehouse_and_exits_cleanly(
         "from ui.launch import launch_gui\n"
         "app = QApplication([])\n"
         "QTimer.singleShot(1000, app.quit)\n"
-        f"sys.exit(launch_gui(db_url='sqlite:///{database}', station='pack'))\n"
+        "sys.exit(launch_gui(db_url=None, station=None))\n"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path)}
+    env.pop("SHIPSHAPE_DB", None)
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, timeout=60
     )
