@@ -1,0 +1,1 @@
+"""Printed documents (labels, slips, pick lists) rendered from plain data; no Qt, no DB."""

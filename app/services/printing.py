@@ -1,0 +1,212 @@
+"""Send queued print jobs to printers; a failure leaves the job pending with its error.
+
+Rendering happens with no transaction open; the job row is only touched to mark
+the outcome, so a printer that hangs never holds a database lock.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Protocol
+
+from platformdirs import user_data_dir
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.documents.data import LabelData
+from app.documents.render import render_label_pdf, render_label_zpl, render_packing_slip
+from app.errors import NotFound, ValidationFailed
+from app.printing import CupsPrinter, FolderPrinter, Printer, PrinterError, RawTcpPrinter
+from app.services.document_data import labels_for_shipment, slip_for_shipment
+from app.services.orders import find_order
+from db.engine import Database
+from db.models import Order, PrintJob, Shipment
+from db.types import utcnow
+from db.uow import read, run_in_transaction
+
+PRINT_DIR_VAR = "SHIPSHAPE_PRINT_DIR"
+
+
+class ProgressReporter(Protocol):
+    def update(self, done: int, total: int, label: str) -> None: ...
+
+    def cancelled(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    job_id: int
+    printed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class JobView:
+    id: int
+    order_number: str | None
+    document: str
+    format: str
+    printer: str
+    status: str
+    attempts: int
+    last_error: str | None
+
+
+def default_print_folder() -> Path:
+    configured = os.environ.get(PRINT_DIR_VAR)
+    return Path(configured) if configured else Path(user_data_dir("shipshape")) / "printed"
+
+
+def printer_for(spec: str) -> Printer:
+    """`folder`, `folder:/path`, `tcp://host:9100` (raw ZPL) or `cups:QUEUE`."""
+    if spec == "folder":
+        return FolderPrinter(default_print_folder())
+    if spec.startswith("folder:"):
+        return FolderPrinter(spec.removeprefix("folder:"))
+    if spec.startswith("tcp://"):
+        host, _, port = spec.removeprefix("tcp://").partition(":")
+        if not host or (port and not port.isdigit()):
+            raise ValidationFailed(f"printer {spec!r}: expected tcp://host:port")
+        return RawTcpPrinter(host, int(port or 9100))
+    if spec.startswith("cups:"):
+        return CupsPrinter(spec.removeprefix("cups:"))
+    raise ValidationFailed(
+        f"unknown printer {spec!r} (use folder, folder:/path, tcp://host:9100 or cups:QUEUE)"
+    )
+
+
+def render_shipment_document(session: Session, shipment_id: int, document: str, fmt: str) -> bytes:
+    if document == "label":
+        labels = labels_for_shipment(session, shipment_id)
+        return render_label_zpl(labels) if fmt == "zpl" else render_label_pdf(labels)
+    if document == "packing_slip":
+        return render_packing_slip(slip_for_shipment(session, shipment_id))
+    raise ValidationFailed(f"cannot render a {document!r}")
+
+
+def _render_job(session: Session, job_id: int) -> tuple[bytes, str, str, str]:
+    job = session.get(PrintJob, job_id)
+    if job is None:
+        raise NotFound(f"no print job {job_id}")
+    if job.shipment_id is None:
+        raise ValidationFailed(f"print job {job_id} has nothing to render")
+    data = render_shipment_document(session, job.shipment_id, job.document, job.format)
+    return data, job.format, job.printer, f"{job.document}-{job_id}"
+
+
+def print_job(
+    db: Database,
+    job_id: int,
+    *,
+    printer: str | None = None,
+    make_printer: Callable[[str], Printer] = printer_for,
+) -> PrintOutcome:
+    """Print (or reprint) one job; `printer` sends it somewhere else this time and after."""
+    data, fmt, configured, name = read(db, lambda s: _render_job(s, job_id))
+    target = printer or configured
+    try:
+        make_printer(target).send(data, fmt=fmt, job_name=name)
+        error = None
+    except PrinterError as exc:
+        error = exc.message
+
+    def mark(session: Session) -> None:
+        job = session.get_one(PrintJob, job_id, with_for_update=True)
+        job.attempts += 1
+        job.printer = target
+        if error is None:
+            job.status, job.printed_at, job.last_error = "printed", utcnow(), None
+        else:
+            job.status, job.last_error = "pending", error
+
+    run_in_transaction(db, mark)
+    if error is None:
+        return PrintOutcome(job_id, True, f"sent to {target}")
+    return PrintOutcome(job_id, False, f"NOT printed on {target}: {error} - job kept, reprint")
+
+
+def print_pending(
+    db: Database,
+    *,
+    station: str | None = None,
+    make_printer: Callable[[str], Printer] = printer_for,
+) -> list[PrintOutcome]:
+    """Try every pending job (of one station, or all) once."""
+
+    def pending(session: Session) -> list[int]:
+        stmt = select(PrintJob.id).where(PrintJob.status == "pending").order_by(PrintJob.id)
+        if station is not None:
+            stmt = stmt.where(PrintJob.station == station)
+        return list(session.scalars(stmt))
+
+    return [print_job(db, job_id, make_printer=make_printer) for job_id in read(db, pending)]
+
+
+def list_jobs(db: Database, *, station: str | None = None, limit: int = 50) -> list[JobView]:
+    def work(session: Session) -> list[JobView]:
+        stmt = (
+            select(PrintJob, Order.number)
+            .outerjoin(Order, Order.id == PrintJob.order_id)
+            .order_by(PrintJob.id.desc())
+            .limit(limit)
+        )
+        if station is not None:
+            stmt = stmt.where(PrintJob.station == station)
+        return [
+            JobView(
+                j.id, number, j.document, j.format, j.printer, j.status, j.attempts, j.last_error
+            )
+            for j, number in session.execute(stmt)
+        ]
+
+    return read(db, work)
+
+
+def order_labels(db: Database, reference: str, fmt: str) -> bytes:
+    """The labels of an order's latest shipment, for `label ORDER --format pdf|zpl`."""
+    if fmt not in ("pdf", "zpl"):
+        raise ValidationFailed(f"unknown label format {fmt!r} (pdf or zpl)")
+
+    def work(session: Session) -> bytes:
+        order = find_order(session, reference)
+        shipment_id = session.scalars(
+            select(Shipment.id)
+            .where(Shipment.order_id == order.id, Shipment.status != "voided")
+            .order_by(Shipment.id.desc())
+        ).first()
+        if shipment_id is None:
+            raise NotFound(f"{order.number} has no shipment yet: pack it first")
+        return render_shipment_document(session, shipment_id, "label", fmt)
+
+    return read(db, work)
+
+
+def label_batch(
+    db: Database,
+    shipment_ids: Sequence[int],
+    fmt: str,
+    progress: ProgressReporter,
+    *,
+    chunk: int = 50,
+) -> bytes | None:
+    """Many shipments' labels in one document, or None if cancelled part-way."""
+    labels: list[LabelData] = []
+    for start in range(0, len(shipment_ids), chunk):
+        if progress.cancelled():
+            return None
+        part = shipment_ids[start : start + chunk]
+        labels += read(db, partial(_labels_of, shipment_ids=part))
+        progress.update(
+            min(start + chunk, len(shipment_ids)), len(shipment_ids), "Collecting labels"
+        )
+    if not labels:
+        raise ValidationFailed("no labels to print")
+    return render_label_zpl(labels) if fmt == "zpl" else render_label_pdf(labels)
+
+
+def _labels_of(session: Session, shipment_ids: Sequence[int]) -> list[LabelData]:
+    return [label for sid in shipment_ids for label in labels_for_shipment(session, sid)]
