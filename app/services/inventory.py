@@ -65,6 +65,29 @@ def _sequence_for(code: str) -> int:
     return value
 
 
+def _lock_levels(session: Session, pairs: set[tuple[int, int]]) -> None:
+    """Lock the existing stock rows for (product, location) pairs, in id order, at once.
+
+    Taking them one by one in input order could deadlock against allocation.
+    """
+    product_ids = sorted({p for p, _ in pairs})
+    if not product_ids:
+        return
+    rows = session.execute(
+        select(StockLevel.id, StockLevel.product_id, StockLevel.location_id)
+        .where(StockLevel.product_id.in_(product_ids))
+        .order_by(StockLevel.id)
+    ).all()
+    wanted = sorted(level_id for level_id, p, loc in rows if (p, loc) in pairs)
+    if wanted:
+        session.scalars(
+            select(StockLevel)
+            .where(StockLevel.id.in_(wanted))
+            .order_by(StockLevel.id)
+            .with_for_update()
+        ).all()
+
+
 def _locked_level(session: Session, product_id: int, location_id: int) -> StockLevel:
     level = session.scalars(
         select(StockLevel)
@@ -140,6 +163,8 @@ def apply_counts(
     def work(session: Session) -> StockChange:
         products = _resolve(session, counts)
         change = StockChange()
+        locations = {c.location: ensure_location(session, c.location, change) for c in counts}
+        _lock_levels(session, {(products[c.sku], locations[c.location].id) for c in counts})
         for count in counts:
             location = ensure_location(session, count.location, change)
             level = _locked_level(session, products[count.sku], location.id)

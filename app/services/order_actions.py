@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -17,7 +17,16 @@ from app.errors import InvalidTransition, ValidationFailed
 from app.services.audit import record, transition
 from app.services.orders import find_order
 from db.engine import Database
-from db.models import Allocation, Note, Order, OrderLine, PackingProgress, Shipment, StockLevel
+from db.models import (
+    Allocation,
+    Note,
+    Order,
+    OrderLine,
+    PackingProgress,
+    PickTask,
+    Shipment,
+    StockLevel,
+)
 from db.uow import run_in_transaction
 
 
@@ -64,8 +73,16 @@ def cancel_order(db: Database, actor: Actor, reference: str, reason: str) -> Non
             select(Shipment).where(Shipment.order_id == order.id, Shipment.status == "packed")
         ):
             shipment.status = "voided"
+        line_ids = []
         for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
             line.qty_packed = line.qty_picked = 0
+            line_ids.append(line.id)
+        session.execute(
+            update(PickTask)
+            .where(PickTask.order_line_id.in_(line_ids), PickTask.status == "open")
+            .values(status="cancelled")
+            .execution_options(synchronize_session=False)
+        )
         session.execute(delete(PackingProgress).where(PackingProgress.order_id == order.id))
         order.packing_station = order.packing_user = order.packing_started_at = None
         transition(
