@@ -8,7 +8,8 @@ table's own sequence hands out the block.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -61,16 +62,30 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
         f"VALUES ({', '.join([marker] * len(names))})"
     )
-    params = [
-        tuple(
-            proc(value) if proc is not None and value is not None else value
-            for proc, value in zip(
-                processors, [*(row[n] for n in given), *default_values], strict=True
-            )
-        )
-        for row in rows
-    ]
+    getter = itemgetter(*given)
+    converted = [(i, _memoised(p)) for i, p in enumerate(processors) if p is not None]
+    params = []
+    for row in rows:
+        picked = getter(row)
+        values = [*(picked if len(given) > 1 else (picked,)), *default_values]
+        for index, convert in converted:
+            values[index] = convert(values[index])
+        params.append(tuple(values))
     connection.exec_driver_sql(sql, params)
+
+
+def _memoised(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A bind processor that reuses its last result: bulk rows share timestamps."""
+    last: list[Any] = [object(), None]
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if value is not last[0]:
+            last[0], last[1] = value, processor(value)
+        return last[1]
+
+    return convert
 
 
 def insert_returning_ids(

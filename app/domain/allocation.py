@@ -51,6 +51,11 @@ class Plan:
 def _warehouse_cover(needs: Sequence[Need], slots: Mapping[int, list[Slot]]) -> dict[int, int]:
     """Units of the order each warehouse could supply on its own."""
     cover: dict[int, int] = defaultdict(int)
+    if all(len(slots.get(n.product_id, ())) <= 1 for n in needs):  # the common, fast case
+        for need in needs:
+            for slot in slots.get(need.product_id, ()):
+                cover[slot.warehouse_id] += min(slot.available, need.quantity)
+        return cover
     for need in needs:
         per_wh: dict[int, int] = defaultdict(int)
         for slot in slots.get(need.product_id, ()):
@@ -77,9 +82,10 @@ def plan_allocation(
         remaining = need.quantity
         for wh in warehouses:
             candidates = [s for s in slots.get(need.product_id, ()) if s.warehouse_id == wh]
-            candidates.sort(
-                key=lambda s: (s.available - taken[s.stock_level_id] < remaining, s.pick_sequence)
-            )
+            if len(candidates) > 1:
+                candidates.sort(key=lambda s: (
+                    s.available - taken[s.stock_level_id] < remaining, s.pick_sequence
+                ))  # fmt: skip
             for slot in candidates:
                 free = slot.available - taken[slot.stock_level_id]
                 if free <= 0 or remaining == 0:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -203,20 +203,14 @@ def _write(
             .values(reserved=sl.c.reserved + bindparam("b_qty"), version=sl.c.version + 1),
             [{"b_id": k, "b_qty": v} for k, v in sorted(per_stock.items())],
         )
-        ol = table_of(OrderLine)
-        session.connection().execute(
-            update(ol)
-            .where(ol.c.id == bindparam("b_id"))
-            .values(qty_allocated=ol.c.qty_allocated + bindparam("b_qty")),
-            [{"b_id": k, "b_qty": v} for k, v in sorted(per_line.items())],
-        )
+        _add_allocated(session, plans, per_line)
     ot = table_of(Order)
-    changes = []
+    moved: dict[OrderStatus, list[int]] = defaultdict(list)
     audit = []
     for order_id, plan in plans:
         target = OrderStatus.ALLOCATED if plan.units else OrderStatus.BACKORDERED
         if statuses[order_id] != target:
-            changes.append({"b_id": order_id, "b_status": target.value})
+            moved[target].append(order_id)
         audit.append(
             audit_row(
                 actor,
@@ -228,11 +222,39 @@ def _write(
                 details={"units": plan.units, "complete": plan.complete},
             )
         )
-    if changes:
-        session.connection().execute(
-            update(ot)
-            .where(and_(ot.c.id == bindparam("b_id")))
-            .values(status=bindparam("b_status"), version=ot.c.version + 1, updated_at=now),
-            changes,
-        )
+    for status, ids in moved.items():
+        for chunk in _chunks(ids):
+            session.connection().execute(
+                update(ot)
+                .where(ot.c.id.in_(chunk))
+                .values(status=status.value, version=ot.c.version + 1, updated_at=now)
+            )
     insert_rows(session, AuditEvent, audit)
+
+
+def _chunks(ids: list[int], size: int = 2000) -> list[list[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def _add_allocated(
+    session: Session, plans: list[tuple[int, Plan]], per_line: dict[int, int]
+) -> None:
+    """Raise the lines' allocated quantities: whole orders in one statement per chunk
+    (every outstanding unit reserved), the rest line by line."""
+    ol = table_of(OrderLine)
+    complete = [order_id for order_id, plan in plans if plan.complete and plan.units]
+    for chunk in _chunks(complete):
+        session.connection().execute(
+            update(ol)
+            .where(ol.c.order_id.in_(chunk), ol.c.product_id.is_not(None))
+            .values(qty_allocated=ol.c.qty_ordered)
+        )
+    done = {r.line_id for order_id, plan in plans if plan.complete for r in plan.reservations}
+    partial = [{"b_id": k, "b_qty": v} for k, v in sorted(per_line.items()) if k not in done]
+    if partial:
+        session.connection().execute(
+            update(ol)
+            .where(ol.c.id == bindparam("b_id"))
+            .values(qty_allocated=ol.c.qty_allocated + bindparam("b_qty")),
+            partial,
+        )

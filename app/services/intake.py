@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -70,6 +70,7 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
     settings = load_risk_settings(session)
 
     numbers = take_numbers(session, "order", len(fresh))
+    now = utcnow()
     order_rows, holds = [], []
     for value, order in zip(numbers, fresh, strict=True):
         reasons = [
@@ -80,7 +81,7 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
         reasons += risk_reasons(order, histories[order.external_ref, order.channel], settings)
         hold = "; ".join(reasons) or None
         holds.append(hold)
-        order_rows.append(_order_row(order, order_number(value), channels, customers, hold))
+        order_rows.append(_order_row(order, order_number(value), channels, customers, hold, now))
 
     ids = insert_returning_ids(session, Order, order_rows)
     line_rows = []
@@ -232,9 +233,9 @@ def _order_row(
     channels: dict[str, int],
     customers: dict[str, int],
     hold: str | None,
+    now: datetime,
 ) -> dict[str, Any]:
     to = order.ship_to
-    now = utcnow()
     return {
         "number": number,
         "channel_id": channels[order.channel],
