@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -13,7 +14,11 @@ def main(argv: list[str]) -> int:
         from ui.launch import launch_gui
 
         return launch_gui(db_url=args.db, station=args.station)
-    return run(argv)
+    try:
+        return run(argv)
+    except BrokenPipeError:  # `show-order --json | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -141,7 +141,12 @@ def open_database(url: str, *, station: str = "desk", create: bool = True) -> Da
             raise DatabaseConfigError("an in-memory SQLite database cannot be shared; give a file")
         path = Path(parsed.database).expanduser()
         if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseConfigError(
+                    f"cannot create the folder {path.parent}: {exc.strerror}"
+                ) from None
         elif not path.exists():
             raise DatabaseConfigError(f"no database at {path}: run init-db first")
         check_sqlite_path(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
@@ -23,8 +24,15 @@ from db.schema import SchemaError, require_current
 from db.uow import DatabaseUnavailable
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad arguments get one line on stderr, like every other error (DESIGN.md)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="shipshape", description="Shipshape order management. No command opens the GUI."
     )
     parser.add_argument("--db", help="database URL (default: $SHIPSHAPE_DB or a local file)")

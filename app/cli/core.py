@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli.registry import command, emit_json, json_flag
+from app.cli.registry import at_least, command, emit_json, json_flag
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import ValidationFailed
@@ -16,15 +16,15 @@ from db.schema import SchemaState, require_current, schema_state, upgrade
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--orders", type=int, default=300, help="orders to create (default 300)")
-    p.add_argument("--skus", type=int, default=120, help="products in the catalogue")
+    p.add_argument("--orders", type=at_least(0), default=300, help="orders to create (default 300)")
+    p.add_argument("--skus", type=at_least(1), default=120, help="products in the catalogue")
     p.add_argument("--seed", type=int, default=7, help="random seed, for repeatable data")
 
 
 def _orders_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--status", help="only orders in this status")
     p.add_argument("--search", help="number, reference, e-mail, name, phone, tracking or SKU")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=at_least(1), default=50)
     json_flag(p)
 
 

@@ -75,7 +75,8 @@ def cancel_order(db: Database, actor: Actor, reference: str, reason: str) -> Non
             shipment.status = "voided"
         line_ids = []
         for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)):
-            line.qty_packed = line.qty_picked = 0
+            # Units already shipped stay shipped; everything not yet out is undone.
+            line.qty_packed = line.qty_picked = line.qty_shipped
             line_ids.append(line.id)
         session.execute(
             update(PickTask)
