@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QStackedWidget,
     QVBoxLayout,
@@ -13,7 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import UiContext
+from ui.views.inventory_view import InventoryView
 from ui.views.orders_view import OrdersView
+from ui.views.print_jobs_view import PrintJobsView
+
+SIDEBAR_ROW_HEIGHT = 36
 
 
 class MainWindow(QMainWindow):
@@ -24,10 +30,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Shipshape")
         self.orders_view = OrdersView(ctx)
         self.orders_view.setObjectName("ordersPage")
+        self.inventory_view = InventoryView(ctx)
+        self.inventory_view.setObjectName("inventoryPage")
+        self.print_jobs_view = PrintJobsView(ctx)
+        self.print_jobs_view.setObjectName("printJobsPage")
         self.pages = QStackedWidget()
         self.sidebar_list = QListWidget()
         self.sidebar_list.setObjectName("sidebarList")
         self._add_area("Orders", self.orders_view)
+        self._add_area("Inventory", self.inventory_view)
+        self._add_area("Print jobs", self.print_jobs_view)
         self.sidebar_list.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.sidebar_list.setCurrentRow(0)
 
@@ -56,5 +68,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label)
 
     def _add_area(self, title: str, page: QWidget) -> None:
-        self.sidebar_list.addItem(title)
+        item = QListWidgetItem(title)
+        item.setSizeHint(QSize(0, SIDEBAR_ROW_HEIGHT))  # the style sheet's padding is not counted
+        self.sidebar_list.addItem(item)
         self.pages.addWidget(page)

@@ -78,14 +78,25 @@ def complete_packing(
                 if order.packing_station
                 else f"{order.number} is no longer open at this station"
             )
-        scanned = dict(
-            session.execute(
-                select(PackingProgress.order_line_id, PackingProgress.qty_scanned).where(
-                    PackingProgress.order_id == order.id
-                )
-            ).all()
+        progress = session.execute(
+            select(
+                PackingProgress.order_line_id,
+                PackingProgress.qty_scanned,
+                PackingProgress.serials,
+            ).where(PackingProgress.order_id == order.id)
+        ).all()
+        scanned = {line_id: qty for line_id, qty, _ in progress}
+        serials = {line_id: list(found or []) for line_id, _, found in progress}
+        return _finish(
+            session,
+            actor,
+            order,
+            scanned,
+            packages,
+            label_format,
+            verified=True,
+            serials=serials,
         )
-        return _finish(session, actor, order, scanned, packages, label_format, verified=True)
 
     return run_in_transaction(db, work)
 
@@ -120,8 +131,10 @@ def _finish(
     label_format: str,
     *,
     verified: bool,
+    serials: dict[int, list[str]] | None = None,
 ) -> PackResult:
-    """Pack `scanned` units per line (None: every open unit, unverified)."""
+    """Pack `scanned` units per line (None: every open unit, unverified); scanned serial
+    numbers go into the packages one unit each, so a serial can never ship twice."""
     if order.status not in PACKABLE:
         raise InvalidTransition(
             f"{order.number} is {order.status.replace('_', ' ')}; "
@@ -148,9 +161,9 @@ def _finish(
         for spec, items in zip(packages, contents, strict=True)
     )
     carrier = CARRIERS["own"]
-    serials = take_numbers(session, "sscc", len(packages))
+    sscc_serials = take_numbers(session, "sscc", len(packages))
     booking = carrier.book(
-        BookingRequest(order.number, order.service_level, order.ship_country, weights), serials
+        BookingRequest(order.number, order.service_level, order.ship_country, weights), sscc_serials
     )
     now = utcnow()
     shipment_id = insert_returning_ids(
@@ -181,19 +194,11 @@ def _finish(
             "tracking_number": tracking,
         }
         for seq, (spec, weight, serial, tracking) in enumerate(
-            zip(packages, weights, serials, booking.package_tracking, strict=True), 1
+            zip(packages, weights, sscc_serials, booking.package_tracking, strict=True), 1
         )
     ]
     package_ids = insert_returning_ids(session, Package, package_rows)
-    insert_rows(
-        session,
-        PackageItem,
-        [
-            {"package_id": package_id, "order_line_id": line_id, "quantity": qty, "serial": None}
-            for package_id, items in zip(package_ids, contents, strict=True)
-            for line_id, qty in items.items()
-        ],
-    )
+    insert_rows(session, PackageItem, _package_items(package_ids, contents, serials or {}))
     # Picking is recorded at pack time when the packer picked the order himself.
     conn.execute(
         update(LINES)
@@ -237,6 +242,37 @@ def _finish(
         )
     )
     return PackResult(order.number, shipment_id, booking.tracking_number, views, jobs)
+
+
+def _package_items(
+    package_ids: Sequence[int],
+    contents: Sequence[dict[int, int]],
+    serials: dict[int, list[str]],
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for package_id, items in zip(package_ids, contents, strict=True):
+        for line_id, qty in items.items():
+            queue = serials.get(line_id, [])
+            numbered, serials[line_id] = queue[:qty], queue[qty:]
+            rows += [
+                {
+                    "package_id": package_id,
+                    "order_line_id": line_id,
+                    "quantity": 1,
+                    "serial": serial,
+                }
+                for serial in numbered
+            ]
+            if qty > len(numbered):
+                rows.append(
+                    {
+                        "package_id": package_id,
+                        "order_line_id": line_id,
+                        "quantity": qty - len(numbered),
+                        "serial": None,
+                    }
+                )
+    return rows
 
 
 def _gs1_prefix(session: Session) -> str:

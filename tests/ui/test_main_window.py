@@ -25,7 +25,11 @@ def test_the_main_window_opens_on_demo_data_and_fills_the_orders_table(
 ) -> None:
     assert main_window.windowTitle() == "Shipshape"
     sidebar = main_window.sidebar_list
-    assert [sidebar.item(i).text() for i in range(sidebar.count())] == ["Orders"]
+    assert [sidebar.item(i).text() for i in range(sidebar.count())] == [
+        "Orders",
+        "Inventory",
+        "Print jobs",
+    ]
     status = main_window.status_label.text()
     assert demo_db.describe() in status
     assert "Station: pack" in status

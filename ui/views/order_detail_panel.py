@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QStackedLayout,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -20,9 +23,7 @@ from ui.status_style import LATE_COLOUR, is_late, local_time, status_colours, st
 from ui.views.order_detail_text import address_html, shipments_html, timeline_html
 from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 
-LINE_HEADERS = (
-    "SKU", "Product", "Ordered", "Allocated", "Picked", "Packed", "Shipped", "Returned"
-)
+LINE_HEADERS = ("SKU", "Product", "Ordered", "Allocated", "Picked", "Packed", "Shipped", "Returned")
 
 
 def _section(title: str) -> QLabel:
@@ -54,6 +55,7 @@ class OrderDetailPanel(QFrame):
         self.summary_label = QLabel()
         self.summary_label.setObjectName("muted")
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        self.summary_label.setWordWrap(True)
         self.hold_label = QLabel()
         self.hold_label.setObjectName("holdBanner")
         self.hold_label.setWordWrap(True)
@@ -62,6 +64,7 @@ class OrderDetailPanel(QFrame):
         self.lines_table = ReadOnlyTableWidget(LINE_HEADERS, numeric=range(2, 8), stretch=1)
         self.timeline_view = QTextBrowser()
         self.timeline_view.setOpenLinks(False)
+        self._action_buttons = QHBoxLayout()
 
         hint = QLabel("Select an order to see its address, lines, shipments and timeline.")
         hint.setObjectName("muted")
@@ -69,6 +72,14 @@ class OrderDetailPanel(QFrame):
         self._stack = QStackedLayout(self)
         self._stack.addWidget(hint)
         self._stack.addWidget(self._content())
+
+    def set_actions(self, actions: Sequence[QAction], style: str = "") -> None:
+        """Buttons in the header for what can be done to the shown order."""
+        for action in actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setStyleSheet(style)
+            self._action_buttons.addWidget(button)
 
     def current_number(self) -> str | None:
         return self._detail.number if self._detail else None
@@ -134,10 +145,11 @@ class OrderDetailPanel(QFrame):
     def _content(self) -> QWidget:
         content = QWidget()
         header = QHBoxLayout()
-        header.addWidget(self.number_label)
-        header.addWidget(self.status_label)
+        header.addWidget(self.number_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        header.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addSpacing(12)
         header.addWidget(self.summary_label, 1)
+        header.addLayout(self._action_buttons)
 
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)

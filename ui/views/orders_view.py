@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSplitter,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +23,9 @@ from app.services import orders, stats
 from ui.context import UiContext
 from ui.models.order_queue_model import Column, OrderQueueModel
 from ui.operations import QueryOp
+from ui.views.action_style import ACTION_BUTTON_STYLE
+from ui.views.feedback_banner import FeedbackBanner
+from ui.views.order_actions import OrderActionsController
 from ui.views.order_detail_panel import OrderDetailPanel
 from ui.widgets.status_badge_delegate import StatusBadgeDelegate
 from ui.widgets.status_filter_bar import StatusFilterBar
@@ -71,6 +75,14 @@ class OrdersView(QWidget):
         self.model = OrderQueueModel(ctx, self)
         self.table = QTableView()
         self.detail_panel = OrderDetailPanel()
+        self.feedback_banner = FeedbackBanner()
+        self.action_controller = OrderActionsController(ctx, self, self.feedback_banner)
+        self.toolbar = QToolBar()
+        self.toolbar.setStyleSheet(ACTION_BUTTON_STYLE)
+        self.toolbar.addActions(
+            [self.action_controller.new_order_action, self.action_controller.allocate_action]
+        )
+        self.detail_panel.set_actions(self.action_controller.order_actions(), ACTION_BUTTON_STYLE)
         self._setup_table()
         self._lay_out()
 
@@ -85,6 +97,7 @@ class OrdersView(QWidget):
         self.model.load_failed.connect(self._show_problem)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         ctx.hub.changes_applied.connect(self._on_hub_changes_applied)
+        self.action_controller.order_created.connect(self.open_order)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
 
         self._counts_timer.start()
@@ -109,6 +122,8 @@ class OrdersView(QWidget):
     def _setup_table(self) -> None:
         table = self.table
         table.setModel(self.model)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.addActions(self.action_controller.order_actions())
         table.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -134,6 +149,7 @@ class OrdersView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.result_label)
+        top.addWidget(self.toolbar)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail_panel)
@@ -146,6 +162,7 @@ class OrdersView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.problem_label)
+        layout.addWidget(self.feedback_banner)
         layout.addWidget(splitter, 1)
 
     def _apply_filter(self) -> None:
@@ -162,7 +179,7 @@ class OrdersView(QWidget):
 
     def _on_exact_order_loaded(self, detail: OrderDetail) -> None:
         self._wanted_number = self._detail_number = detail.number
-        self.detail_panel.show_detail(detail)
+        self._show_detail(detail)
         self._select_wanted()
 
     def _on_exact_order_failed(self, exc: Exception) -> None:
@@ -196,7 +213,11 @@ class OrdersView(QWidget):
 
     def _on_detail_loaded(self, detail: OrderDetail) -> None:
         if detail.number == self._detail_number:
-            self.detail_panel.show_detail(detail)
+            self._show_detail(detail)
+
+    def _show_detail(self, detail: OrderDetail) -> None:
+        self.detail_panel.show_detail(detail)
+        self.action_controller.set_order(detail.number, detail.status)
 
     def _on_stats_loaded(self, result: Stats) -> None:
         self._counts = result.orders_by_status

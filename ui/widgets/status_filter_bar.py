@@ -18,7 +18,7 @@ QToolButton:checked {{ background: {background}; color: {text}; border-color: {t
 
 
 class StatusFilterBar(QWidget):
-    """"All 300", "On hold 11", "Allocated 188"…: exactly one chip is checked.
+    """ "All 300", "On hold 11", "Allocated 188"…: exactly one chip is checked.
 
     Chips of statuses with no orders stay hidden, unless checked, to keep the bar short.
     `status_selected` carries the status, or None for all.

@@ -1,0 +1,1 @@
+"""Dialogs of the back office: order actions, manual orders, stock counts, printers."""

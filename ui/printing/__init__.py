@@ -1,0 +1,1 @@
+"""Printing from the desk: the system printer through Qt, previews, label batches."""

@@ -1,0 +1,34 @@
+"""Station screens: full-screen, scanner-first work places for the warehouse floor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QWidget
+
+from app.context import Actor
+from ui.context import UiContext
+from ui.hub import AppHub
+from ui.station.pack_station_window import PackStationWindow
+from ui.station.settings import load_station_settings
+from ui.tasks import TaskRunner
+
+__all__ = ["PackStationWindow", "open_pack_station"]
+
+
+def open_pack_station(db: object, actor: Actor) -> QWidget:
+    """The pack screen on `db` for `actor`, set to full screen; the caller shows it.
+
+    The window owns its worker threads and stops them when it closes.
+    """
+    describe = getattr(db, "describe", None)
+    ctx = UiContext(
+        database=db,
+        database_label=describe() if callable(describe) else str(db),
+        actor=actor,
+        station=actor.station,
+        tasks=TaskRunner(),
+        hub=AppHub(),
+    )
+    window = PackStationWindow(ctx, settings=load_station_settings(QSettings()))
+    window.setWindowState(Qt.WindowState.WindowFullScreen)
+    return window

@@ -1,0 +1,52 @@
+"""The steps of packing one order, and the feedback the pack screen gives."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import Enum
+
+from app.errors import OmsError, ValidationFailed
+
+DATABASE_UNAVAILABLE = "NOT saved - database unavailable, retry"
+
+log = logging.getLogger(__name__)
+
+
+class Step(Enum):
+    IDLE = "idle"
+    OPENING = "opening"
+    SCANNING = "scanning"
+    BOX = "box"
+    WEIGHT = "weight"
+    COMPLETING = "completing"
+    CONFIRM_RELEASE = "confirm_release"
+    RELEASING = "releasing"
+
+
+WAITING_STEPS = frozenset({Step.OPENING, Step.COMPLETING, Step.RELEASING})
+
+
+class Tone(Enum):
+    GOOD = "good"  # green flash
+    BAD = "bad"  # red full-screen alert until the next scan
+    NOTICE = "notice"  # amber line, nothing else changes
+    QUESTION = "question"  # amber line awaiting Enter or Esc
+
+
+@dataclass(frozen=True)
+class Feedback:
+    message: str
+    tone: Tone
+    sound: str | None = None
+
+
+def failure_message(exc: Exception) -> str:
+    """The sentence for a failed service call; anything but a business refusal means the
+    database did not take the change."""
+    if isinstance(exc, ValidationFailed) and exc.problems:
+        return f"{exc} - {'; '.join(exc.problems)}"
+    if isinstance(exc, OmsError):
+        return str(exc)
+    log.error("pack station call failed", exc_info=exc)
+    return DATABASE_UNAVAILABLE
