@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 from collections.abc import Callable
 
@@ -24,6 +25,7 @@ from db.schema import SchemaError, SchemaState, require_current, schema_state, u
 from ui.context import UiContext
 from ui.hub import AppHub
 from ui.main_window import MainWindow
+from ui.station import STATION_SCREENS
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme
 
@@ -32,9 +34,18 @@ NO_DISPLAY = (
     "or set QT_QPA_PLATFORM=offscreen"
 )
 DEMO_ORDERS = 300
+STATION_VAR = "SHIPSHAPE_STATION"
 _ONE_LINE_ERRORS = (OmsError, DatabaseConfigError, SchemaError)
 
 log = logging.getLogger(__name__)
+
+
+def station_name(kind: str | None) -> str:
+    """This station's name in the audit trail: $SHIPSHAPE_STATION, else kind-hostname,
+    so two pack stations are never confused."""
+    if os.environ.get(STATION_VAR):
+        return os.environ[STATION_VAR]
+    return f"{kind or 'desk'}-{socket.gethostname()}"
 
 
 def has_display() -> bool:
@@ -122,9 +133,16 @@ def launch_gui(db_url: str | None, station: str | None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Shipshape")
     apply_theme(app)
-    actor = system_actor(station or "desk")
+    if station is not None and station not in STATION_SCREENS:
+        print(
+            f"error: the {station} station screen is not built yet; "
+            f"stations available: {', '.join(sorted(STATION_SCREENS))}",
+            file=sys.stderr,
+        )
+        return 2
+    actor = system_actor(station_name(station))
     try:
-        db = open_database(database_url(db_url), station=station or "desk")
+        db = open_database(database_url(db_url), station=actor.station)
     except Exception as exc:  # whatever the driver raises: told, not crashed
         return _refuse(exc)
     try:
@@ -148,6 +166,10 @@ def _run(
         QGuiApplication.restoreOverrideCursor()
     if not ready:
         return 1
+    if station is not None:
+        screen = STATION_SCREENS[station](db, actor)
+        screen.show()
+        return app.exec()  # the station window stops its own workers when it closes
     ctx = create_context(db, actor, station=station)
     window = MainWindow(ctx)
     window.resize(1400, 850)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
@@ -12,7 +14,7 @@ from ui.station.pack_station_window import PackStationWindow
 from ui.station.settings import load_station_settings
 from ui.tasks import TaskRunner
 
-__all__ = ["PackStationWindow", "open_pack_station"]
+__all__ = ["STATION_SCREENS", "PackStationWindow", "open_pack_station"]
 
 
 def open_pack_station(db: object, actor: Actor) -> QWidget:
@@ -32,3 +34,7 @@ def open_pack_station(db: object, actor: Actor) -> QWidget:
     window = PackStationWindow(ctx, settings=load_station_settings(QSettings()))
     window.setWindowState(Qt.WindowState.WindowFullScreen)
     return window
+
+
+# `python main.py --station KIND` opens STATION_SCREENS[KIND](db, actor).
+STATION_SCREENS: dict[str, Callable[[object, Actor], QWidget]] = {"pack": open_pack_station}
