@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -10,6 +11,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Qt, Signal
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class TaskRunner(QObject):
@@ -70,4 +72,7 @@ class TaskRunner(QObject):
         with self._lock:
             closures, self._closures = self._closures, []
         for closure in closures:
-            closure()
+            try:
+                closure()
+            except Exception:  # one failing callback must not drop the others queued with it
+                log.exception("callback failed on the main thread")

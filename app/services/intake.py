@@ -23,6 +23,7 @@ from app.domain.order_workflow import OrderStatus
 from app.domain.risk import CustomerHistory, risk_reasons
 from app.errors import ValidationFailed
 from app.services.audit import audit_row
+from app.services.catalogue import ensure_channel
 from app.services.numbering import order_number, take_numbers
 from app.services.settings import load_risk_settings
 from db.bulk import insert_returning_ids, insert_rows
@@ -43,6 +44,23 @@ class IntakeResult:
 
 def create_orders(db: Database, actor: Actor, orders: Sequence[NewOrder]) -> IntakeResult:
     return run_in_transaction(db, lambda session: add_orders(session, actor, orders))
+
+
+MANUAL_CHANNELS = {"phone": "Phone orders", "b2b": "B2B orders"}
+
+
+def create_manual_order(db: Database, actor: Actor, order: NewOrder) -> IntakeResult:
+    """An order typed in at the desk (phone, B2B); its channel is created on first use."""
+    if order.channel not in MANUAL_CHANNELS:
+        raise ValidationFailed(
+            f"manual orders go to {' or '.join(MANUAL_CHANNELS)}, not {order.channel!r}"
+        )
+
+    def work(session: Session) -> IntakeResult:
+        ensure_channel(session, order.channel, "manual", MANUAL_CHANNELS[order.channel])
+        return add_orders(session, actor, [order])
+
+    return run_in_transaction(db, work)
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:

@@ -32,6 +32,7 @@ class StockChange:
     units_out: int = 0
     products: set[int] = field(default_factory=set)
     locations_created: list[str] = field(default_factory=list)
+    allocated: list[str] = field(default_factory=list)  # backorders served by a receipt
 
 
 def default_warehouse(session: Session) -> Warehouse:
@@ -208,7 +209,8 @@ def receive_and_allocate(db: Database, actor: Actor, counts: Sequence[StockCount
     """Receive stock, then at once re-allocate the backorders waiting for it."""
     change = apply_counts(db, actor, counts, receive=True)
     if change.products:
-        allocate(db, actor, product_ids=sorted(change.products))
+        result = allocate(db, actor, product_ids=sorted(change.products))
+        change.allocated = result.allocated + result.partially_allocated
     return change
 
 

@@ -113,6 +113,8 @@ def print_job(
         error = None
     except PrinterError as exc:
         error = exc.message
+    except ValidationFailed as exc:  # a printer name this station cannot use
+        error = str(exc)
 
     def mark(session: Session) -> None:
         job = session.get_one(PrintJob, job_id, with_for_update=True)

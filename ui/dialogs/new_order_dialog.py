@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.new_order import SERVICE_PRIORITY
 from app.errors import OmsError
-from app.services.intake import IntakeResult, create_orders
+from app.services.intake import MANUAL_CHANNELS, IntakeResult, create_manual_order
 from app.services.lookups import ChannelView, list_channels
 from ui.context import UiContext
 from ui.dialogs.new_order_fields import COUNTRIES, FieldSlots, country_code
@@ -31,7 +31,6 @@ from ui.dialogs.order_lines_editor import OrderLinesEditor
 from ui.operations import DbOp, QueryOp, show_error
 from ui.views.feedback_banner import refusal_text
 
-MANUAL_CHANNELS = ("phone", "b2b")
 SHIP_DAYS = {"overnight": 1, "express": 1, "standard": 3, "economy": 5}
 PAYMENTS = (
     ("Paid - card taken", "paid"),
@@ -159,12 +158,10 @@ class NewOrderDialog(QDialog):
         layout.addLayout(buttons)
 
     def _on_channels_loaded(self, channels: list[ChannelView]) -> None:
-        by_code = {channel.code: channel for channel in channels}
-        for code in MANUAL_CHANNELS:
-            if code in by_code:
-                self.channel_combo.addItem(by_code[code].name, code)
-        if not self.channel_combo.count():
-            self.slots.flag({"channel": "No phone or B2B channel is set up in this database"})
+        """Phone and B2B always: the service creates the channel on its first order."""
+        by_code = {channel.code: channel.name for channel in channels}
+        for code, name in MANUAL_CHANNELS.items():
+            self.channel_combo.addItem(by_code.get(code, name), code)
 
     def _set_default_ship_by(self) -> None:
         moment = QDateTime.currentDateTime()
@@ -196,7 +193,7 @@ class NewOrderDialog(QDialog):
             return
         self.summary_label.hide()
         self.create_button.setEnabled(False)
-        DbOp(self, self._ctx, create_orders, self._ctx.actor, [build_order(form, now)]).success(
+        DbOp(self, self._ctx, create_manual_order, self._ctx.actor, build_order(form, now)).success(
             self._on_order_saved
         ).failure(self._on_save_failed).run(initiator=self)
 

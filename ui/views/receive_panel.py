@@ -50,11 +50,10 @@ class Receipt:
 
 def receive_stock(db: Any, actor: Actor, count: StockCount) -> Receipt:
     """`receive_and_allocate` one count, telling which backorders it allocated."""
-    waiting = set(backordered_orders(db, count.sku))
     change = receive_and_allocate(db, actor, [count])
-    still = set(backordered_orders(db, count.sku)) if waiting else set()
-    allocated = tuple(sorted(waiting - still))
-    return Receipt(count, allocated, len(still & waiting), bool(change.locations_created))
+    still = len(backordered_orders(db, count.sku))
+    allocated = tuple(sorted(change.allocated))
+    return Receipt(count, allocated, still, bool(change.locations_created))
 
 
 def location_code(reading: Reading) -> str:
