@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
@@ -92,6 +92,11 @@ def insert_returning_ids(
     session: Session, model: type[Base], rows: list[dict[str, Any]]
 ) -> list[int]:
     """Insert many rows; their ids come back in input order."""
+    if len(rows) == 1:  # one statement instead of reserving first
+        table = table_of(model)
+        return [
+            session.connection().execute(insert(table).returning(table.c.id), rows[0]).scalar_one()
+        ]
     ids = reserve_ids(session, model, len(rows))
     for row, row_id in zip(rows, ids, strict=True):
         row["id"] = row_id

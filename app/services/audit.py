@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus, require_transition
 from app.errors import ConcurrencyConflict
+from db.base import table_of
 from db.bulk import insert_rows
 from db.models import AuditEvent, Order
 from db.types import utcnow
@@ -101,22 +102,32 @@ class OrderRef:
         )
 
 
+_ORDERS = table_of(Order)
+# Built once: every scan, pack and dispatch locks and moves an order.
+_LOCK = (
+    select(
+        _ORDERS.c.id,
+        _ORDERS.c.number,
+        _ORDERS.c.status,
+        _ORDERS.c.version,
+        _ORDERS.c.packing_station,
+        _ORDERS.c.packing_user,
+        _ORDERS.c.service_level,
+        _ORDERS.c.ship_country,
+    )
+    .where(_ORDERS.c.id == bindparam("order_id"))
+    .with_for_update()
+)
+_MOVE = (
+    update(_ORDERS)
+    .where(_ORDERS.c.id == bindparam("order_id"), _ORDERS.c.version == bindparam("seen"))
+    .values(status=bindparam("target"), version=bindparam("seen") + 1, updated_at=bindparam("now"))
+)
+_MOVE_AND_RELEASE = _MOVE.values(packing_station=None, packing_user=None, packing_started_at=None)
+
+
 def lock_order(session: Session, order_id: int) -> OrderRef:
-    row = session.execute(
-        select(
-            Order.id,
-            Order.number,
-            Order.status,
-            Order.version,
-            Order.packing_station,
-            Order.packing_user,
-            Order.service_level,
-            Order.ship_country,
-        )
-        .where(Order.id == order_id)
-        .with_for_update()
-    ).one()
-    return OrderRef(*row)
+    return OrderRef(*session.connection().execute(_LOCK, {"order_id": order_id}).one())
 
 
 def set_status(
@@ -128,20 +139,18 @@ def set_status(
     reason: str | None = None,
     action: str | None = None,
     details: dict[str, Any] | None = None,
-    also: dict[str, Any] | None = None,
+    release_packing: bool = False,
 ) -> OrderRef:
     """`transition` for a row locked with `lock_order`: one UPDATE, one audit row.
 
-    `also` sets more columns in the same statement.
+    `release_packing` also frees the order from the station that was packing it.
     """
     require_transition(order.status, target, order_number=order.number)
-    result = session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.version == order.version)
-        .values(status=target.value, version=order.version + 1, updated_at=utcnow(), **(also or {}))
-        .execution_options(synchronize_session=False)
+    result = session.connection().execute(
+        _MOVE_AND_RELEASE if release_packing else _MOVE,
+        {"order_id": order.id, "seen": order.version, "target": target.value, "now": utcnow()},
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise ConcurrencyConflict(f"{order.number} was changed by someone else - reload")
     insert_rows(
         session,
@@ -159,11 +168,10 @@ def set_status(
             )
         ],
     )
-    changed = also or {}
     return replace(
         order,
         status=target.value,
         version=order.version + 1,
-        packing_station=changed.get("packing_station", order.packing_station),
-        packing_user=changed.get("packing_user", order.packing_user),
+        packing_station=None if release_packing else order.packing_station,
+        packing_user=None if release_packing else order.packing_user,
     )

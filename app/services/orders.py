@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.dto import (
@@ -15,6 +15,7 @@ from app.dto import (
     ShipmentView,
 )
 from app.errors import NotFound
+from db.base import table_of
 from db.engine import Database
 from db.models import (
     AuditEvent,
@@ -34,14 +35,18 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+_ORDERS = table_of(Order)
+_ID_BY_NUMBER = select(_ORDERS.c.id).where(_ORDERS.c.number == bindparam("number"))
+
+
 def find_order_id(session: Session, reference: str) -> int:
     """An order's id by Shipshape number, or by the channel reference the customer quotes."""
     ref = reference.strip()
     if ref.upper().startswith("O:"):
         ref = ref[2:]
-    order_id = session.scalar(select(Order.id).where(Order.number == ref.upper()))
+    order_id = session.connection().execute(_ID_BY_NUMBER, {"number": ref.upper()}).scalar()
     if order_id is not None:
-        return order_id
+        return int(order_id)
     candidates = [ref, ref[1:]] if ref.startswith("#") else [ref, f"#{ref}"]
     matches = session.execute(
         select(Order.id, Order.number).where(Order.external_ref.in_(candidates)).order_by(Order.id)

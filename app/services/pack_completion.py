@@ -42,6 +42,39 @@ from db.types import utcnow
 from db.uow import run_in_transaction
 
 LINES = table_of(OrderLine)
+_PRODUCTS = table_of(Product)
+_TASKS = table_of(PickTask)
+_PROGRESS = table_of(PackingProgress)
+_WAREHOUSES = table_of(Warehouse)
+# Built once: these run for every parcel packed.
+_OPEN_LINES = (
+    select(
+        LINES.c.id,
+        LINES.c.sku,
+        LINES.c.product_id,
+        (LINES.c.qty_allocated - LINES.c.qty_packed).label("open_units"),
+        _PRODUCTS.c.weight_g,
+    )
+    .outerjoin(_PRODUCTS, _PRODUCTS.c.id == LINES.c.product_id)
+    .where(LINES.c.order_id == bindparam("order_id"))
+)
+_PACK_LINE = (
+    update(LINES)
+    .where(LINES.c.id == bindparam("b_id"))
+    .values(
+        qty_packed=LINES.c.qty_packed + bindparam("b_qty"),
+        qty_picked=LINES.c.qty_packed + bindparam("b_qty"),  # picked at pack time if not yet
+    )
+)
+_CLOSE_PICK_TASKS = (
+    update(_TASKS)
+    .where(
+        _TASKS.c.order_line_id.in_(bindparam("line_ids", expanding=True)), _TASKS.c.status == "open"
+    )
+    .values(status="done", qty_picked=_TASKS.c.quantity)
+)
+_FORGET_PROGRESS = delete(_PROGRESS).where(_PROGRESS.c.order_id == bindparam("order_id"))
+_GS1_PREFIX = select(_WAREHOUSES.c.gs1_company_prefix).order_by(_WAREHOUSES.c.id).limit(1)
 DEFAULT_GS1_PREFIX = "0614141"
 
 
@@ -58,6 +91,7 @@ class _Line:
     sku: str
     product_id: int | None
     open_units: int  # allocated, not yet packed
+    weight_g: int  # of one unit, 0 when unknown
 
 
 def complete_packing(
@@ -142,22 +176,15 @@ def _finish(
         )
     conn = session.connection()
     lines = {
-        row.id: _Line(row.id, row.sku, row.product_id, row.open_units)
-        for row in conn.execute(
-            select(
-                LINES.c.id,
-                LINES.c.sku,
-                LINES.c.product_id,
-                (LINES.c.qty_allocated - LINES.c.qty_packed).label("open_units"),
-            ).where(LINES.c.order_id == order.id)
-        )
+        row.id: _Line(row.id, row.sku, row.product_id, row.open_units, row.weight_g or 0)
+        for row in conn.execute(_OPEN_LINES, {"order_id": order.id})
     }
     units = {i: line.open_units for i, line in lines.items()} if scanned is None else scanned
     _check_all_scanned(order, lines, units)
     contents = _split(packages, {k: v for k, v in units.items() if v > 0})
     boxes = _boxes(session, packages)
     weights = tuple(
-        spec.weight_g or _estimate_weight(session, lines, items, boxes.get(spec.box_code or ""))
+        spec.weight_g or _estimate_weight(lines, items, boxes.get(spec.box_code or ""))
         for spec, items in zip(packages, contents, strict=True)
     )
     carrier = CARRIERS["own"]
@@ -200,27 +227,10 @@ def _finish(
     package_ids = insert_returning_ids(session, Package, package_rows)
     insert_rows(session, PackageItem, _package_items(package_ids, contents, serials or {}))
     # Picking is recorded at pack time when the packer picked the order himself.
-    conn.execute(
-        update(LINES)
-        .where(LINES.c.id == bindparam("b_id"))
-        .values(
-            qty_packed=LINES.c.qty_packed + bindparam("b_qty"),
-            qty_picked=LINES.c.qty_packed + bindparam("b_qty"),
-        ),
-        [{"b_id": k, "b_qty": v} for k, v in sorted(units.items()) if v],
-    )
-    session.execute(
-        update(PickTask)
-        .where(PickTask.order_line_id.in_(list(lines)), PickTask.status == "open")
-        .values(status="done", qty_picked=PickTask.quantity)
-        .execution_options(synchronize_session=False)
-    )
+    conn.execute(_PACK_LINE, [{"b_id": k, "b_qty": v} for k, v in sorted(units.items()) if v])
+    conn.execute(_CLOSE_PICK_TASKS, {"line_ids": list(lines)})
     if scanned is not None:
-        session.execute(
-            delete(PackingProgress)
-            .where(PackingProgress.order_id == order.id)
-            .execution_options(synchronize_session=False)
-        )
+        conn.execute(_FORGET_PROGRESS, {"order_id": order.id})
     set_status(
         session,
         order,
@@ -232,7 +242,7 @@ def _finish(
             "packages": len(packages),
             "tracking": booking.tracking_number,
         },
-        also={"packing_station": None, "packing_user": None, "packing_started_at": None},
+        release_packing=True,
     )
     jobs = queue_shipment_documents(session, order.id, shipment_id, actor.station, label_format)
     views = tuple(
@@ -276,8 +286,8 @@ def _package_items(
 
 
 def _gs1_prefix(session: Session) -> str:
-    prefix = session.scalar(select(Warehouse.gs1_company_prefix).order_by(Warehouse.id).limit(1))
-    return prefix or DEFAULT_GS1_PREFIX
+    prefix = session.connection().execute(_GS1_PREFIX).scalar()
+    return str(prefix or DEFAULT_GS1_PREFIX)
 
 
 def _check_all_scanned(order: OrderRef, lines: dict[int, _Line], units: dict[int, int]) -> None:
@@ -324,18 +334,6 @@ def _boxes(session: Session, packages: Sequence[PackageSpec]) -> dict[str, Any]:
     return boxes
 
 
-def _estimate_weight(
-    session: Session, lines: dict[int, _Line], items: dict[int, int], tare_g: int | None
-) -> int:
-    product_ids = [lines[i].product_id for i in items if lines[i].product_id is not None]
-    weights = dict(
-        session.execute(
-            select(Product.id, Product.weight_g).where(Product.id.in_(product_ids))
-        ).all()
-    )
-    total = tare_g or 0
-    for line_id, qty in items.items():
-        product_id = lines[line_id].product_id
-        if product_id is not None:
-            total += (weights.get(product_id) or 0) * qty
+def _estimate_weight(lines: dict[int, _Line], items: dict[int, int], tare_g: int | None) -> int:
+    total = (tare_g or 0) + sum(lines[line_id].weight_g * qty for line_id, qty in items.items())
     return max(total, 1)

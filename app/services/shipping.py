@@ -29,6 +29,56 @@ ALLOCATIONS = table_of(Allocation)
 LINES = table_of(OrderLine)
 LEVELS = table_of(StockLevel)
 SHIPMENTS = table_of(Shipment)
+# Built once: these run for every parcel dispatched.
+_LINES_OF = select(
+    LINES.c.id,
+    LINES.c.qty_ordered,
+    LINES.c.qty_allocated,
+    LINES.c.qty_packed,
+    LINES.c.qty_shipped,
+).where(LINES.c.order_id == bindparam("order_id"))
+_LOCK_ALLOCATED_STOCK = (
+    select(
+        ALLOCATIONS.c.id,
+        ALLOCATIONS.c.order_line_id,
+        ALLOCATIONS.c.stock_level_id,
+        ALLOCATIONS.c.quantity,
+        LEVELS.c.product_id,
+        LEVELS.c.location_id,
+    )
+    .join(LINES, LINES.c.id == ALLOCATIONS.c.order_line_id)
+    .join(LEVELS, LEVELS.c.id == ALLOCATIONS.c.stock_level_id)
+    .where(LINES.c.order_id == bindparam("order_id"), ALLOCATIONS.c.status == "active")
+    .order_by(ALLOCATIONS.c.stock_level_id, ALLOCATIONS.c.id)  # locks in stock-row order
+    .with_for_update(of=LEVELS)
+)
+_CONSUME = (
+    update(ALLOCATIONS).where(ALLOCATIONS.c.id == bindparam("b_id")).values(status="consumed")
+)
+_REDUCE = (
+    update(ALLOCATIONS)
+    .where(ALLOCATIONS.c.id == bindparam("b_id"))
+    .values(quantity=bindparam("b_qty"))
+)
+_TAKE_OUT = (
+    update(LEVELS)
+    .where(LEVELS.c.id == bindparam("b_id"))
+    .values(
+        on_hand=LEVELS.c.on_hand - bindparam("b_qty"),
+        reserved=LEVELS.c.reserved - bindparam("b_qty"),
+        version=LEVELS.c.version + 1,
+    )
+)
+_ALL_PACKED_SHIPPED = (
+    update(LINES)
+    .where(LINES.c.order_id == bindparam("b_order_id"))
+    .values(qty_shipped=LINES.c.qty_packed)
+)
+_SHIPMENTS_LEAVE = (
+    update(SHIPMENTS)
+    .where(SHIPMENTS.c.order_id == bindparam("b_order_id"), SHIPMENTS.c.status == "packed")
+    .values(status="shipped", shipped_at=bindparam("now"))
+)
 
 
 def ship_order(db: Database, actor: Actor, reference: str) -> str:
@@ -44,35 +94,11 @@ def ship_in(session: Session, actor: Actor, order: OrderRef) -> str:
             f"{order.number} is {order.status.replace('_', ' ')}; only packed orders ship"
         )
     conn = session.connection()
-    lines = conn.execute(
-        select(
-            LINES.c.id,
-            LINES.c.qty_ordered,
-            LINES.c.qty_allocated,
-            LINES.c.qty_packed,
-            LINES.c.qty_shipped,
-        ).where(LINES.c.order_id == order.id)
-    ).all()
+    lines = conn.execute(_LINES_OF, {"order_id": order.id}).all()
     to_ship = {line_id: packed - shipped for line_id, _, _, packed, shipped in lines}
-    allocations = conn.execute(
-        select(
-            ALLOCATIONS.c.id,
-            ALLOCATIONS.c.order_line_id,
-            ALLOCATIONS.c.stock_level_id,
-            ALLOCATIONS.c.quantity,
-        )
-        .where(ALLOCATIONS.c.order_line_id.in_(list(to_ship)), ALLOCATIONS.c.status == "active")
-        .order_by(ALLOCATIONS.c.stock_level_id, ALLOCATIONS.c.id)
-    ).all()
-    levels = {
-        level_id: (product_id, location_id)
-        for level_id, product_id, location_id in conn.execute(
-            select(LEVELS.c.id, LEVELS.c.product_id, LEVELS.c.location_id)
-            .where(LEVELS.c.id.in_(sorted({a.stock_level_id for a in allocations})))
-            .order_by(LEVELS.c.id)
-            .with_for_update()
-        )
-    }
+    rows = conn.execute(_LOCK_ALLOCATED_STOCK, {"order_id": order.id}).all()
+    allocations = [(a_id, line_id, level_id, qty) for a_id, line_id, level_id, qty, _, _ in rows]
+    levels = {level_id: (product, location) for _, _, level_id, _, product, location in rows}
     consumed: list[dict[str, Any]] = []
     reduced: list[dict[str, Any]] = []
     split: list[dict[str, Any]] = []
@@ -96,31 +122,12 @@ def ship_in(session: Session, actor: Actor, order: OrderRef) -> str:
         to_ship[line_id] -= take
         shipped_from[level_id] += take
     if consumed:
-        conn.execute(
-            update(ALLOCATIONS)
-            .where(ALLOCATIONS.c.id == bindparam("b_id"))
-            .values(status="consumed"),
-            consumed,
-        )
+        conn.execute(_CONSUME, consumed)
     if reduced:
-        conn.execute(
-            update(ALLOCATIONS)
-            .where(ALLOCATIONS.c.id == bindparam("b_id"))
-            .values(quantity=bindparam("b_qty")),
-            reduced,
-        )
+        conn.execute(_REDUCE, reduced)
     insert_rows(session, Allocation, split)
     if shipped_from:
-        conn.execute(
-            update(LEVELS)
-            .where(LEVELS.c.id == bindparam("b_id"))
-            .values(
-                on_hand=LEVELS.c.on_hand - bindparam("b_qty"),
-                reserved=LEVELS.c.reserved - bindparam("b_qty"),
-                version=LEVELS.c.version + 1,
-            ),
-            [{"b_id": k, "b_qty": v} for k, v in sorted(shipped_from.items())],
-        )
+        conn.execute(_TAKE_OUT, [{"b_id": k, "b_qty": v} for k, v in sorted(shipped_from.items())])
         now = utcnow()
         insert_rows(
             session,
@@ -139,14 +146,8 @@ def ship_in(session: Session, actor: Actor, order: OrderRef) -> str:
                 for k, v in sorted(shipped_from.items())
             ],
         )
-    conn.execute(
-        update(LINES).where(LINES.c.order_id == order.id).values(qty_shipped=LINES.c.qty_packed)
-    )
-    conn.execute(
-        update(SHIPMENTS)
-        .where(SHIPMENTS.c.order_id == order.id, SHIPMENTS.c.status == "packed")
-        .values(status="shipped", shipped_at=utcnow())
-    )
+    conn.execute(_ALL_PACKED_SHIPPED, {"b_order_id": order.id})
+    conn.execute(_SHIPMENTS_LEAVE, {"b_order_id": order.id, "now": utcnow()})
     if all(packed == ordered for _, ordered, _, packed, _ in lines):
         return set_status(session, order, OrderStatus.SHIPPED, actor, action="shipped").status
     order = set_status(session, order, OrderStatus.PARTIALLY_SHIPPED, actor, action="shipped part")
