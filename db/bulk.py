@@ -9,10 +9,13 @@ table's own sequence hands out the block.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
@@ -32,46 +35,60 @@ def reserve_ids(session: Session, model: type[Base], count: int) -> list[int]:
     )
 
 
+@dataclass(frozen=True)
+class _InsertPlan:
+    sql: str
+    defaults: tuple[ScalarElementColumnDefault | CallableColumnDefault, ...]
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]  # column index -> bind processor
+
+
+@lru_cache(maxsize=256)
+def _plan(table: Table, given: tuple[str, ...], dialect: Dialect) -> _InsertPlan:
+    defaults = {
+        c.name: c.default
+        for c in table.columns
+        if c.name not in given
+        and isinstance(c.default, ScalarElementColumnDefault | CallableColumnDefault)
+    }
+    names = [*given, *defaults]
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+    return _InsertPlan(
+        sql=(
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+            f"VALUES ({', '.join([marker] * len(names))})"
+        ),
+        defaults=tuple(defaults.values()),
+        processors=tuple((i, p) for i, p in enumerate(processors) if p is not None),
+    )
+
+
 def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
-    """One driver-level executemany: the statement is compiled once and each row only
-    goes through its columns' bind processors (UTC times, Decimal, JSON).
+    """One driver-level executemany: the statement is built once per column set and each
+    row only goes through its columns' bind processors (UTC times, Decimal, JSON).
 
     Columns missing from the rows get their scalar or callable Python-side default.
     """
     if not rows:
         return
-    table = table_of(model)
     connection = session.connection()
-    dialect = connection.dialect
-    given = list(rows[0])
-    defaults = {
-        c.name: c.default
-        for c in table.columns
-        if c.name not in rows[0]
-        and isinstance(c.default, ScalarElementColumnDefault | CallableColumnDefault)
-    }
-    names = given + list(defaults)
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+    given = tuple(rows[0])
+    plan = _plan(table_of(model), given, connection.dialect)
     default_values = [
         d.arg if isinstance(d, ScalarElementColumnDefault) else d.arg(None)  # type: ignore[arg-type]
-        for d in defaults.values()
+        for d in plan.defaults
     ]
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join([marker] * len(names))})"
-    )
     getter = itemgetter(*given)
-    converted = [(i, _memoised(p)) for i, p in enumerate(processors) if p is not None]
+    converters = [(i, _memoised(p)) for i, p in plan.processors]
     params = []
     for row in rows:
         picked = getter(row)
         values = [*(picked if len(given) > 1 else (picked,)), *default_values]
-        for index, convert in converted:
+        for index, convert in converters:
             values[index] = convert(values[index])
         params.append(tuple(values))
-    connection.exec_driver_sql(sql, params)
+    connection.exec_driver_sql(plan.sql, params)
 
 
 def _memoised(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
