@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -23,11 +23,13 @@ from app.errors import InvalidTransition, NotFound, ValidationFailed
 from app.services.audit import record, transition
 from app.services.availability import SELLABLE_KINDS
 from app.services.inventory import move
+from app.services.order_actions import release_allocations
 from app.services.pick_lists import PickListView, load_views
 from app.services.picking import db_now, held, holder_problem, lock_list, lock_orders
 from db.engine import Database
 from db.models import (
     Allocation,
+    Channel,
     Location,
     Order,
     OrderLine,
@@ -325,11 +327,35 @@ def _short(
     left = session.scalar(
         select(func.sum(OrderLine.qty_allocated)).where(OrderLine.order_id == order.id)
     )
+    if left and backordered and not _ships_partial(session, order):
+        released = release_allocations(session, order)
+        session.execute(
+            update(PickTask)
+            .where(
+                PickTask.order_line_id.in_(
+                    select(OrderLine.id).where(OrderLine.order_id == order.id)
+                ),
+                PickTask.status == "open",
+            )
+            .values(status="cancelled")
+            .execution_options(synchronize_session=False)
+        )
+        message += (
+            f"; ship-complete order waits whole: {released} reserved units released, "
+            "put its picked items back"
+        )
+        left = 0
     if not left:
         transition(
             session, order, OrderStatus.BACKORDERED, actor, reason=message, action="short pick"
         )
     return ShortPick(message, missing, written_off, replacements, backordered, order.status)
+
+
+def _ships_partial(session: Session, order: Order) -> bool:
+    if order.allow_partial is not None:
+        return order.allow_partial
+    return bool(session.scalar(select(Channel.allow_partial).where(Channel.id == order.channel_id)))
 
 
 def _lock_levels(

@@ -71,12 +71,12 @@ def _warehouse(db: Database, actor: Actor, bins: dict[str, dict[str, int]]) -> N
     )
 
 
-def place(db: Database, actor: Actor, lines: dict[str, int]) -> str:
+def place(db: Database, actor: Actor, lines: dict[str, int], channel_code: str = "web") -> str:
     """One order from a customer of its own, so no risk rule holds it."""
     n = next(_customers)
-    channel(db, "web")
+    channel(db, channel_code)
     order = replace(
-        new_order(lines),
+        new_order(lines, channel=channel_code),
         ship_to=replace(ADDRESS, address1=f"Dock {n}"),
         email=f"customer{n}@example.de",
     )
@@ -436,7 +436,8 @@ def test_a_short_pick_with_no_stock_elsewhere_backorders_the_line_or_the_whole_o
     db: Database, actor: Actor, picker: Actor, rival: Actor
 ) -> None:
     _warehouse(db, actor, {"A-01-01-A": {"MUG": 2, "TEA": 1, "PEN": 1}})
-    partial = place(db, actor, {"MUG": 2, "TEA": 1})
+    channel(db, "b2b", allow_partial=True)
+    partial = place(db, actor, {"MUG": 2, "TEA": 1}, channel_code="b2b")
     whole = place(db, actor, {"PEN": 1})
     allocate(db, actor)
     create_pick_lists(db, actor, small_order_units=0)
@@ -465,6 +466,28 @@ def test_a_short_pick_with_no_stock_elsewhere_backorders_the_line_or_the_whole_o
     complete_pick_list(db, picker, first.id)
     assert _status(db, partial) == "picked"
     complete_pick_list(db, rival, second.id)
+    assert verify(db) == []
+
+
+def test_a_short_pick_on_a_ship_complete_order_sends_the_whole_order_back_to_wait(
+    db: Database, actor: Actor, picker: Actor
+) -> None:
+    _warehouse(db, actor, {"A-01-01-A": {"MUG": 1, "PEN": 1}})
+    number = place(db, actor, {"MUG": 1, "PEN": 1})
+    allocate(db, actor)
+    create_pick_lists(db, actor, small_order_units=0)
+    view = claim_next_pick_list(db, picker)
+    assert view is not None
+    pen = next(t for t in view.tasks if t.sku == "PEN")
+
+    short = report_short(db, picker, pen.task_id, 0)
+
+    assert short.order_status == "backordered"
+    assert "ship-complete order waits whole" in short.message
+    lines = order_detail(db, number).lines
+    assert [(line.sku, line.qty_allocated, line.qty_picked) for line in lines] == [
+        ("MUG", 0, 0), ("PEN", 0, 0)]
+    assert not any(t.live for t in pick_list_view(db, view.id).tasks)
     assert verify(db) == []
 
 

@@ -1,9 +1,10 @@
 """PackController: what each scan means at each step of packing one order.
 
-Steps: IDLE (scan an order) -> SCANNING (verify every unit) -> BOX -> WEIGHT -> packed,
-back to IDLE. Esc asks to release the order. Every service call runs on the one
-writer thread (scans apply in order); input arriving while the screen waits for an
-order to open, close or be released is held and replayed afterwards.
+Steps: IDLE (scan an order, or N for the most urgent one waiting) -> SCANNING (verify
+every unit) -> BOX -> WEIGHT -> packed, back to IDLE. Esc asks to release the order.
+Every service call runs on the one writer thread (scans apply in order); input arriving
+while the screen waits for an order to open, close or be released is held and replayed
+afterwards.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from app.domain.scan_reading import NOTHING_SCANNED, DocType, ScanKind, describe
 from app.dto import PackResult, PackState, ScanOutcome
 from app.errors import ConcurrencyConflict
 from app.services.pack_completion import PackageSpec, complete_packing
-from app.services.packing import open_for_packing, record_pack_scan, release_packing
+from app.services.packing import (
+    claim_next_order,
+    open_for_packing,
+    record_pack_scan,
+    release_packing,
+)
 from ui.context import UiContext
 from ui.operations import DbOp
 from ui.station.box_types import BoxChoice, box_by_code, box_by_key, unknown_box_message
@@ -22,6 +28,8 @@ from ui.station.pack_steps import WAITING_STEPS, Feedback, Step, Tone, failure_m
 from ui.widgets.scan_input import DUPLICATE_SCAN_IGNORED
 
 MAX_WEIGHT_DIGITS = 6
+NEXT_ORDER_KEYS = ("n", "N")
+QUEUE_EMPTY = "Queue empty - no order is waiting to be packed"
 
 
 class PackController(QObject):
@@ -68,7 +76,9 @@ class PackController(QObject):
             self._tell(message, Tone.BAD, "error")
 
     def command(self, name: str) -> None:
-        if name == "Esc" and self.step in (Step.SCANNING, Step.BOX, Step.WEIGHT):
+        if self.step is Step.IDLE and name in NEXT_ORDER_KEYS:
+            self._claim_next()
+        elif name == "Esc" and self.step in (Step.SCANNING, Step.BOX, Step.WEIGHT):
             self._step_before_question = self.step
             self._set_step(Step.CONFIRM_RELEASE)
             number = self.state.number if self.state else ""
@@ -83,6 +93,9 @@ class PackController(QObject):
     # --- opening ------------------------------------------------------------------------
 
     def _open(self, code: str) -> None:
+        if code.strip() in NEXT_ORDER_KEYS:
+            self._claim_next()
+            return
         reading = read_scan(code)
         if reading.error:
             self._tell(reading.error, Tone.BAD, "error")
@@ -95,6 +108,19 @@ class PackController(QObject):
         DbOp(None, self._ctx, open_for_packing, self._ctx.actor, code).success(
             self._on_opened
         ).failure(self._on_idle_failed).run(initiator=self)
+
+    def _claim_next(self) -> None:
+        self._set_step(Step.OPENING)
+        DbOp(None, self._ctx, claim_next_order, self._ctx.actor).success(self._on_claimed).failure(
+            self._on_idle_failed
+        ).run(initiator=self)
+
+    def _on_claimed(self, state: PackState | None) -> None:
+        if state is None:
+            self._set_step(Step.IDLE)
+            self._tell(QUEUE_EMPTY, Tone.NOTICE)
+        else:
+            self._on_opened(state)
 
     def _on_opened(self, state: PackState) -> None:
         self.state, self.box = state, None

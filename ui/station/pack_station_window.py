@@ -21,7 +21,7 @@ from ui.sounds import SoundPlayer
 from ui.station.box_types import BOX_KEYS
 from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget
 from ui.station.order_panel import OrderPanelWidget
-from ui.station.pack_controller import PackController
+from ui.station.pack_controller import NEXT_ORDER_KEYS, PackController
 from ui.station.pack_lines_model import PackLinesModel
 from ui.station.pack_steps import Feedback, Step, Tone
 from ui.station.settings import StationSettings
@@ -93,7 +93,8 @@ class PackStationWindow(QWidget):
         row = QHBoxLayout(footer)
         row.setContentsMargins(0, 0, 0, 0)
         actor = self._ctx.actor
-        who = QLabel(f"Station {actor.station}  ·  {actor.username}  ·  Esc = release order")
+        keys = "N = next order  ·  Esc = release order"
+        who = QLabel(f"Station {actor.station}  ·  {actor.username}  ·  {keys}")
         row.addWidget(self.scan_input, 1)
         row.addWidget(who)
 
@@ -120,7 +121,8 @@ class PackStationWindow(QWidget):
     def _on_controller_step_changed(self, step: Step) -> None:
         self.pages.setCurrentIndex(IDLE_PAGE if step in (Step.IDLE, Step.OPENING) else ORDER_PAGE)
         self.step_panel.show_step(step, self.controller.box)
-        self.scan_input.set_hotkeys(BOX_KEYS if step is Step.BOX else ())
+        hotkeys = {Step.BOX: BOX_KEYS, Step.IDLE: NEXT_ORDER_KEYS}
+        self.scan_input.set_hotkeys(hotkeys.get(step, ()))
         self.scan_input.forbid_manual = self._settings.forbid_manual and step is Step.SCANNING
 
     def _on_controller_state_loaded(self, state: PackState | None) -> None:

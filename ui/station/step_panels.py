@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, 
 from ui.station.box_types import BOX_TYPES, BoxChoice
 from ui.station.pack_steps import Step
 
-IDLE_PROMPT = "Scan an order, pick list or tote"
+IDLE_PROMPT = "Scan an order, pick list or tote\nor press N for the next order"
 PROMPTS = {
     Step.OPENING: "Opening the order…",
     Step.SCANNING: "Scan each item",

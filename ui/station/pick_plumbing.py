@@ -1,0 +1,77 @@
+"""StepController: the plumbing of the pick screen's controller.
+
+Service calls run on the one writer thread, so scans apply in the order they were made.
+While the screen waits on a step that changes what the next input means (a claim, a
+short pick, closing or releasing the list), input is held; once the answer is told, it
+is replayed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from app.context import Actor
+from ui.context import UiContext
+from ui.operations import DbOp
+from ui.station.pack_steps import Feedback, Tone
+from ui.station.pick_steps import WAITING_STEPS, PickStep
+from ui.widgets.scan_input import DUPLICATE_SCAN_IGNORED
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class StepController(QObject):
+    """Steps, feedback, held input and writer calls; subclasses say what input means."""
+
+    step_changed = Signal(object)  # PickStep
+    feedback_given = Signal(object)  # Feedback
+
+    def __init__(self, ctx: UiContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.step = PickStep.IDLE
+        self._held: list[tuple[str, bool]] = []
+
+    def scan(self, code: str, manual: bool) -> None:
+        """Act on one scan or typed entry; input arriving while waiting is held."""
+        if self.step in WAITING_STEPS:
+            self._held.append((code, manual))
+        else:
+            self._act(code, manual)
+
+    def refuse(self, message: str) -> None:
+        """The scan input threw the input away; say why."""
+        if message == DUPLICATE_SCAN_IGNORED:
+            self._tell(message, Tone.NOTICE, "duplicate")
+        else:
+            self._tell(message, Tone.BAD, "error")
+
+    def _act(self, code: str, manual: bool) -> None:
+        raise NotImplementedError
+
+    def _set_step(self, step: PickStep) -> None:
+        self.step = step
+        self.step_changed.emit(step)
+
+    def _tell(self, message: str, tone: Tone, sound: str | None = None) -> None:
+        """Announce feedback; then input held while waiting on the database can run."""
+        self.feedback_given.emit(Feedback(message, tone, sound))
+        while self._held and self.step not in WAITING_STEPS:
+            self._act(*self._held.pop(0))
+
+    def _write(
+        self,
+        done: Callable[[T], None],
+        failed: Callable[[Exception], None],
+        service: Callable[Concatenate[Any, Actor, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> None:
+        """`service(db, actor, *args, **kwargs)` on the writer thread, answered on this one."""
+        op = DbOp(None, self._ctx, service, self._ctx.actor, *args, **kwargs)
+        op.success(done).failure(failed).run(initiator=self)

@@ -1,0 +1,190 @@
+"""PickStationWindow: the full-screen, scanner-driven picking screen.
+
+Keys go to the ScanInputWidget wherever the focus is; it hands scans to the
+PickController, which talks to the services off the UI thread and announces what
+happened. This window only shows it: the current stop big, the walk ahead, the next
+thing to scan, a green flash and a beep for a good scan, a red full-screen alert and a
+double tone for a bad one. `scan_processed(message, sound)` fires once the answer to
+an input is on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from app.services.pick_lists import PickListView
+from app.services.picking import DEFAULT_LEASE_SECONDS
+from ui.context import UiContext
+from ui.sounds import SoundPlayer
+from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget
+from ui.station.pack_steps import Feedback, Tone
+from ui.station.pick_controller import NEXT_KEYS, SHORT_KEYS, PickController
+from ui.station.pick_panels import (
+    CurrentStopWidget,
+    PickHeaderWidget,
+    PickIdlePanelWidget,
+    WalkTableView,
+)
+from ui.station.pick_steps import PROMPTS, PickStep, progress_text, short_prompt, walking_prompt
+from ui.station.pick_style import PICK_STYLE_SHEET
+from ui.station.pick_walk_model import PickWalkModel
+from ui.station.settings import StationSettings
+from ui.widgets.scan_input import ScanInputWidget, monotonic_ms
+
+IDLE_PAGE, LIST_PAGE = 0, 1
+HOTKEYS = {PickStep.IDLE: NEXT_KEYS, PickStep.WALKING: SHORT_KEYS}
+
+
+class PickStationWindow(QWidget):
+    """One pick list at a time, driven by scans. Closing it stops its worker threads."""
+
+    scan_processed = Signal(str, str)  # message shown, sound id played ("" for none)
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        *,
+        settings: StationSettings | None = None,
+        lease_seconds: int = DEFAULT_LEASE_SECONDS,
+        clock: Callable[[], float] = monotonic_ms,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._settings = settings or StationSettings()
+        self.setObjectName("pickStation")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(PICK_STYLE_SHEET)
+        self.setWindowTitle(f"Shipshape - pick station {ctx.actor.station}")
+
+        self.controller = PickController(ctx, lease_seconds=lease_seconds, parent=self)
+        self.sounds = SoundPlayer(self)
+        self.walk_model = PickWalkModel(self)
+        self.idle_panel = PickIdlePanelWidget()
+        self.header = PickHeaderWidget()
+        self.stop_panel = CurrentStopWidget()
+        self.walk_table = WalkTableView(self.walk_model)
+        self.prompt_label = QLabel()
+        self.prompt_label.setObjectName("stepPrompt")
+        self.prompt_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.prompt_label.setWordWrap(True)
+        self.feedback_bar = FeedbackBarWidget()
+        self.scan_input = ScanInputWidget(settings=self._settings.scan, clock=clock)
+        self.pages = QStackedWidget()
+        self._build_layout()
+        self.alert = AlertOverlayWidget(self)
+
+        self.scan_input.scanned.connect(self._on_scan_input_scanned)
+        self.scan_input.rejected.connect(self.controller.refuse)
+        self.scan_input.command_pressed.connect(self.controller.command)
+        self.scan_input.typing_changed.connect(self._on_scan_input_typing_changed)
+        self.controller.step_changed.connect(self._on_controller_step_changed)
+        self.controller.list_changed.connect(self._on_controller_list_changed)
+        self.controller.list_done.connect(self._on_controller_list_done)
+        self.controller.feedback_given.connect(self._on_controller_feedback_given)
+        self.scan_input.capture(self)
+        self._on_controller_step_changed(PickStep.IDLE)
+
+    def _build_layout(self) -> None:
+        body = QHBoxLayout()
+        body.setSpacing(0)
+        body.addWidget(self.stop_panel, 4)
+        body.addWidget(self.walk_table, 3)
+        list_page = QWidget()
+        page = QVBoxLayout(list_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(0)
+        page.addWidget(self.header)
+        page.addLayout(body, 1)
+        page.addWidget(self.prompt_label)
+        self.pages.addWidget(self.idle_panel)
+        self.pages.addWidget(list_page)
+
+        footer = QWidget()
+        footer.setObjectName("footer")
+        footer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        row = QHBoxLayout(footer)
+        row.setContentsMargins(0, 0, 0, 0)
+        actor = self._ctx.actor
+        keys = "N = next list  ·  S = short  ·  Esc = release list"
+        row.addWidget(self.scan_input, 1)
+        row.addWidget(QLabel(f"Station {actor.station}  ·  {actor.username}  ·  {keys}"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.feedback_bar)
+        layout.addWidget(footer)
+
+    def _on_scan_input_scanned(self, code: str, manual: bool) -> None:
+        self.alert.hide()
+        self.controller.scan(code, manual)
+
+    def _on_scan_input_typing_changed(self, typed: str) -> None:
+        stop = self.controller.short_stop
+        if self.controller.step is PickStep.SHORT_COUNT and stop is not None:
+            self.prompt_label.setText(short_prompt(stop, typed))
+
+    def _on_controller_step_changed(self, step: PickStep) -> None:
+        open_list = step not in (PickStep.IDLE, PickStep.CLAIMING)
+        self.pages.setCurrentIndex(LIST_PAGE if open_list else IDLE_PAGE)
+        self.scan_input.set_hotkeys(HOTKEYS.get(step, ()))
+        self._show_prompt()
+
+    def _on_controller_list_changed(self, view: PickListView | None) -> None:
+        stop = self.controller.stop
+        self.walk_model.set_view(view, stop)
+        if view is not None:
+            self.header.show_list(view, stop)
+            self.stop_panel.show_stop(
+                stop, stop is not None and stop.location == self.controller.location
+            )
+            self.walk_table.follow(self.walk_model, any(t.tote for t in view.tasks))
+        self._show_prompt()
+
+    def _on_controller_list_done(self, view: PickListView) -> None:
+        orders = ", ".join(view.orders)
+        self.idle_panel.last_result_label.setText(
+            f"Last: {view.number} picked  ·  {view.picked} units  ·  {orders}"
+        )
+
+    def _show_prompt(self) -> None:
+        controller = self.controller
+        if controller.step is PickStep.WALKING:
+            text = walking_prompt(controller.stop, controller.location)
+        elif controller.step is PickStep.SHORT_COUNT and controller.short_stop is not None:
+            text = short_prompt(controller.short_stop, "")
+        else:
+            text = PROMPTS.get(controller.step, "")
+        self.prompt_label.setText(text)
+
+    def _on_controller_feedback_given(self, feedback: Feedback) -> None:
+        if feedback.tone is Tone.BAD:
+            self.alert.show_message(feedback.message, self._alert_context())
+        elif feedback.tone is not Tone.NOTICE:
+            self.alert.hide()
+        self.feedback_bar.show_message(feedback.message, feedback.tone.value)
+        if feedback.sound:
+            self.sounds.play(feedback.sound)
+        self.scan_processed.emit(feedback.message, feedback.sound or "")
+
+    def _alert_context(self) -> str:
+        view = self.controller.view
+        if view is None:
+            return ""
+        return f"Still picking {view.number}  ·  {progress_text(view, self.controller.stop)}"
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.alert.setGeometry(self.rect())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.scan_input.release()
+        self.controller.lease.drop()
+        self._ctx.tasks.shutdown()
+        super().closeEvent(event)
