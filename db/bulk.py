@@ -35,6 +35,9 @@ def reserve_ids(session: Session, model: type[Base], count: int) -> list[int]:
     )
 
 
+COPY_MIN_ROWS = 50  # below this COPY's set-up round trips cost more than they save
+
+
 @dataclass(frozen=True)
 class _InsertPlan:
     sql: str
@@ -91,7 +94,7 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
         for index, convert in converters:
             values[index] = convert(values[index])
         params.append(tuple(values))
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and len(params) >= COPY_MIN_ROWS:
         _copy(connection, plan.copy_sql, params)
     else:
         connection.exec_driver_sql(plan.sql, params)
