@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -135,6 +136,7 @@ NAMES = [
     "Ethan Clarke",
     "Hannah Weber",
 ]
+BATCH = 20_000
 SERVICES = ["standard"] * 6 + ["express"] * 2 + ["economy", "overnight"]
 
 
@@ -159,17 +161,23 @@ def load_demo(
     rng = random.Random(seed)
     run_in_transaction(db, lambda s: _master_data(s, actor, skus, rng))
     new_orders = _orders(db, rng, orders, seed)
+    created = held = 0
+    # Batches keep memory flat and let other stations in between (1,000,000 orders work).
+    for start in range(0, len(new_orders), BATCH):
+        batch = new_orders[start : start + BATCH]
+        intake = run_in_transaction(db, partial(add_orders, actor=actor, orders=batch))
+        created += len(intake.created)
+        held += len(intake.held)
 
     def work(session: Session) -> DemoSummary:
-        intake = add_orders(session, actor, new_orders)
         allocation = allocate_in(session, actor)
         return DemoSummary(
             products=session.scalar(select(func.count()).select_from(Product)) or 0,
             locations=session.scalar(select(func.count()).select_from(Location)) or 0,
-            orders=len(intake.created),
+            orders=created,
             allocated=len(allocation.allocated) + len(allocation.partially_allocated),
             backordered=len(allocation.backordered),
-            held=len(intake.held),
+            held=held,
         )
 
     return run_in_transaction(db, work)
@@ -188,9 +196,9 @@ def _master_data(session: Session, actor: Actor, skus: int, rng: random.Random) 
                 country="GB",
             )
         )
-    for code, name, kind, partial in CHANNELS:
+    for code, name, kind, ships_partial in CHANNELS:
         if session.scalar(select(Channel.id).where(Channel.code == code)) is None:
-            session.add(Channel(code=code, name=name, kind=kind, allow_partial=partial))
+            session.add(Channel(code=code, name=name, kind=kind, allow_partial=ships_partial))
     for code, name, length, width, height, tare in BOXES:
         if session.scalar(select(BoxType.id).where(BoxType.code == code)) is None:
             session.add(
@@ -319,7 +327,7 @@ def _orders(db: Database, rng: random.Random, count: int, seed: int) -> list[New
                 email,
                 Address(
                     name=name,
-                    address1=f"{rng.randint(1, 180)} {street}",
+                    address1=f"{rng.randint(1, 9999)} {street}",
                     city=city,
                     postcode=postcode,
                     country=country,
