@@ -306,7 +306,17 @@ def _bin_code(i: int) -> str:
     aisle, rest = divmod(i, 10 * 4 * 4)
     rack, rest = divmod(rest, 4 * 4)
     shelf, bin_ = divmod(rest, 4)
-    return f"{chr(65 + aisle % 26)}-{rack + 1:02d}-{shelf + 1:02d}-{'ABCD'[bin_]}"
+    return f"{_aisle(aisle)}-{rack + 1:02d}-{shelf + 1:02d}-{'ABCD'[bin_]}"
+
+
+def _aisle(index: int) -> str:
+    """A, B, ... Z, AA, AB, ... like spreadsheet columns: big warehouses never repeat."""
+    name = ""
+    index += 1
+    while index:
+        index, letter = divmod(index - 1, 26)
+        name = chr(65 + letter) + name
+    return name
 
 
 def _orders(db: Database, rng: random.Random, count: int, seed: int) -> list[NewOrder]:
