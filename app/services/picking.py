@@ -22,7 +22,12 @@ from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import ConcurrencyConflict, InvalidTransition, NotFound, ValidationFailed
 from app.services.audit import record, transition
-from app.services.pick_lists import LIVE_ORDER_STATUSES, PickListView, load_views
+from app.services.pick_lists import (
+    LIVE_ORDER_STATUSES,
+    PickListView,
+    find_pick_list,
+    load_views,
+)
 from db.engine import Database
 from db.models import AuditEvent, Order, OrderLine, PickList, PickTask, User
 from db.types import utcnow
@@ -137,6 +142,38 @@ def claim_next_pick_list(
                 return load_views(session, [candidate.id])[0]
             passed.append(candidate.id)
         return None
+
+    return run_in_transaction(db, work)
+
+
+def claim_pick_list(
+    db: Database, actor: Actor, reference: str, *, lease_seconds: int = DEFAULT_LEASE_SECONDS
+) -> PickListView:
+    """Claim the list a picker scanned (P:PL-000001): open, lapsed, or already this
+    station's. A list another station holds is refused with who holds it."""
+    lease = _lease(lease_seconds)
+
+    def work(session: Session) -> PickListView:
+        found = find_pick_list(session, reference)
+        pick_list = session.get_one(
+            PickList, found.id, with_for_update=True, populate_existing=True
+        )
+        now = db_now(session)
+        if pick_list.status == "claimed" and pick_list.claimed_by_station == actor.station:
+            pick_list.lease_expires_at = now + lease
+            return load_views(session, [pick_list.id])[0]
+        held = pick_list.status == "claimed" and (
+            pick_list.lease_expires_at is None or pick_list.lease_expires_at >= now
+        )
+        if held:
+            raise ConcurrencyConflict(
+                f"{pick_list.number} is being picked at station {pick_list.claimed_by_station}"
+            )
+        if pick_list.status not in ("open", "claimed"):
+            raise InvalidTransition(f"{pick_list.number} is {pick_list.status}")
+        if not _claim(session, actor, pick_list, now, lease):
+            raise InvalidTransition(f"{pick_list.number} has no order left to pick")
+        return load_views(session, [pick_list.id])[0]
 
     return run_in_transaction(db, work)
 

@@ -30,6 +30,7 @@ from app.services.pick_lists import (
 from app.services.pick_scans import record_pick_scan, report_short
 from app.services.picking import (
     claim_next_pick_list,
+    claim_pick_list,
     complete_pick_list,
     release_pick_list,
     renew_lease,
@@ -552,3 +553,19 @@ def test_the_pick_list_prints_and_the_command_line_builds_lists(
     assert pick_list_document(db, 1).startswith(b"%PDF")
     assert cli(["--db", url, "pick-list", "PL-000404", "--out", str(out)]) == 1
     assert capsys.readouterr().err.strip() == "error: no pick list PL-000404"
+
+
+def test_a_scanned_pick_list_is_claimed_by_that_station_and_refused_to_another(
+    db: Database, actor: Actor, picker: Actor, rival: Actor
+) -> None:
+    _warehouse(db, actor, {"A-01-01-A": {"MUG": 9}})
+    number = _one_list(db, actor, {"MUG": 1})
+    (created,) = create_pick_lists(db, actor)
+
+    claimed = claim_pick_list(db, picker, f"P:{created.number}")
+
+    assert (claimed.status, claimed.station) == ("claimed", picker.station)
+    assert _status(db, number) == "picking"
+    assert claim_pick_list(db, picker, created.number).id == created.id  # resume
+    with pytest.raises(ConcurrencyConflict, match=f"{created.number} is being picked at"):
+        claim_pick_list(db, rival, created.number)

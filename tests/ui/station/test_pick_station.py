@@ -184,23 +184,20 @@ def test_a_restarted_station_resumes_its_list_from_the_p_scan(
     assert restarted.scan(TEA_GTIN)[1] == "ok"  # the scan log still knows the location
 
 
-def test_at_idle_only_n_or_this_stations_list_starts_work(
+def test_at_idle_n_or_a_scanned_pick_list_starts_work_and_a_held_list_is_refused(
     pick_stations: PickStationFactory,
     pick_warehouse: Database,
     actor: Actor,
     batch: tuple[str, str],
 ) -> None:
     station = pick_stations()
-    assert station.scan("P:PL-000001") == (
-        "PL-000001 is not claimed here - press N: lists are handed out in queue order",
-        "error",
-    )
     assert station.scan(MUG_GTIN) == (
         f"GTIN 0{MUG_GTIN} is not a pick list - press N or scan a pick list (P:)",
         "error",
     )
     other = pick_stations(Actor("olaf", "pick-2"))
-    other.claim()
+    other.scan("P:PL-000001")
+    assert other.window.controller.step is not PickStep.IDLE
     assert station.scan("P:PL-000001")[0] == "PL-000001 is being picked at station pick-2"
     assert station.press(Qt.Key.Key_N, "n") == ("Queue empty - no pick list is waiting", "")
     assert station.window.controller.step is PickStep.IDLE
