@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ui.sounds import SoundPlayer
+from ui.station.pack_steps import Feedback, Tone
 from ui.station.station_style import set_style_property
 
 FLASH_MS = 600
@@ -83,3 +87,22 @@ class FeedbackBarWidget(QLabel):
 
     def _on_calm_timer_timeout(self) -> None:
         set_style_property(self, "tone", "plain")
+
+
+def present_feedback(
+    feedback: Feedback,
+    *,
+    alert: AlertOverlayWidget,
+    bar: FeedbackBarWidget,
+    sounds: SoundPlayer,
+    context: Callable[[], str],
+) -> None:
+    """One outcome on a station screen: red full-screen alert for a refusal (with
+    `context` saying where the work stands), the feedback bar, and the tone."""
+    if feedback.tone is Tone.BAD:
+        alert.show_message(feedback.message, context())
+    elif feedback.tone is not Tone.NOTICE:
+        alert.hide()
+    bar.show_message(feedback.message, feedback.tone.value)
+    if feedback.sound:
+        sounds.play(feedback.sound)

@@ -19,11 +19,11 @@ from app.dto import PackLine, PackResult, PackState
 from ui.context import UiContext
 from ui.sounds import SoundPlayer
 from ui.station.box_types import BOX_KEYS
-from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget
+from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
 from ui.station.order_panel import OrderPanelWidget
 from ui.station.pack_controller import NEXT_ORDER_KEYS, PackController
 from ui.station.pack_lines_model import PackLinesModel
-from ui.station.pack_steps import Feedback, Step, Tone
+from ui.station.pack_steps import Feedback, Step
 from ui.station.settings import StationSettings
 from ui.station.station_style import STYLE_SHEET
 from ui.station.step_panels import IdlePanelWidget, StepPanelWidget
@@ -143,13 +143,13 @@ class PackStationWindow(QWidget):
         )
 
     def _on_controller_feedback_given(self, feedback: Feedback) -> None:
-        if feedback.tone is Tone.BAD:
-            self.alert.show_message(feedback.message, self._alert_context())
-        elif feedback.tone is not Tone.NOTICE:
-            self.alert.hide()
-        self.feedback_bar.show_message(feedback.message, feedback.tone.value)
-        if feedback.sound:
-            self.sounds.play(feedback.sound)
+        present_feedback(
+            feedback,
+            alert=self.alert,
+            bar=self.feedback_bar,
+            sounds=self.sounds,
+            context=self._alert_context,
+        )
         self.scan_processed.emit(feedback.message, feedback.sound or "")
 
     def _alert_context(self) -> str:

@@ -20,8 +20,8 @@ from app.services.pick_lists import PickListView
 from app.services.picking import DEFAULT_LEASE_SECONDS
 from ui.context import UiContext
 from ui.sounds import SoundPlayer
-from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget
-from ui.station.pack_steps import Feedback, Tone
+from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
+from ui.station.pack_steps import Feedback
 from ui.station.pick_controller import NEXT_KEYS, SHORT_KEYS, PickController
 from ui.station.pick_panels import (
     CurrentStopWidget,
@@ -164,13 +164,13 @@ class PickStationWindow(QWidget):
         self.prompt_label.setText(text)
 
     def _on_controller_feedback_given(self, feedback: Feedback) -> None:
-        if feedback.tone is Tone.BAD:
-            self.alert.show_message(feedback.message, self._alert_context())
-        elif feedback.tone is not Tone.NOTICE:
-            self.alert.hide()
-        self.feedback_bar.show_message(feedback.message, feedback.tone.value)
-        if feedback.sound:
-            self.sounds.play(feedback.sound)
+        present_feedback(
+            feedback,
+            alert=self.alert,
+            bar=self.feedback_bar,
+            sounds=self.sounds,
+            context=self._alert_context,
+        )
         self.scan_processed.emit(feedback.message, feedback.sound or "")
 
     def _alert_context(self) -> str:
