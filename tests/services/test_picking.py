@@ -27,7 +27,7 @@ from app.services.pick_lists import (
     pick_list_document,
     pick_list_view,
 )
-from app.services.pick_scans import record_pick_scan, report_short
+from app.services.pick_scans import record_pick_scan
 from app.services.picking import (
     claim_next_pick_list,
     claim_pick_list,
@@ -35,6 +35,7 @@ from app.services.picking import (
     release_pick_list,
     renew_lease,
 )
+from app.services.short_picks import report_short
 from db.engine import Database
 from db.models import AuditEvent, Location, OrderLine, PickList, PickTask, ScanEvent, StockMove
 from db.types import utcnow

@@ -8,8 +8,8 @@ from typing import Any
 
 from app.context import Actor
 from app.services.pick_lists import PickListView, pick_list_view
-from app.services.pick_scans import ShortPick, report_short
 from app.services.picking import claim_pick_list
+from app.services.short_picks import ShortPick, report_short
 
 
 @dataclass(frozen=True)
