@@ -137,6 +137,17 @@ NAMES = [
     "Hannah Weber",
 ]
 BATCH = 20_000
+CALLING_CODES = {
+    "GB": "+44",
+    "DE": "+49",
+    "FR": "+33",
+    "NL": "+31",
+    "ES": "+34",
+    "PL": "+48",
+    "SE": "+46",
+    "GR": "+30",
+    "US": "+1",
+}
 SERVICES = ["standard"] * 6 + ["express"] * 2 + ["economy", "overnight"]
 
 
@@ -296,8 +307,8 @@ def _master_data(session: Session, actor: Actor, skus: int, rng: random.Random) 
         session.execute(insert(StockMove), moves)
 
 
-def _phone(rng: random.Random) -> str:
-    return f"+{rng.randint(30, 49)} {rng.randint(100, 999)} {rng.randint(100000, 999999)}"
+def _phone(rng: random.Random, country: str) -> str:
+    return f"{CALLING_CODES[country]} {rng.randint(100, 999)} {rng.randint(100000, 999999)}"
 
 
 def _bin_code(i: int) -> str:
@@ -342,7 +353,7 @@ def _orders(db: Database, rng: random.Random, count: int, seed: int) -> list[New
                     postcode=postcode,
                     country=country,
                     region=region,
-                    phone=_phone(rng),
+                    phone=_phone(rng, country),
                 ),
             )
         )
