@@ -129,7 +129,10 @@ def next_stop(stops: Sequence[PickStop]) -> PickStop | None:
     return next((s for s in sorted(stops, key=lambda s: s.sequence) if s.remaining), None)
 
 
-def where_next(stops: Sequence[PickStop]) -> str:
+def where_next(stops: Sequence[PickStop], at: str | None = None) -> str:
+    """Where the picker goes next; a stop still open at `at`, where they stand, comes first."""
+    if at is not None and (here := next_stop([s for s in stops if s.location == at])):
+        return f"next: {here.sku} here at {at}"
     stop = next_stop(stops)
     return f"next: {stop.location}" if stop else "every item is picked"
 

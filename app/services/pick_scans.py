@@ -217,4 +217,4 @@ class _Scan:
             return self.accept(f"{count} - every item is picked: close the list", after, "complete")
         if after.remaining:
             return self.accept(count, after)
-        return self.accept(f"{count} - {where_next(stops)}", after)
+        return self.accept(f"{count} - {where_next(stops, at=after.location)}", after)

@@ -371,7 +371,7 @@ def test_cluster_picking_drops_each_unit_into_its_orders_tote(
 
     assert messages == [
         "A-01-01-A: pick 1 × MUG into tote T-1-1",
-        "MUG 1 of 1 into tote T-1-1 - next: A-01-01-A",
+        "MUG 1 of 1 into tote T-1-1 - next: MUG here at A-01-01-A",
         "MUG 1 of 2 into tote T-1-2",
         "MUG 2 of 2 into tote T-1-2 - next: B-01-01-A",
         f"Tote T-1-2 is for {second}",

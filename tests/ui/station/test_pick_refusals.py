@@ -152,7 +152,7 @@ def test_a_found_count_out_of_range_is_refused_and_esc_cancels_the_short(
     assert message == "Type how many you found (0), then Enter"
     assert walking.press(Qt.Key.Key_Escape, "\x1b") == ("Short pick cancelled", "")
     assert walking.window.controller.step is PickStep.WALKING
-    assert walking.scan(MUG_GTIN)[0] == "MUG 1 of 1 into tote T-1-1 - next: A-01-01-A"
+    assert walking.scan(MUG_GTIN)[0] == "MUG 1 of 1 into tote T-1-1 - next: TEA here at A-01-01-A"
 
 
 def test_a_short_pick_after_some_units_counts_them_among_the_found(

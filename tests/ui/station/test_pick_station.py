@@ -73,10 +73,12 @@ def test_a_list_walked_location_then_units_is_closed_and_its_orders_are_picked(
     assert window.stop_panel.caption_label.text() == "✔ AT LOCATION"
     assert window.prompt_label.text().startswith("Scan each MUG into tote T-1-1  ·  1 to go")
     assert pick_station.scan(MUG_GTIN) == (
-        "MUG 1 of 1 into tote T-1-1 - next: A-01-01-A",
+        "MUG 1 of 1 into tote T-1-1 - next: TEA here at A-01-01-A",
         "ok",
     )
-    assert pick_station.scan(TEA_GTIN)[0] == "TEA 1 of 1 into tote T-1-1 - next: A-01-01-A"
+    assert (
+        pick_station.scan(TEA_GTIN)[0] == "TEA 1 of 1 into tote T-1-1 - next: MUG here at A-01-01-A"
+    )
     assert window.header.progress_label.text() == "stop 3 of 4 · 2 of 5 units"
     assert _marks(pick_station) == ["✔", "✔", "", ""]
     assert window.stop_panel.tote_label.text() == "TOTE T-1-2"
