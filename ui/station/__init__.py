@@ -8,8 +8,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
 from app.context import Actor
+from app.services.lookups import list_box_types
 from ui.context import UiContext
 from ui.hub import AppHub
+from ui.station.box_types import BoxCatalogue
 from ui.station.pack_station_window import PackStationWindow
 from ui.station.pick_station_window import PickStationWindow
 from ui.station.settings import load_station_settings
@@ -42,7 +44,8 @@ def open_pack_station(db: object, actor: Actor) -> QWidget:
     The window owns its worker threads and stops them when it closes.
     """
     ctx = _station_context(db, actor)
-    window = PackStationWindow(ctx, settings=load_station_settings(QSettings()))
+    boxes = BoxCatalogue.from_views(ctx.call(list_box_types))
+    window = PackStationWindow(ctx, settings=load_station_settings(QSettings()), boxes=boxes)
     window.setWindowState(Qt.WindowState.WindowFullScreen)
     return window
 

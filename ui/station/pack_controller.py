@@ -23,7 +23,7 @@ from app.services.packing import (
 )
 from ui.context import UiContext
 from ui.operations import DbOp
-from ui.station.box_types import BoxChoice, box_by_code, box_by_key, unknown_box_message
+from ui.station.box_types import STANDARD_BOXES, BoxCatalogue, BoxChoice
 from ui.station.pack_steps import WAITING_STEPS, Feedback, Step, Tone, failure_message
 from ui.widgets.scan_input import DUPLICATE_SCAN_IGNORED
 
@@ -41,9 +41,16 @@ class PackController(QObject):
     packed = Signal(object)  # PackResult
     feedback_given = Signal(object)  # Feedback
 
-    def __init__(self, ctx: UiContext, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        parent: QObject | None = None,
+        *,
+        boxes: BoxCatalogue = STANDARD_BOXES,
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.boxes = boxes
         self.step = Step.IDLE
         self.state: PackState | None = None
         self.box: BoxChoice | None = None
@@ -87,7 +94,7 @@ class PackController(QObject):
         elif name == "Esc" and self.step is Step.CONFIRM_RELEASE:
             self._set_step(self._step_before_question)
             self._tell(f"Still packing {self.state.number if self.state else ''}", Tone.NOTICE)
-        elif self.step is Step.BOX and (box := box_by_key(name)):
+        elif self.step is Step.BOX and (box := self.boxes.by_key(name)):
             self._choose(box)
 
     # --- opening ------------------------------------------------------------------------
@@ -171,7 +178,7 @@ class PackController(QObject):
     # --- box, weight, done --------------------------------------------------------------
 
     def _scan_at_box(self, code: str, manual: bool) -> None:
-        box = box_by_key(code) if manual else None
+        box = self.boxes.by_key(code) if manual else None
         if box is not None:
             self._choose(box)
         elif not code.strip():
@@ -183,9 +190,9 @@ class PackController(QObject):
         reading = read_scan(code)
         if reading.kind is not ScanKind.DOCUMENT or reading.doc_type is not DocType.BOX:
             return False
-        box = box_by_code(reading.doc_value or "")
+        box = self.boxes.by_code(reading.doc_value or "")
         if box is None:
-            self._tell(unknown_box_message(reading.doc_value or ""), Tone.BAD, "error")
+            self._tell(self.boxes.unknown_message(reading.doc_value or ""), Tone.BAD, "error")
         else:
             self._choose(box)
         return True

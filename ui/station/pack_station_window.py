@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, 
 from app.dto import PackLine, PackResult, PackState
 from ui.context import UiContext
 from ui.sounds import SoundPlayer
-from ui.station.box_types import BOX_KEYS
+from ui.station.box_types import STANDARD_BOXES, BoxCatalogue
 from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
 from ui.station.order_panel import OrderPanelWidget
 from ui.station.pack_controller import NEXT_ORDER_KEYS, PackController
@@ -43,6 +43,7 @@ class PackStationWindow(QWidget):
         *,
         settings: StationSettings | None = None,
         clock: Callable[[], float] = monotonic_ms,
+        boxes: BoxCatalogue = STANDARD_BOXES,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -53,12 +54,12 @@ class PackStationWindow(QWidget):
         self.setStyleSheet(STYLE_SHEET)
         self.setWindowTitle(f"Shipshape - pack station {ctx.actor.station}")
 
-        self.controller = PackController(ctx, self)
+        self.controller = PackController(ctx, self, boxes=boxes)
         self.sounds = SoundPlayer(self)
         self.lines_model = PackLinesModel(self)
         self.idle_panel = IdlePanelWidget()
         self.order_panel = OrderPanelWidget(self.lines_model)
-        self.step_panel = StepPanelWidget()
+        self.step_panel = StepPanelWidget(boxes=boxes)
         self.feedback_bar = FeedbackBarWidget()
         self.scan_input = ScanInputWidget(settings=self._settings.scan, clock=clock)
         self.pages = QStackedWidget()
@@ -121,7 +122,7 @@ class PackStationWindow(QWidget):
     def _on_controller_step_changed(self, step: Step) -> None:
         self.pages.setCurrentIndex(IDLE_PAGE if step in (Step.IDLE, Step.OPENING) else ORDER_PAGE)
         self.step_panel.show_step(step, self.controller.box)
-        hotkeys = {Step.BOX: BOX_KEYS, Step.IDLE: NEXT_ORDER_KEYS}
+        hotkeys = {Step.BOX: self.controller.boxes.keys, Step.IDLE: NEXT_ORDER_KEYS}
         self.scan_input.set_hotkeys(hotkeys.get(step, ()))
         self.scan_input.forbid_manual = self._settings.forbid_manual and step is Step.SCANNING
 

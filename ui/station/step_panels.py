@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from ui.station.box_types import BOX_TYPES, BoxChoice
+from ui.station.box_types import STANDARD_BOXES, BoxCatalogue, BoxChoice
 from ui.station.pack_steps import Step
 
 IDLE_PROMPT = "Scan an order, pick list or tote\nor press N for the next order"
@@ -45,7 +45,9 @@ class IdlePanelWidget(QWidget):
 class StepPanelWidget(QStackedWidget):
     """A one-line prompt, or at the box step the four box tiles."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, boxes: BoxCatalogue = STANDARD_BOXES
+    ) -> None:
         super().__init__(parent)
         self.prompt_label = QLabel()
         self.prompt_label.setObjectName("stepPrompt")
@@ -53,17 +55,17 @@ class StepPanelWidget(QStackedWidget):
         self.prompt_label.setWordWrap(True)
         self.addWidget(self.prompt_label)
 
-        boxes = QWidget()
-        row = QHBoxLayout(boxes)
+        tiles = QWidget()
+        row = QHBoxLayout(tiles)
         row.setContentsMargins(24, 12, 24, 12)
         row.setSpacing(18)
-        for box in BOX_TYPES:
+        for box in boxes.choices:
             tile = QLabel(f"{box.key}\n{box.name} ({box.code})")
             tile.setObjectName("boxTile")
             tile.setWordWrap(True)
             tile.setAlignment(Qt.AlignmentFlag.AlignCenter)
             row.addWidget(tile, 1)
-        self.addWidget(boxes)
+        self.addWidget(tiles)
         self.setFixedHeight(112)
         self._step: Step = Step.IDLE
         self._box: BoxChoice | None = None
