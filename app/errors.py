@@ -13,10 +13,6 @@ class InvalidTransition(OmsError):
     pass
 
 
-class ScanRejected(OmsError):
-    pass
-
-
 class StockShortage(OmsError):
     pass
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
-from app.errors import NotFound, StockShortage, ValidationFailed
+from app.errors import StockShortage, ValidationFailed
 from app.services.allocation import allocate
 from app.services.audit import record
 from db.engine import Database
@@ -212,10 +212,3 @@ def receive_and_allocate(db: Database, actor: Actor, counts: Sequence[StockCount
         result = allocate(db, actor, product_ids=sorted(change.products))
         change.allocated = result.allocated + result.partially_allocated
     return change
-
-
-def location_by_code(session: Session, code: str) -> Location:
-    location = session.scalars(select(Location).where(Location.code == code)).first()
-    if location is None:
-        raise NotFound(f"no location {code}")
-    return location

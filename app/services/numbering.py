@@ -33,7 +33,3 @@ def order_number(value: int) -> str:
 
 def pick_list_number(value: int) -> str:
     return f"PL-{value:06d}"
-
-
-def return_number(value: int) -> str:
-    return f"RMA-{value:06d}"
