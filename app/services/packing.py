@@ -14,9 +14,10 @@ from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.domain.scan_reading import DocType, Reading, ScanKind, describe, read_scan
 from app.dto import PackLine, PackState, ScanOutcome
-from app.errors import ConcurrencyConflict, InvalidTransition, NotFound
+from app.errors import ConcurrencyConflict, InvalidTransition, NotFound, OmsError
 from app.services.audit import record
 from app.services.orders import find_order
+from app.services.scan_log import record_scan, scan_event
 from db.engine import Database
 from db.models import (
     Order,
@@ -28,7 +29,6 @@ from db.models import (
     PickTask,
     Product,
     ProductBarcode,
-    ScanEvent,
     Shipment,
 )
 from db.types import utcnow
@@ -72,8 +72,11 @@ def busy_message(order: Order) -> str:
     )
 
 
-def open_for_packing(db: Database, actor: Actor, code: str) -> PackState:
-    """Claim the order behind `code` for this station (or resume this station's claim)."""
+def open_for_packing(db: Database, actor: Actor, code: str, *, manual: bool = False) -> PackState:
+    """Claim the order behind `code` for this station (or resume this station's claim).
+
+    The scan is logged either way: with the claim, or on its own when refused.
+    """
 
     def work(session: Session) -> PackState:
         reading = read_scan(code)
@@ -95,9 +98,24 @@ def open_for_packing(db: Database, actor: Actor, code: str) -> PackState:
             order.packing_user = actor.username
             order.packing_started_at = utcnow()
             record(session, actor, "order", order.id, "packing started")
+        session.add(
+            scan_event(
+                actor,
+                code,
+                reading,
+                accepted=True,
+                manual=manual,
+                message=f"Opened {order.number}",
+                order_id=order.id,
+            )
+        )
         return pack_state(session, order)
 
-    return run_in_transaction(db, work)
+    try:
+        return run_in_transaction(db, work)
+    except OmsError as exc:
+        record_scan(db, actor, code, message=str(exc), manual=manual)
+        raise
 
 
 def claim_next_order(db: Database, actor: Actor) -> PackState | None:
@@ -213,14 +231,12 @@ def record_pack_scan(
         order = session.get_one(Order, order_id, with_for_update=True)
         outcome = _judge(session, actor, order, reading)
         session.add(
-            ScanEvent(
-                station=actor.station,
-                user_id=actor.user_id,
-                raw=raw[:300],
-                reading=reading.kind.value,
-                value=(reading.gtin14 or reading.text or None),
-                outcome="accepted" if outcome.accepted else "rejected",
-                message=outcome.message[:300],
+            scan_event(
+                actor,
+                raw,
+                reading,
+                accepted=outcome.accepted,
+                message=outcome.message,
                 manual=manual,
                 order_id=order.id,
             )

@@ -19,6 +19,7 @@ from app.domain.picking import PickStop, judge_location, judge_product, where_ne
 from app.domain.scan_reading import DocType, Reading, ScanKind, describe, read_scan
 from app.services.pick_lists import PickListView, load_views
 from app.services.picking import db_now, holder_problem, lock_list, lock_orders
+from app.services.scan_log import scan_event
 from db.engine import Database
 from db.models import (
     Location,
@@ -65,17 +66,16 @@ def record_pick_scan(
         outcome = scan.judge(require_location)
         reading = scan.reading
         session.add(
-            ScanEvent(
-                occurred_at=now,
-                station=actor.station,
-                user_id=actor.user_id,
-                raw=raw[:300],
-                reading=reading.kind.value,
-                value=(scan.logged or reading.gtin14 or reading.text or None),
-                outcome="accepted" if outcome.accepted else "rejected",
-                message=outcome.message[:300],
+            scan_event(
+                actor,
+                raw,
+                reading,
+                accepted=outcome.accepted,
+                message=outcome.message,
                 manual=manual,
                 order_id=scan.order_id,
+                value=scan.logged,
+                occurred_at=now,
             )
         )
         return outcome

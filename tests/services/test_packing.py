@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.context import Actor
 from app.domain.carriers import is_valid_s10
 from app.domain.gtin import is_valid_sscc
-from app.errors import ConcurrencyConflict, ValidationFailed
+from app.errors import ConcurrencyConflict, NotFound, ValidationFailed
 from app.services.allocation import allocate
 from app.services.catalogue import ProductInput, upsert_products
 from app.services.integrity import verify
@@ -113,8 +113,8 @@ def test_a_wrong_scan_is_refused_and_changes_nothing_but_the_scan_log(
     assert message in outcome.message
     assert outcome.sound == "error"
     assert read(db, lambda s: s.scalar(select(func.count()).select_from(PackingProgress))) == 0
-    events = read(db, lambda s: s.scalars(select(ScanEvent.outcome)).all())
-    assert events == ["rejected"]
+    events = read(db, lambda s: s.scalars(select(ScanEvent.outcome).order_by(ScanEvent.id)).all())
+    assert events == ["accepted", "rejected"]  # the order slip that opened it, then this scan
 
 
 def test_one_more_than_ordered_is_refused_with_the_counts(
@@ -140,6 +140,23 @@ def test_another_orders_slip_is_named_not_packed(db: Database, actor: Actor, pac
     outcome = record_pack_scan(db, packer, state.order_id, f"O:{second}")
 
     assert outcome.message == f"This is {second}; you are packing {first}"
+
+
+def test_a_refused_order_scan_is_logged_though_nothing_else_changes(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    with pytest.raises(NotFound):
+        open_for_packing(db, packer, "O:SO-999999")
+
+    events = read(
+        db,
+        lambda s: s.execute(
+            select(ScanEvent.raw, ScanEvent.outcome, ScanEvent.station, ScanEvent.message)
+        ).all(),
+    )
+    assert [tuple(e) for e in events] == [
+        ("O:SO-999999", "rejected", "pack-1", "no order SO-999999")
+    ]
 
 
 def test_a_second_station_cannot_open_an_order_being_packed(

@@ -9,6 +9,8 @@ afterwards.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, Signal
 
 from app.domain.scan_reading import NOTHING_SCANNED, DocType, ScanKind, describe, read_scan
@@ -21,6 +23,7 @@ from app.services.packing import (
     record_pack_scan,
     release_packing,
 )
+from app.services.scan_log import record_scan
 from ui.context import UiContext
 from ui.operations import DbOp
 from ui.station.box_types import STANDARD_BOXES, BoxCatalogue, BoxChoice
@@ -30,6 +33,8 @@ from ui.widgets.scan_input import DUPLICATE_SCAN_IGNORED
 MAX_WEIGHT_DIGITS = 6
 NEXT_ORDER_KEYS = ("n", "N")
 QUEUE_EMPTY = "Queue empty - no order is waiting to be packed"
+
+log = logging.getLogger(__name__)
 
 
 class PackController(QObject):
@@ -76,7 +81,8 @@ class PackController(QObject):
             self._scan_at_weight(code, manual)
 
     def refuse(self, message: str) -> None:
-        """The scan input threw the input away; say why."""
+        """The scan input threw the input away; say why (and log it: every scan counts)."""
+        self._log_refusal("", message)
         if message == DUPLICATE_SCAN_IGNORED:
             self._tell(message, Tone.NOTICE, "duplicate")
         else:
@@ -105,16 +111,27 @@ class PackController(QObject):
             return
         reading = read_scan(code)
         if reading.error:
+            self._log_refusal(code, reading.error)
             self._tell(reading.error, Tone.BAD, "error")
             return
         if reading.kind in (ScanKind.PRODUCT_GTIN, ScanKind.GS1):
             text = f"{describe(reading)} is an item - scan the order slip, pick list or tote first"
+            self._log_refusal(code, text)
             self._tell(text, Tone.BAD, "error")
             return
         self._set_step(Step.OPENING)
         DbOp(None, self._ctx, open_for_packing, self._ctx.actor, code).success(
             self._on_opened
         ).failure(self._on_idle_failed).run(initiator=self)
+
+    def _log_refusal(self, raw: str, message: str) -> None:
+        """Refusals made on the station never reach a service; the scan log gets them."""
+        DbOp(None, self._ctx, record_scan, self._ctx.actor, raw, message=message).failure(
+            self._on_log_failed
+        ).run(initiator=self)
+
+    def _on_log_failed(self, exc: Exception) -> None:
+        log.warning("scan not logged: %s", exc)  # the packer already saw the refusal
 
     def _claim_next(self) -> None:
         self._set_step(Step.OPENING)
