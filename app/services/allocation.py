@@ -33,6 +33,7 @@ from db.types import utcnow
 from db.uow import run_in_transaction
 
 WAITING = (OrderStatus.NEW.value, OrderStatus.BACKORDERED.value)
+NO_PRODUCT = -1  # the product id of a line whose SKU is not in the catalogue
 # Switched off only by the negative-control race test, to prove the test can fail.
 LOCKING = True
 
@@ -93,7 +94,9 @@ def allocate_in(
         if order_id in orders
     ]
     needs_by_order = _needs(session, list(orders))
-    slots = _lock_slots(session, {n.product_id for ns in needs_by_order.values() for n in ns})
+    slots = _lock_slots(
+        session, {n.product_id for ns in needs_by_order.values() for n in ns} - {NO_PRODUCT}
+    )
 
     result = AllocationResult()
     plans: list[tuple[int, Plan]] = []
@@ -131,13 +134,13 @@ def _needs(session: Session, order_ids: list[int]) -> dict[int, list[Need]]:
             .where(
                 OrderLine.order_id.in_(order_ids[start : start + 2000]),
                 OrderLine.qty_allocated < OrderLine.qty_ordered,
-                OrderLine.product_id.is_not(None),
             )
             .order_by(OrderLine.order_id, OrderLine.line_no)
         )
         for order_id, line_id, product_id, qty in rows:
-            assert product_id is not None
-            needs[order_id].append(Need(line_id, product_id, qty))
+            # A line for an unknown SKU has no stock anywhere: it can never be reserved,
+            # so a ship-complete order with one waits rather than ships without it.
+            needs[order_id].append(Need(line_id, product_id or NO_PRODUCT, qty))
     return needs
 
 

@@ -6,6 +6,7 @@ from app.context import Actor
 from app.services.allocation import allocate
 from app.services.integrity import verify
 from app.services.inventory import StockCount, receive_and_allocate
+from app.services.order_actions import release_hold
 from app.services.orders import order_detail
 from db.engine import Database
 from tests.factories import channel, place, stock
@@ -80,4 +81,19 @@ def test_stock_is_never_promised_twice(db: Database, actor: Actor) -> None:
 
     statuses = [order_detail(db, n).status for n in numbers]
     assert statuses == ["allocated", "backordered", "backordered"]
+    assert verify(db) == []
+
+
+def test_a_released_order_with_an_unknown_sku_waits_instead_of_shipping_without_it(
+    db: Database, actor: Actor
+) -> None:
+    stock(db, actor, {"MUG": 5})
+    number = place(db, actor, {"MUG": 1, "GHOST-1": 1})
+    assert order_detail(db, number).hold_reason == "unknown SKU GHOST-1 on line 2"
+    release_hold(db, actor, number, "customer confirmed the order")
+
+    result = allocate(db, actor)
+
+    assert result.backordered == [number]
+    assert [line.qty_allocated for line in order_detail(db, number).lines] == [0, 0]
     assert verify(db) == []
