@@ -35,6 +35,9 @@ from db.types import utcnow
 from db.uow import run_in_transaction
 
 PACKABLE = frozenset({OrderStatus.ALLOCATED, OrderStatus.PICKING, OrderStatus.PICKED})
+# The queue skips orders a picker is working on: scanning such an order's slip still
+# opens it (the packer has it in hand), but N never sends a packer after it.
+QUEUED = (OrderStatus.ALLOCATED.value, OrderStatus.PICKED.value)
 
 
 def order_for_document(session: Session, reading: Reading) -> Order:
@@ -138,7 +141,7 @@ def claim_next_order(db: Database, actor: Actor) -> PackState | None:
             return pack_state(session, mine)
         order = session.scalars(
             select(Order)
-            .where(Order.status.in_([s.value for s in PACKABLE]), Order.packing_station.is_(None))
+            .where(Order.status.in_(QUEUED), Order.packing_station.is_(None))
             .order_by(Order.priority, Order.ship_by.asc().nulls_last(), Order.placed_at, Order.id)
             .limit(1)
             .with_for_update(skip_locked=True)

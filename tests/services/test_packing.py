@@ -15,6 +15,8 @@ from app.services.integrity import verify
 from app.services.orders import order_detail
 from app.services.pack_completion import PackageSpec, complete_packing, pack_unverified
 from app.services.packing import claim_next_order, open_for_packing, record_pack_scan
+from app.services.pick_lists import create_pick_lists
+from app.services.picking import claim_next_pick_list
 from app.services.shipping import ship_order
 from app.services.stats import stats
 from db.engine import Database
@@ -223,3 +225,16 @@ def test_claiming_the_next_order_takes_the_most_urgent_and_resumes_after_a_crash
     assert (first and first.number, second and second.number) == (express, standard)
     assert again is not None and again.number == express
     assert claim_next_order(db, Actor(username="al", station="pack-3")) is None
+
+
+def test_the_pack_queue_skips_an_order_a_picker_is_working_on(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    stock(db, actor, {"MUG": 10})
+    number = place(db, actor, {"MUG": 1})
+    allocate(db, actor)
+    create_pick_lists(db, actor)
+    assert claim_next_pick_list(db, Actor(username="pia", station="pick-1")) is not None
+
+    assert claim_next_order(db, packer) is None
+    assert open_for_packing(db, packer, number).number == number  # the slip in hand opens it
