@@ -14,7 +14,12 @@ from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.domain.scan_reading import DocType, Reading, ScanKind, describe, read_scan
 from app.dto import PackLine, PackState, ScanOutcome
-from app.errors import ConcurrencyConflict, InvalidTransition, NotFound, OmsError
+from app.errors import (
+    ConcurrencyConflict,
+    InvalidTransition,
+    NotFound,
+    OmsError,
+)
 from app.services.audit import record
 from app.services.orders import find_order
 from app.services.scan_log import record_scan, scan_event
@@ -35,9 +40,6 @@ from db.types import utcnow
 from db.uow import run_in_transaction
 
 PACKABLE = frozenset({OrderStatus.ALLOCATED, OrderStatus.PICKING, OrderStatus.PICKED})
-# The queue skips orders a picker is working on: scanning such an order's slip still
-# opens it (the packer has it in hand), but N never sends a packer after it.
-QUEUED = (OrderStatus.ALLOCATED.value, OrderStatus.PICKED.value)
 
 
 def order_for_document(session: Session, reading: Reading) -> Order:
@@ -119,64 +121,6 @@ def open_for_packing(db: Database, actor: Actor, code: str, *, manual: bool = Fa
     except OmsError as exc:
         record_scan(db, actor, code, message=str(exc), manual=manual)
         raise
-
-
-def claim_next_order(db: Database, actor: Actor) -> PackState | None:
-    """The most urgent packable order nobody is packing, claimed for this station.
-
-    A station that already holds an order gets that one back (crash resume). On
-    PostgreSQL SKIP LOCKED lets stations claim side by side without waiting on each
-    other; on SQLite BEGIN IMMEDIATE serialises them.
-    """
-
-    def work(session: Session) -> PackState | None:
-        mine = session.scalars(
-            select(Order)
-            .where(Order.packing_station == actor.station)
-            .order_by(Order.id)
-            .limit(1)
-            .with_for_update()
-        ).first()
-        if mine is not None:
-            return pack_state(session, mine)
-        order = session.scalars(
-            select(Order)
-            .where(Order.status.in_(QUEUED), Order.packing_station.is_(None))
-            .order_by(Order.priority, Order.ship_by.asc().nulls_last(), Order.placed_at, Order.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
-        if order is None:
-            return None
-        order.packing_station = actor.station
-        order.packing_user = actor.username
-        order.packing_started_at = utcnow()
-        record(session, actor, "order", order.id, "packing started")
-        return pack_state(session, order)
-
-    return run_in_transaction(db, work)
-
-
-def release_packing(db: Database, actor: Actor, order_id: int, *, force: bool = False) -> None:
-    """Let go of an order; a supervisor may `force` another station's claim free."""
-
-    def work(session: Session) -> None:
-        order = session.get_one(Order, order_id, with_for_update=True)
-        if order.packing_station is None:
-            return
-        if order.packing_station != actor.station and not force:
-            raise ConcurrencyConflict(busy_message(order))
-        record(
-            session,
-            actor,
-            "order",
-            order.id,
-            "packing released",
-            details={"station": order.packing_station},
-        )
-        order.packing_station = order.packing_user = order.packing_started_at = None
-
-    run_in_transaction(db, work)
 
 
 def pack_state(session: Session, order: Order) -> PackState:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.context import Actor
+from app.services.pack_claims import claim_next_order
 from app.services.pack_completion import PackageSpec, complete_packing
-from app.services.packing import claim_next_order, record_pack_scan
+from app.services.packing import record_pack_scan
 from db.engine import open_database
 
 

@@ -13,8 +13,9 @@ from app.services.allocation import allocate
 from app.services.catalogue import ProductInput, upsert_products
 from app.services.integrity import verify
 from app.services.orders import order_detail
+from app.services.pack_claims import claim_next_order, free_from_station
 from app.services.pack_completion import PackageSpec, complete_packing, pack_unverified
-from app.services.packing import claim_next_order, open_for_packing, record_pack_scan
+from app.services.packing import open_for_packing, record_pack_scan
 from app.services.pick_lists import create_pick_lists
 from app.services.picking import claim_next_pick_list
 from app.services.shipping import ship_order
@@ -238,3 +239,22 @@ def test_the_pack_queue_skips_an_order_a_picker_is_working_on(
 
     assert claim_next_order(db, packer) is None
     assert open_for_packing(db, packer, number).number == number  # the slip in hand opens it
+
+
+def test_the_desk_frees_an_order_from_a_station_that_is_gone_and_its_scans_stay(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    number = _order(db, actor, {"MUG": 2})
+    state = open_for_packing(db, packer, number)
+    record_pack_scan(db, packer, state.order_id, MUG_GTIN)
+    with pytest.raises(ValidationFailed, match="a reason is needed"):
+        free_from_station(db, actor, number, " ")
+
+    assert free_from_station(db, actor, number, "station 1 crashed") == "pack-1"
+
+    other = Actor(username="jo", station="pack-2")
+    resumed = open_for_packing(db, other, number)
+    assert [(line.sku, line.scanned) for line in resumed.lines] == [("MUG", 1)]
+    event = order_detail(db, number).events[-2]
+    assert (event.action, event.reason, event.username) == (
+        "packing released", "station 1 crashed", actor.username)

@@ -16,13 +16,9 @@ from PySide6.QtCore import QObject, Signal
 from app.domain.scan_reading import NOTHING_SCANNED, DocType, ScanKind, describe, read_scan
 from app.dto import PackResult, PackState, ScanOutcome
 from app.errors import ConcurrencyConflict
+from app.services.pack_claims import claim_next_order, release_packing
 from app.services.pack_completion import PackageSpec, complete_packing
-from app.services.packing import (
-    claim_next_order,
-    open_for_packing,
-    record_pack_scan,
-    release_packing,
-)
+from app.services.packing import open_for_packing, record_pack_scan
 from app.services.scan_log import record_scan
 from ui.context import UiContext
 from ui.operations import DbOp

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from app.domain.order_workflow import CANCELLABLE, HOLDABLE, OrderStatus
 from app.services.allocation import AllocationResult, allocate
 from app.services.order_actions import add_note, cancel_order, hold_order, release_hold
+from app.services.pack_claims import free_from_station
 from ui.context import UiContext
 from ui.dialogs.new_order_dialog import NewOrderDialog
 from ui.dialogs.reason_dialog import ReasonDialog
@@ -59,6 +60,7 @@ class OrderActionsController(QObject):
         self._host = host
         self._banner = banner
         self._number: str | None = None
+        self._station: str | None = None
         self.dialog: ReasonDialog | NewOrderDialog | None = None
         self.new_order_action = self._action(
             "New order…", "Ctrl+N", "Enter a phone or B2B order", self._on_new_order_triggered
@@ -83,6 +85,11 @@ class OrderActionsController(QObject):
             "Add note…", "Ctrl+Shift+N", "Add a note to the order's timeline",
             self._on_note_triggered,
         )  # fmt: skip
+        self.free_action = self._action(
+            "Free from station…", "Ctrl+Shift+F",
+            "Free the order from a packing station that is gone (its scans are kept)",
+            self._on_free_triggered,
+        )  # fmt: skip
         self.set_order(None, None)
 
     def toolbar_actions(self) -> list[QAction]:
@@ -90,11 +97,17 @@ class OrderActionsController(QObject):
 
     def order_actions(self) -> list[QAction]:
         """The actions on the current order (context menu, detail panel)."""
-        return [self.hold_action, self.release_action, self.cancel_action, self.note_action]
+        actions = [self.hold_action, self.release_action, self.cancel_action, self.note_action]
+        return [*actions, self.free_action]
 
-    def set_order(self, number: str | None, status: str | None) -> None:
-        """The order the actions apply to, and its status (which actions make sense)."""
+    def set_order(
+        self, number: str | None, status: str | None, packing_station: str | None = None
+    ) -> None:
+        """The order the actions apply to, its status and the station packing it (which
+        actions make sense)."""
         self._number = number
+        self._station = packing_station
+        self.free_action.setEnabled(packing_station is not None)
         self.hold_action.setEnabled(status in HOLDABLE)
         self.release_action.setEnabled(status == OrderStatus.ON_HOLD)
         self.cancel_action.setEnabled(status in CANCELLABLE)
@@ -173,6 +186,24 @@ class OrderActionsController(QObject):
             lambda status: self._banner.show_ok(
                 f"{number} released, back to {status_label(status)}"
             )
+        ).failure(self._banner.show_refusal).run(initiator=self._host)
+
+    def _on_free_triggered(self) -> None:
+        self._ask(
+            ReasonDialog(
+                title=f"Free {self._number} from {self._station}?",
+                prompt=f"Only if station {self._station} is gone: crashed, or closed for the "
+                "day. Its scans are kept for whoever packs the order next. Why?",
+                ok_text="Free the order",
+                required="A reason is needed to free an order from its station.",
+                parent=self._host,
+            ),
+            self._free,
+        )
+
+    def _free(self, number: str, reason: str) -> None:
+        DbOp(self._host, self._ctx, free_from_station, self._ctx.actor, number, reason).success(
+            lambda station: self._banner.show_ok(f"{number} freed from station {station}")
         ).failure(self._banner.show_refusal).run(initiator=self._host)
 
     def _on_cancel_triggered(self) -> None:

@@ -217,7 +217,8 @@ class OrdersView(QWidget):
 
     def _show_detail(self, detail: OrderDetail) -> None:
         self.detail_panel.show_detail(detail)
-        self.action_controller.set_order(detail.number, detail.status)
+        station = detail.packing.station if detail.packing else None
+        self.action_controller.set_order(detail.number, detail.status, station)
 
     def _on_stats_loaded(self, result: Stats) -> None:
         self._counts = result.orders_by_status
