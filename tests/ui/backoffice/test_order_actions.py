@@ -9,6 +9,7 @@ from app.context import Actor
 from app.services.inventory import StockCount, apply_counts
 from app.services.order_actions import hold_order
 from app.services.orders import list_orders, order_detail
+from app.services.packing import open_for_packing
 from app.services.stats import stats
 from app.services.stock_queries import backordered_orders, stock_by_sku, stock_locations
 from db.engine import Database
@@ -188,3 +189,24 @@ def test_ctrl_h_on_the_order_table_opens_the_hold_dialog(
     dialog = _reason_dialog(qtbot, view)
     assert dialog.windowTitle().startswith("Hold SO-")
     dialog.reject()
+
+
+def test_an_order_left_at_a_dead_station_is_freed_from_the_desk_with_a_reason(
+    qtbot: QtBot, main_window: MainWindow, demo_db: Database
+) -> None:
+    view = main_window.orders_view
+    number = _allocated_order(demo_db)
+    open_for_packing(demo_db, Actor(username="pat", station="pack-9"), number)
+    select_order(qtbot, view, number)
+    qtbot.waitUntil(view.action_controller.free_action.isEnabled)
+
+    view.action_controller.free_action.trigger()
+    dialog = _reason_dialog(qtbot, view)
+    dialog.set_text("pack-9 crashed")
+    dialog.ok_button.click()
+
+    assert wait_for_banner(qtbot, view.feedback_banner, "ok") == (
+        f"{number} freed from station pack-9"
+    )
+    assert order_detail(demo_db, number).packing is None
+    qtbot.waitUntil(lambda: not view.action_controller.free_action.isEnabled())
