@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus, require_transition
 from app.errors import ConcurrencyConflict
+from app.services.orders import find_order_id
 from db.base import table_of
 from db.bulk import insert_rows
 from db.models import AuditEvent, Order
@@ -104,19 +105,19 @@ class OrderRef:
 
 _ORDERS = table_of(Order)
 # Built once: every scan, pack and dispatch locks and moves an order.
-_LOCK = (
-    select(
-        _ORDERS.c.id,
-        _ORDERS.c.number,
-        _ORDERS.c.status,
-        _ORDERS.c.version,
-        _ORDERS.c.packing_station,
-        _ORDERS.c.packing_user,
-        _ORDERS.c.service_level,
-        _ORDERS.c.ship_country,
-    )
-    .where(_ORDERS.c.id == bindparam("order_id"))
-    .with_for_update()
+_LOCKED_COLUMNS = (
+    _ORDERS.c.id,
+    _ORDERS.c.number,
+    _ORDERS.c.status,
+    _ORDERS.c.version,
+    _ORDERS.c.packing_station,
+    _ORDERS.c.packing_user,
+    _ORDERS.c.service_level,
+    _ORDERS.c.ship_country,
+)
+_LOCK = select(*_LOCKED_COLUMNS).where(_ORDERS.c.id == bindparam("order_id")).with_for_update()
+_LOCK_BY_NUMBER = (
+    select(*_LOCKED_COLUMNS).where(_ORDERS.c.number == bindparam("number")).with_for_update()
 )
 _MOVE = (
     update(_ORDERS)
@@ -124,6 +125,16 @@ _MOVE = (
     .values(status=bindparam("target"), version=bindparam("seen") + 1, updated_at=bindparam("now"))
 )
 _MOVE_AND_RELEASE = _MOVE.values(packing_station=None, packing_user=None, packing_started_at=None)
+
+
+def lock_order_by_reference(session: Session, reference: str) -> OrderRef:
+    """Lock the order a packer or supervisor named: by number in one statement, else
+    through the channel reference."""
+    number = reference.strip().upper().removeprefix("O:")
+    row = session.connection().execute(_LOCK_BY_NUMBER, {"number": number}).first()
+    if row is not None:
+        return OrderRef(*row)
+    return lock_order(session, find_order_id(session, reference))
 
 
 def lock_order(session: Session, order_id: int) -> OrderRef:

@@ -19,9 +19,8 @@ from app.domain.gtin import make_sscc
 from app.domain.order_workflow import OrderStatus
 from app.dto import PackageView, PackResult
 from app.errors import ConcurrencyConflict, InvalidTransition, ValidationFailed
-from app.services.audit import OrderRef, lock_order, set_status
+from app.services.audit import OrderRef, lock_order, lock_order_by_reference, set_status
 from app.services.numbering import take_numbers
-from app.services.orders import find_order_id
 from app.services.packing import PACKABLE
 from app.services.print_queue import queue_shipment_documents
 from db.base import table_of
@@ -47,6 +46,7 @@ _TASKS = table_of(PickTask)
 _PROGRESS = table_of(PackingProgress)
 _WAREHOUSES = table_of(Warehouse)
 # Built once: these run for every parcel packed.
+_GS1_PREFIX = select(_WAREHOUSES.c.gs1_company_prefix).order_by(_WAREHOUSES.c.id).limit(1)
 _OPEN_LINES = (
     select(
         LINES.c.id,
@@ -54,6 +54,7 @@ _OPEN_LINES = (
         LINES.c.product_id,
         (LINES.c.qty_allocated - LINES.c.qty_packed).label("open_units"),
         _PRODUCTS.c.weight_g,
+        _GS1_PREFIX.scalar_subquery().label("gs1_prefix"),  # one round trip, not two
     )
     .outerjoin(_PRODUCTS, _PRODUCTS.c.id == LINES.c.product_id)
     .where(LINES.c.order_id == bindparam("order_id"))
@@ -74,7 +75,6 @@ _CLOSE_PICK_TASKS = (
     .values(status="done", qty_picked=_TASKS.c.quantity)
 )
 _FORGET_PROGRESS = delete(_PROGRESS).where(_PROGRESS.c.order_id == bindparam("order_id"))
-_GS1_PREFIX = select(_WAREHOUSES.c.gs1_company_prefix).order_by(_WAREHOUSES.c.id).limit(1)
 DEFAULT_GS1_PREFIX = "0614141"
 
 
@@ -147,7 +147,7 @@ def pack_unverified(
     """Pack everything allocated without scanning (supervisor: B2B pallets, automation)."""
 
     def work(session: Session) -> PackResult:
-        order = lock_order(session, find_order_id(session, reference))
+        order = lock_order_by_reference(session, reference)
         if order.packing_station not in (None, actor.station):
             raise ConcurrencyConflict(order.busy_message)
         spec = PackageSpec(box_code=box_code, weight_g=weight_g)
@@ -175,10 +175,12 @@ def _finish(
             "only allocated orders can be packed"
         )
     conn = session.connection()
+    rows = conn.execute(_OPEN_LINES, {"order_id": order.id}).all()
     lines = {
         row.id: _Line(row.id, row.sku, row.product_id, row.open_units, row.weight_g or 0)
-        for row in conn.execute(_OPEN_LINES, {"order_id": order.id})
+        for row in rows
     }
+    prefix = str(rows[0].gs1_prefix or DEFAULT_GS1_PREFIX) if rows else DEFAULT_GS1_PREFIX
     units = {i: line.open_units for i, line in lines.items()} if scanned is None else scanned
     _check_all_scanned(order, lines, units)
     contents = _split(packages, {k: v for k, v in units.items() if v > 0})
@@ -210,7 +212,6 @@ def _finish(
             }
         ],
     )[0]
-    prefix = _gs1_prefix(session)
     package_rows = [
         {
             "shipment_id": shipment_id,
@@ -283,11 +284,6 @@ def _package_items(
                     }
                 )
     return rows
-
-
-def _gs1_prefix(session: Session) -> str:
-    prefix = session.connection().execute(_GS1_PREFIX).scalar()
-    return str(prefix or DEFAULT_GS1_PREFIX)
 
 
 def _check_all_scanned(order: OrderRef, lines: dict[int, _Line], units: dict[int, int]) -> None:

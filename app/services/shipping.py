@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import InvalidTransition
-from app.services.audit import OrderRef, lock_order, set_status
-from app.services.orders import find_order_id
+from app.services.audit import OrderRef, lock_order_by_reference, set_status
 from db.base import table_of
 from db.bulk import insert_rows
 from db.engine import Database
@@ -84,7 +83,7 @@ _SHIPMENTS_LEAVE = (
 def ship_order(db: Database, actor: Actor, reference: str) -> str:
     """Ship every packed parcel of the order; returns the order's new status."""
     return run_in_transaction(
-        db, lambda s: ship_in(s, actor, lock_order(s, find_order_id(s, reference)))
+        db, lambda s: ship_in(s, actor, lock_order_by_reference(s, reference))
     )
 
 
