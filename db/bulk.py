@@ -14,25 +14,34 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Insert, Select, Table, func, insert, select, text
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from db.base import Base, table_of
 
+_NEXTVAL = text("SELECT nextval(:seq) FROM generate_series(1, :n)")
+
+
+@lru_cache(maxsize=64)
+def _max_id(table: Table) -> Select[Any]:
+    return select(func.max(table.c.id))
+
+
+@lru_cache(maxsize=64)
+def _insert_returning_id(table: Table) -> Insert:
+    return insert(table).returning(table.c.id)
+
 
 def reserve_ids(session: Session, model: type[Base], count: int) -> list[int]:
     table = table_of(model)
-    if session.get_bind().dialect.name == "sqlite":
-        start = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        start = (connection.execute(_max_id(table)).scalar() or 0) + 1
         return list(range(start, start + count))
     sequence = f"{table.name}_id_seq"
-    return list(
-        session.execute(
-            text("SELECT nextval(:seq) FROM generate_series(1, :n)"), {"seq": sequence, "n": count}
-        ).scalars()
-    )
+    return list(connection.execute(_NEXTVAL, {"seq": sequence, "n": count}).scalars())
 
 
 COPY_MIN_ROWS = 50  # below this COPY's set-up round trips cost more than they save
@@ -129,10 +138,8 @@ def insert_returning_ids(
 ) -> list[int]:
     """Insert many rows; their ids come back in input order."""
     if len(rows) == 1:  # one statement instead of reserving first
-        table = table_of(model)
-        return [
-            session.connection().execute(insert(table).returning(table.c.id), rows[0]).scalar_one()
-        ]
+        statement = _insert_returning_id(table_of(model))
+        return [session.connection().execute(statement, rows[0]).scalar_one()]
     ids = reserve_ids(session, model, len(rows))
     for row, row_id in zip(rows, ids, strict=True):
         row["id"] = row_id
