@@ -65,6 +65,28 @@ def _warehouse_cover(needs: Sequence[Need], slots: Mapping[int, list[Slot]]) -> 
     return cover
 
 
+def _plan_single_slots(
+    needs: Sequence[Need], slots: Mapping[int, list[Slot]], *, allow_partial: bool
+) -> Plan:
+    """The common case, every product in at most one place: nothing to choose between."""
+    plan = Plan(complete=True)
+    taken: dict[int, int] = defaultdict(int)  # product id -> units in this plan
+    for need in needs:
+        found = slots.get(need.product_id)
+        free = found[0].available - taken[need.product_id] if found else 0
+        qty = min(free, need.quantity)
+        if qty < need.quantity:
+            plan.complete = False
+        if qty > 0 and found:
+            taken[need.product_id] += qty
+            plan.reservations.append(Reservation(need.line_id, found[0].stock_level_id, qty))
+    if not plan.complete and not allow_partial:
+        return Plan(complete=False)
+    for product_id, qty in taken.items():
+        slots[product_id][0].available -= qty
+    return plan
+
+
 def plan_allocation(
     needs: Sequence[Need], slots: Mapping[int, list[Slot]], *, allow_partial: bool
 ) -> Plan:
@@ -73,6 +95,8 @@ def plan_allocation(
     `slots` maps product id to its stock; on an accepted plan their `available`
     is reduced, so successive calls in priority order never promise a unit twice.
     """
+    if all(len(slots.get(n.product_id, ())) <= 1 for n in needs):
+        return _plan_single_slots(needs, slots, allow_partial=allow_partial)
     total = sum(n.quantity for n in needs)
     cover = _warehouse_cover(needs, slots)
     warehouses = sorted(cover, key=lambda wh: (-cover[wh], wh))
