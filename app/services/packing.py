@@ -7,6 +7,8 @@ lives in the database, so a station that crashes resumes with its scans intact.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -169,14 +171,28 @@ def pack_state(session: Session, order: Order) -> PackState:
 
 
 def record_pack_scan(
-    db: Database, actor: Actor, order_id: int, raw: str, *, manual: bool = False
+    db: Database,
+    actor: Actor,
+    order_id: int,
+    raw: str,
+    *,
+    manual: bool = False,
+    units: int = 1,
 ) -> ScanOutcome:
-    """Judge one scan against the order this station is packing, and record it."""
+    """Judge one scan against the order this station is packing, and record it.
+
+    `units` is the packer's quantity key for bulk items: the scan counts that many
+    (times a GS1 count it may carry).
+    """
 
     def work(session: Session) -> ScanOutcome:
         reading = read_scan(raw)
         order = session.get_one(Order, order_id, with_for_update=True)
-        outcome = _judge(session, actor, order, reading)
+        if units > 1 and reading.serial:
+            outcome = _reject(reading, "A serial number is one unit - scan each one")
+        else:
+            counted = replace(reading, quantity=reading.quantity * units) if units > 1 else reading
+            outcome = _judge(session, actor, order, counted)
         session.add(
             scan_event(
                 actor,

@@ -258,3 +258,16 @@ def test_the_desk_frees_an_order_from_a_station_that_is_gone_and_its_scans_stay(
     event = order_detail(db, number).events[-2]
     assert (event.action, event.reason, event.username) == (
         "packing released", "station 1 crashed", actor.username)
+
+
+def test_the_quantity_key_counts_several_units_but_never_for_a_serial(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    number = _order(db, actor, {"MUG": 6})
+    state = open_for_packing(db, packer, number)
+
+    assert record_pack_scan(db, packer, state.order_id, MUG_GTIN, units=4).message == "MUG 4 of 6"
+    serial = record_pack_scan(db, packer, state.order_id, f"(01)0{MUG_GTIN}(21)SN1", units=2)
+
+    assert serial.message == "A serial number is one unit - scan each one"
+    assert order_detail(db, number).packing.scanned == {"MUG": 4}  # type: ignore[union-attr]

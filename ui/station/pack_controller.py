@@ -27,6 +27,8 @@ from ui.station.pack_steps import WAITING_STEPS, Feedback, Step, Tone, failure_m
 from ui.widgets.scan_input import DUPLICATE_SCAN_IGNORED
 
 MAX_WEIGHT_DIGITS = 6
+MAX_UNITS_PER_SCAN = 999
+QUANTITY_KEYS = ("*",)
 NEXT_ORDER_KEYS = ("n", "N")
 QUEUE_EMPTY = "Queue empty - no order is waiting to be packed"
 
@@ -57,6 +59,7 @@ class PackController(QObject):
         self.box: BoxChoice | None = None
         self._step_before_question = Step.SCANNING
         self._held: list[tuple[str, bool]] = []
+        self.units = 1  # the quantity key's count for the next product scan
 
     def scan(self, code: str, manual: bool) -> None:
         if self.step in WAITING_STEPS:
@@ -75,6 +78,8 @@ class PackController(QObject):
             self._scan_at_box(code, manual)
         elif self.step is Step.WEIGHT:
             self._scan_at_weight(code, manual)
+        elif self.step is Step.QUANTITY:
+            self._scan_at_quantity(code, manual)
 
     def refuse(self, message: str) -> None:
         """The scan input threw the input away; say why (and log it: every scan counts)."""
@@ -87,6 +92,13 @@ class PackController(QObject):
     def command(self, name: str) -> None:
         if self.step is Step.IDLE and name in NEXT_ORDER_KEYS:
             self._claim_next()
+        elif self.step is Step.SCANNING and name in QUANTITY_KEYS:
+            self._set_step(Step.QUANTITY)
+            self._tell("How many of the next item? Type the number, then Enter", Tone.QUESTION)
+        elif self.step is Step.QUANTITY and name == "Esc":
+            self.units = 1
+            self._set_step(Step.SCANNING)
+            self._tell("Each scan counts one", Tone.NOTICE)
         elif name == "Esc" and self.step in (Step.SCANNING, Step.BOX, Step.WEIGHT):
             self._step_before_question = self.step
             self._set_step(Step.CONFIRM_RELEASE)
@@ -167,10 +179,31 @@ class PackController(QObject):
             self._tell(NOTHING_SCANNED, Tone.BAD, "error")
             return
         assert self.state is not None
-        order_id = self.state.order_id
+        order_id, units, self.units = self.state.order_id, self.units, 1
         DbOp(
-            None, self._ctx, record_pack_scan, self._ctx.actor, order_id, code, manual=manual
+            None,
+            self._ctx,
+            record_pack_scan,
+            self._ctx.actor,
+            order_id,
+            code,
+            manual=manual,
+            units=units,
         ).success(self._on_recorded).failure(self._on_step_failed).run(initiator=self)
+
+    def _scan_at_quantity(self, code: str, manual: bool) -> None:
+        text = code.strip()
+        if manual and text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_UNITS_PER_SCAN:
+            self.units = int(text)
+            self._set_step(Step.SCANNING)
+            self._tell(f"The next scan counts {self.units}", Tone.NOTICE)
+        elif manual:
+            self._tell(
+                f"Type a number from 1 to {MAX_UNITS_PER_SCAN}, then Enter", Tone.BAD, "error"
+            )
+        else:  # a product scanned straight away: it counts one, as usual
+            self._set_step(Step.SCANNING)
+            self._record(code, manual)
 
     def _on_recorded(self, outcome: ScanOutcome) -> None:
         if outcome.line is not None:

@@ -21,7 +21,7 @@ from ui.sounds import SoundPlayer
 from ui.station.box_types import STANDARD_BOXES, BoxCatalogue
 from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
 from ui.station.order_panel import OrderPanelWidget
-from ui.station.pack_controller import NEXT_ORDER_KEYS, PackController
+from ui.station.pack_controller import NEXT_ORDER_KEYS, QUANTITY_KEYS, PackController
 from ui.station.pack_lines_model import PackLinesModel
 from ui.station.pack_steps import Feedback, Step
 from ui.station.settings import StationSettings
@@ -122,7 +122,11 @@ class PackStationWindow(QWidget):
     def _on_controller_step_changed(self, step: Step) -> None:
         self.pages.setCurrentIndex(IDLE_PAGE if step in (Step.IDLE, Step.OPENING) else ORDER_PAGE)
         self.step_panel.show_step(step, self.controller.box)
-        hotkeys = {Step.BOX: self.controller.boxes.keys, Step.IDLE: NEXT_ORDER_KEYS}
+        hotkeys = {
+            Step.BOX: self.controller.boxes.keys,
+            Step.IDLE: NEXT_ORDER_KEYS,
+            Step.SCANNING: QUANTITY_KEYS,
+        }
         self.scan_input.set_hotkeys(hotkeys.get(step, ()))
         self.scan_input.forbid_manual = self._settings.forbid_manual and step is Step.SCANNING
 

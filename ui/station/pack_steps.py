@@ -19,6 +19,7 @@ class Step(Enum):
     SCANNING = "scanning"
     BOX = "box"
     WEIGHT = "weight"
+    QUANTITY = "quantity"  # the quantity key: how many the next scan counts
     COMPLETING = "completing"
     CONFIRM_RELEASE = "confirm_release"
     RELEASING = "releasing"

@@ -11,7 +11,8 @@ from ui.station.pack_steps import Step
 IDLE_PROMPT = "Scan an order, pick list or tote\nor press N for the next order"
 PROMPTS = {
     Step.OPENING: "Opening the order…",
-    Step.SCANNING: "Scan each item",
+    Step.SCANNING: "Scan each item   ·   * = several of the next item",
+    Step.QUANTITY: "How many of the next item?   Type the number + Enter   ·   Esc = one",
     Step.BOX: "Choose the box: press 1-4 or scan its B: code",
     Step.COMPLETING: "Saving the pack and queueing the label…",
     Step.CONFIRM_RELEASE: "Release this order?   Enter = release   ·   Esc = keep packing",
@@ -77,7 +78,9 @@ class StepPanelWidget(QStackedWidget):
         self.setCurrentIndex(1 if step is Step.BOX else 0)
 
     def show_typed(self, typed: str) -> None:
-        """At the weight step, the digits typed so far; other steps ignore typing."""
+        """At the weight and quantity steps, the digits typed so far."""
+        if self._step is Step.QUANTITY and typed:
+            self.prompt_label.setText(f"The next scan counts  {typed}   ·   Enter to confirm")
         if self._step is Step.WEIGHT and self._box is not None:
             weight = f"{typed} g" if typed else "type grams + Enter  ·  Enter alone = estimate"
             self.prompt_label.setText(f"{self._box.name} ({self._box.code})   Weight:  {weight}")

@@ -1,0 +1,58 @@
+"""The quantity key: `*`, a number and Enter make the next scan count that many."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+
+from app.services.orders import order_detail
+from db.engine import Database
+from tests.ui.station.conftest import MUG_GTIN, Station
+from ui.station.pack_steps import Step
+
+
+def _star(station: Station) -> tuple[str, str]:
+    return station.answer(lambda: station.scanner.press(Qt.Key.Key_Asterisk, "*"))
+
+
+def test_a_bulk_item_is_counted_with_the_quantity_key(
+    station: Station, warehouse: Database, order_of: Callable[[dict[str, int]], str]
+) -> None:
+    number = order_of({"MUG": 12})
+    station.open(number)
+
+    assert _star(station)[0] == "How many of the next item? Type the number, then Enter"
+    assert station.enter_by_hand("12")[0] == "The next scan counts 12"
+    message, sound = station.scan(MUG_GTIN)
+
+    assert (message, sound) == ("All 12 items scanned - choose the box", "complete")
+    packing = order_detail(warehouse, number).packing
+    assert packing is not None and packing.scanned == {"MUG": 12}
+
+
+def test_the_quantity_applies_to_one_scan_only_and_too_many_changes_nothing(
+    station: Station, warehouse: Database, order_of: Callable[[dict[str, int]], str]
+) -> None:
+    number = order_of({"MUG": 3})
+    station.open(number)
+    _star(station)
+    station.enter_by_hand("5")
+
+    message, sound = station.scan(MUG_GTIN)
+
+    assert (message, sound) == (f"{number} needs 3 × MUG; 0 already scanned", "error")
+    assert station.window.controller.units == 1
+    assert station.scan(MUG_GTIN)[0] == "MUG 1 of 3"
+
+
+def test_esc_at_the_quantity_question_goes_back_to_one_per_scan(
+    station: Station, order_of: Callable[[dict[str, int]], str]
+) -> None:
+    station.open(order_of({"MUG": 2}))
+    _star(station)
+
+    answer = station.answer(lambda: station.scanner.press(Qt.Key.Key_Escape, "\x1b"))
+
+    assert answer == ("Each scan counts one", "")
+    assert station.window.controller.step is Step.SCANNING
