@@ -228,7 +228,9 @@ class PackController(QObject):
         if box is not None:
             self._choose(box)
         elif not code.strip():
-            self._tell("Choose the box first: press 1-4 or scan its B: code", Tone.BAD, "error")
+            self._tell(
+                "Choose the box first: press its number or scan its B: code", Tone.BAD, "error"
+            )
         elif not self._took_box_scan(code):
             self._record(code, manual)
 

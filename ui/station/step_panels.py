@@ -13,7 +13,7 @@ PROMPTS = {
     Step.OPENING: "Opening the order…",
     Step.SCANNING: "Scan each item   ·   * = several of the next item",
     Step.QUANTITY: "How many of the next item?   Type the number + Enter   ·   Esc = one",
-    Step.BOX: "Choose the box: press 1-4 or scan its B: code",
+    Step.BOX: "Choose the box: press its number or scan its B: code",
     Step.COMPLETING: "Saving the pack and queueing the label…",
     Step.CONFIRM_RELEASE: "Release this order?   Enter = release   ·   Esc = keep packing",
     Step.RELEASING: "Releasing the order…",
