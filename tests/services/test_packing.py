@@ -271,3 +271,18 @@ def test_the_quantity_key_counts_several_units_but_never_for_a_serial(
 
     assert serial.message == "A serial number is one unit - scan each one"
     assert order_detail(db, number).packing.scanned == {"MUG": 4}  # type: ignore[union-attr]
+
+
+def test_a_pick_list_or_tote_barcode_opens_its_order_for_packing(
+    db: Database, actor: Actor, packer: Actor
+) -> None:
+    stock(db, actor, {"MUG": 10, "TEA": 10})
+    place(db, actor, {"MUG": 1})
+    second = place(db, actor, {"TEA": 1})
+    allocate(db, actor)
+    (batch,) = create_pick_lists(db, actor)  # small orders: one batch list, a tote each
+    totes = {task.order_number: task.tote for task in batch.tasks}
+
+    assert open_for_packing(db, packer, f"T:{totes[second]}").number == second
+    with pytest.raises(NotFound, match="holds 2 orders: scan the order's slip"):
+        open_for_packing(db, Actor(username="jo", station="pack-2"), f"P:{batch.number}")
