@@ -1,8 +1,5 @@
-"""Composition root of the GUI: open and prepare the database, then show the main window.
-
-The only module in ui/ that touches db/: it opens the database and checks its schema,
-as main.py's CLI does; everything else reaches the data through app/ services.
-"""
+"""Start the GUI: open and prepare the database (through app/), then show the main
+window or a station screen."""
 
 from __future__ import annotations
 
@@ -10,7 +7,6 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -18,10 +14,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.config import ENV_VAR, database_url
 from app.context import Actor, system_actor
-from app.errors import OmsError
-from app.services.demo_data import load_demo
-from db.engine import Database, DatabaseConfigError, open_database
-from db.schema import SchemaError, SchemaState, require_current, schema_state, upgrade
+from app.services.database_setup import (
+    Database,
+    describe_failure,
+    is_one_line_error,
+    open_database,
+    prepare_database,
+)
 from ui.context import UiContext
 from ui.hub import AppHub
 from ui.main_window import MainWindow
@@ -33,9 +32,7 @@ NO_DISPLAY = (
     "No display found: run `python main.py demo` for a headless tour, "
     "or set QT_QPA_PLATFORM=offscreen"
 )
-DEMO_ORDERS = 300
 STATION_VAR = "SHIPSHAPE_STATION"
-_ONE_LINE_ERRORS = (OmsError, DatabaseConfigError, SchemaError)
 
 log = logging.getLogger(__name__)
 
@@ -53,45 +50,6 @@ def has_display() -> bool:
     if not sys.platform.startswith("linux"):
         return True
     return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
-
-
-def describe_failure(exc: Exception) -> str:
-    """One line for the user: our own errors as they are, driver errors by their cause."""
-    if isinstance(exc, _ONE_LINE_ERRORS):
-        return str(exc)
-    cause = getattr(exc, "orig", None) or exc
-    lines = str(cause).strip().splitlines()
-    return f"database error: {lines[0] if lines else type(exc).__name__}"
-
-
-def prepare_database(
-    db: Database,
-    actor: Actor,
-    *,
-    confirm_upgrade: Callable[[str], bool],
-    demo_on_first_run: bool = True,
-) -> bool:
-    """Make the schema current; False if the user declined the upgrade.
-
-    An empty database gets the schema, and with `demo_on_first_run` a demo warehouse
-    so a first run shows real data (only for the default local file: a database the
-    user named is theirs, and stays empty). A newer schema raises SchemaError.
-    """
-    state = schema_state(db)
-    if state is SchemaState.EMPTY:
-        upgrade(db)
-        if demo_on_first_run:
-            load_demo(db, actor, orders=DEMO_ORDERS)
-    elif state is SchemaState.OUTDATED:
-        question = (
-            f"The database {db.describe()} was made by an older Shipshape.\n\n"
-            "Upgrade it now? Stations still running the older version will then refuse it."
-        )
-        if not confirm_upgrade(question):
-            return False
-        upgrade(db)
-    require_current(db)
-    return True
 
 
 def create_context(db: Database, actor: Actor, *, station: str | None) -> UiContext:
@@ -112,7 +70,7 @@ def _ask_upgrade(question: str) -> bool:
 
 def _refuse(exc: Exception) -> int:
     """Report a database that cannot be opened or prepared; the exit code."""
-    if not isinstance(exc, _ONE_LINE_ERRORS):
+    if not is_one_line_error(exc):
         log.error("cannot open the database", exc_info=exc)
     message = describe_failure(exc)
     print(f"error: {message}", file=sys.stderr)

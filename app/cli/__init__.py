@@ -19,6 +19,7 @@ from app.cli.registry import COMMANDS
 from app.config import database_url
 from app.context import system_actor
 from app.errors import OmsError, ValidationFailed
+from app.services.database_setup import describe_failure
 from db.engine import Database, DatabaseConfigError, open_database
 from db.schema import SchemaError, require_current
 from db.uow import DatabaseUnavailable
@@ -49,17 +50,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def describe_db_error(exc: DBAPIError) -> str:
-    text = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    if "readonly" in text or "read-only" in text:
-        return f"the database file is read-only ({text}); nothing was changed"
-    if "not a database" in text or "malformed" in text:
-        return f"the database file is damaged or not a Shipshape database ({text})"
-    if "unable to open" in text:
-        return f"cannot open the database file ({text})"
-    return f"database error: {text}"
-
-
 def run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
@@ -81,7 +71,7 @@ def run(argv: Sequence[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except DBAPIError as exc:
-        print(f"error: {describe_db_error(exc)}", file=sys.stderr)
+        print(f"error: {describe_failure(exc)}", file=sys.stderr)
         return 1
     finally:
         if db is not None:

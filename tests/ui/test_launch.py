@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import text
 
 from app.context import Actor
+from app.services.database_setup import prepare_database
 from app.services.stats import stats
 from db.engine import Database, open_database
 from db.schema import SchemaError, SchemaState, schema_state
-from ui.launch import NO_DISPLAY, prepare_database
+from ui.launch import NO_DISPLAY
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,8 +15,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 QT = ("PySide6", "shiboken6", "PyQt5", "PyQt6")
-COMPOSITION_ROOT = "ui/launch.py"
-COMPOSITION_ROOT_MAY_IMPORT = ("db.engine", "db.schema")
 
 
 @dataclass(frozen=True)
@@ -63,17 +61,13 @@ def violations(root: Path) -> list[str]:
         found += [i for i in imports_in(root, folder) if _is(i.module, *QT)]
     found += [i for i in imports_in(root, "app") if _is(i.module, "ui")]
     found += [i for i in imports_in(root, "db") if _is(i.module, "app", "ui")]
-    for i in imports_in(root, "ui"):
-        if not _is(i.module, "db", "sqlalchemy"):
-            continue
-        if i.path == COMPOSITION_ROOT and _is(i.module, *COMPOSITION_ROOT_MAY_IMPORT):
-            continue
-        found.append(i)
+    found += [i for i in imports_in(root, "ui") if _is(i.module, "db", "sqlalchemy")]
     return [str(i) for i in found]
 
 
 def test_the_layers_import_only_downwards() -> None:
-    """app/ and db/ never import Qt, db/ never imports app/ or ui/, ui/ never reaches SQL."""
+    """app/ and db/ never import Qt, db/ never imports app/ or ui/, and no ui/ module -
+    not even the launcher - imports db/ or sqlalchemy: only main.py sees all three."""
     assert violations(ROOT) == []
 
 
@@ -81,11 +75,6 @@ def test_the_layers_import_only_downwards() -> None:
 def test_the_checker_reads_every_layer(folder: str) -> None:
     """Guard against a vacuous pass: each layer has files and imports to check."""
     assert len(list(imports_in(ROOT, folder))) > 20
-
-
-def test_the_composition_root_is_the_one_ui_module_that_opens_the_database() -> None:
-    modules = {i.module for i in imports_in(ROOT, "ui") if i.path == COMPOSITION_ROOT}
-    assert {"db.engine", "db.schema"} <= modules
 
 
 @pytest.mark.parametrize(
@@ -100,6 +89,7 @@ def test_the_composition_root_is_the_one_ui_module_that_opens_the_database() -> 
         ("ui/views/x.py", "from db.models import Order\n", "imports db.models"),
         ("ui/launch.py", "from db.models import Order\n", "ui/launch.py:1: imports db.models"),
         ("ui/launch.py", "import sqlalchemy\n", "ui/launch.py:1: imports sqlalchemy"),
+        ("ui/launch.py", "from db.engine import open_database\n", "imports db.engine"),
     ],
 )
 def test_the_checker_names_the_file_and_line_of_a_forbidden_import(
@@ -118,11 +108,11 @@ def test_the_checker_names_the_file_and_line_of_a_forbidden_import(
     assert expected in found[0]
 
 
-def test_the_checker_lets_the_composition_root_open_the_database(tmp_path: Path) -> None:
+def test_the_checker_lets_ui_reach_the_database_through_app(tmp_path: Path) -> None:
     for folder in ("app", "db", "ui"):
         (tmp_path / folder).mkdir()
     (tmp_path / "ui" / "launch.py").write_text(
-        "from db.engine import open_database\nfrom db.schema import upgrade\n", encoding="utf-8"
+        "from app.services.database_setup import open_database\n", encoding="utf-8"
     )
     (tmp_path / "app" / "x.py").write_text("from db.models import Order\n", encoding="utf-8")
     (tmp_path / "ui" / "y.py").write_text("from app.services import orders\n", encoding="utf-8")
