@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from app.context import Actor
+from app.services.database_setup import Database
 from ui.hub import AppHub
 from ui.tasks import TaskRunner
 
@@ -28,6 +29,18 @@ class UiContext:
     station: str | None
     tasks: TaskRunner
     hub: AppHub
+
+    @classmethod
+    def open(cls, db: Database, actor: Actor, *, station: str | None) -> UiContext:
+        """A context on `db` with its own worker threads and hub."""
+        return cls(
+            database=db,
+            database_label=db.describe(),
+            actor=actor,
+            station=station,
+            tasks=TaskRunner(),
+            hub=AppHub(),
+        )
 
     def call(
         self, service: Callable[Concatenate[Any, P], T], /, *args: P.args, **kwargs: P.kwargs

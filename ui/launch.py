@@ -22,10 +22,8 @@ from app.services.database_setup import (
     prepare_database,
 )
 from ui.context import UiContext
-from ui.hub import AppHub
 from ui.main_window import MainWindow
 from ui.station import STATION_SCREENS
-from ui.tasks import TaskRunner
 from ui.theme import apply_theme
 
 NO_DISPLAY = (
@@ -50,17 +48,6 @@ def has_display() -> bool:
     if not sys.platform.startswith("linux"):
         return True
     return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
-
-
-def create_context(db: Database, actor: Actor, *, station: str | None) -> UiContext:
-    return UiContext(
-        database=db,
-        database_label=db.describe(),
-        actor=actor,
-        station=station,
-        tasks=TaskRunner(),
-        hub=AppHub(),
-    )
 
 
 def _ask_upgrade(question: str) -> bool:
@@ -128,7 +115,7 @@ def _run(
         screen = STATION_SCREENS[station](db, actor)
         screen.show()
         return app.exec()  # the station window stops its own workers when it closes
-    ctx = create_context(db, actor, station=station)
+    ctx = UiContext.open(db, actor, station=station)
     window = MainWindow(ctx)
     window.resize(1400, 850)
     window.show()

@@ -13,7 +13,6 @@ from app.context import Actor
 from app.services.demo_data import load_demo
 from db.engine import Database
 from ui.context import UiContext
-from ui.launch import create_context
 from ui.main_window import MainWindow
 from ui.theme import apply_theme
 
@@ -30,7 +29,7 @@ def demo_db(sqlite_db: Database, actor: Actor) -> Database:
 @pytest.fixture
 def ui_context(demo_db: Database, actor: Actor, qapp: QApplication) -> Iterator[UiContext]:
     apply_theme(qapp)
-    ctx = create_context(demo_db, actor, station="pack")
+    ctx = UiContext.open(demo_db, actor, station="pack")
     yield ctx
     ctx.tasks.shutdown()
 

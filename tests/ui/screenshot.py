@@ -1,6 +1,6 @@
 """Render the main window on a demo warehouse for the README.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.screenshot [OUT.png]
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.screenshot [OUT.png]
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from app.context import Actor
 from app.services.demo_data import load_demo
 from db.engine import Database, open_database
 from db.schema import upgrade
-from ui.launch import create_context
+from ui.context import UiContext
 from ui.main_window import MainWindow
 from ui.theme import apply_theme
 
@@ -40,7 +40,7 @@ def render_main_window(db: Database, actor: Actor, out: Path) -> None:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app)
-    ctx = create_context(db, actor, station=None)
+    ctx = UiContext.open(db, actor, station=None)
     window = MainWindow(ctx)
     try:
         window.resize(*SIZE)

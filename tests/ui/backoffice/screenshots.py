@@ -1,6 +1,6 @@
 """Render the inventory view and the new-order dialog on a demo warehouse for the docs.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.backoffice.screenshots [DIR]
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.backoffice.screenshots [DIR]
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from app.services.orders import list_orders, order_detail
 from app.services.stock_queries import stock_by_sku, stock_locations
 from db.engine import Database, open_database
 from db.schema import upgrade
+from ui.context import UiContext
 from ui.dialogs.new_order_dialog import NewOrderDialog
-from ui.launch import create_context
 from ui.main_window import MainWindow
 from ui.theme import apply_theme
 
@@ -108,7 +108,7 @@ def render_backoffice(db: Database, actor: Actor, folder: Path) -> list[Path]:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app)
-    ctx = create_context(db, actor, station=None)
+    ctx = UiContext.open(db, actor, station=None)
     window = MainWindow(ctx)
     shots = [folder / "inventory.png", folder / "new-order.png"]
     try:
