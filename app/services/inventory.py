@@ -66,40 +66,34 @@ def _sequence_for(code: str) -> int:
     return value
 
 
-def _lock_levels(session: Session, pairs: set[tuple[int, int]]) -> None:
-    """Lock the existing stock rows for (product, location) pairs, in id order, at once.
-
-    Taking them one by one in input order could deadlock against allocation.
-    """
+def _lock_levels(
+    session: Session, pairs: set[tuple[int, int]]
+) -> dict[tuple[int, int], StockLevel]:
+    """Lock the stock rows for (product, location) pairs, in id order, at once, creating
+    the missing ones. Taking them one by one in input order could deadlock against
+    allocation."""
     product_ids = sorted({p for p, _ in pairs})
-    if not product_ids:
-        return
     rows = session.execute(
         select(StockLevel.id, StockLevel.product_id, StockLevel.location_id)
         .where(StockLevel.product_id.in_(product_ids))
         .order_by(StockLevel.id)
     ).all()
     wanted = sorted(level_id for level_id, p, loc in rows if (p, loc) in pairs)
-    if wanted:
-        session.scalars(
+    locked = {
+        (level.product_id, level.location_id): level
+        for level in session.scalars(
             select(StockLevel)
             .where(StockLevel.id.in_(wanted))
             .order_by(StockLevel.id)
             .with_for_update()
-        ).all()
-
-
-def _locked_level(session: Session, product_id: int, location_id: int) -> StockLevel:
-    level = session.scalars(
-        select(StockLevel)
-        .where(StockLevel.product_id == product_id, StockLevel.location_id == location_id)
-        .with_for_update()
-    ).first()
-    if level is None:
+        )
+    }
+    for product_id, location_id in sorted(pairs - locked.keys()):
         level = StockLevel(product_id=product_id, location_id=location_id, on_hand=0, reserved=0)
         session.add(level)
-        session.flush()
-    return level
+        locked[product_id, location_id] = level
+    session.flush()
+    return locked
 
 
 def move(
@@ -165,10 +159,11 @@ def apply_counts(
         products = _resolve(session, counts)
         change = StockChange()
         locations = {c.location: ensure_location(session, c.location, change) for c in counts}
-        _lock_levels(session, {(products[c.sku], locations[c.location].id) for c in counts})
+        levels = _lock_levels(
+            session, {(products[c.sku], locations[c.location].id) for c in counts}
+        )
         for count in counts:
-            location = ensure_location(session, count.location, change)
-            level = _locked_level(session, products[count.sku], location.id)
+            level = levels[products[count.sku], locations[count.location].id]
             delta = count.quantity if receive else count.quantity - level.on_hand
             if delta == 0:
                 continue
