@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus, require_transition
 from app.errors import ConcurrencyConflict
-from app.services.orders import find_order_id
+from app.services.orders import find_order_id, without_document_prefix
 from db.base import table_of
 from db.bulk import insert_rows
 from db.models import AuditEvent, Order
@@ -130,7 +130,7 @@ _MOVE_AND_RELEASE = _MOVE.values(packing_station=None, packing_user=None, packin
 def lock_order_by_reference(session: Session, reference: str) -> OrderRef:
     """Lock the order a packer or supervisor named: by number in one statement, else
     through the channel reference."""
-    number = reference.strip().upper().removeprefix("O:")
+    number = without_document_prefix(reference).upper()
     row = session.connection().execute(_LOCK_BY_NUMBER, {"number": number}).first()
     if row is not None:
         return OrderRef(*row)

@@ -39,11 +39,15 @@ _ORDERS = table_of(Order)
 _ID_BY_NUMBER = select(_ORDERS.c.id).where(_ORDERS.c.number == bindparam("number"))
 
 
+def without_document_prefix(reference: str) -> str:
+    """`O:SO-100001` as printed on a slip, or what was typed, without the `O:`."""
+    ref = reference.strip()
+    return ref[2:] if ref.upper().startswith("O:") else ref
+
+
 def find_order_id(session: Session, reference: str) -> int:
     """An order's id by Shipshape number, or by the channel reference the customer quotes."""
-    ref = reference.strip()
-    if ref.upper().startswith("O:"):
-        ref = ref[2:]
+    ref = without_document_prefix(reference)
     order_id = session.connection().execute(_ID_BY_NUMBER, {"number": ref.upper()}).scalar()
     if order_id is not None:
         return int(order_id)
