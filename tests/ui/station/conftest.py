@@ -8,6 +8,7 @@ injected: key times are set by the test, so burst timing is deterministic.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -27,6 +28,7 @@ from tests.factories import place, stock
 from ui.context import UiContext
 from ui.hub import AppHub
 from ui.station.pack_station_window import PackStationWindow
+from ui.station.pick_station_window import PickStationWindow
 from ui.station.settings import StationSettings
 from ui.tasks import TaskRunner
 
@@ -34,6 +36,7 @@ MUG_GTIN = "4006381333931"
 TEA_GTIN = "5901234123457"
 SCANNER_GAP_MS = 4
 HUMAN_GAP_MS = 180
+W = TypeVar("W", PackStationWindow, PickStationWindow)
 _KEYS = {"\r": Qt.Key.Key_Return, "\t": Qt.Key.Key_Tab, "\x1b": Qt.Key.Key_Escape}
 
 
@@ -88,10 +91,10 @@ class Scanner:
         self.key(char, key)
 
 
-class Station:
-    """A pack station window, its scanner, and helpers that wait for its answers."""
+class StationDriver(Generic[W]):
+    """A station window, its scanner, and helpers that wait for its answers."""
 
-    def __init__(self, qtbot: QtBot, window: PackStationWindow, clock: FakeClock) -> None:
+    def __init__(self, qtbot: QtBot, window: W, clock: FakeClock) -> None:
         self.qtbot = qtbot
         self.window = window
         self.scanner = Scanner(window, clock)
@@ -106,8 +109,15 @@ class Station:
     def scan(self, code: str) -> tuple[str, str]:
         return self.answer(lambda: self.scanner.scan(code))
 
+    def press(self, key: Qt.Key, char: str = "") -> tuple[str, str]:
+        return self.answer(lambda: self.scanner.press(key, char))
+
     def enter_by_hand(self, text: str) -> tuple[str, str]:
         return self.answer(lambda: self.scanner.enter_by_hand(text))
+
+
+class Station(StationDriver[PackStationWindow]):
+    """The pack station under test."""
 
     def open(self, number: str) -> tuple[str, str]:
         answer = self.scan(f"O:{number}")

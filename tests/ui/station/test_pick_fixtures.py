@@ -21,7 +21,7 @@ from app.services.intake import create_orders
 from app.services.pick_lists import PickListView, create_pick_lists, pick_list_view
 from db.engine import Database
 from tests.factories import ADDRESS, channel, new_order, stock
-from tests.ui.station.conftest import MUG_GTIN, TEA_GTIN, FakeClock, Scanner
+from tests.ui.station.conftest import MUG_GTIN, TEA_GTIN, FakeClock, StationDriver
 from ui.context import UiContext
 from ui.hub import AppHub
 from ui.station.pick_station_window import PickStationWindow
@@ -37,29 +37,8 @@ BINS = {
 _customers = count(1)
 
 
-class PickStation:
-    """A pick station window, its scanner, and helpers that wait for its answers."""
-
-    def __init__(self, qtbot: QtBot, window: PickStationWindow, clock: FakeClock) -> None:
-        self.qtbot = qtbot
-        self.window = window
-        self.scanner = Scanner(window, clock)
-
-    def answer(self, action: Callable[[], None], timeout: int = 5_000) -> tuple[str, str]:
-        """Run `action` (keys) and wait for the screen's answer: (message, sound id)."""
-        with self.qtbot.waitSignal(self.window.scan_processed, timeout=timeout) as blocker:
-            action()
-        message, sound = blocker.args or ("", "")
-        return str(message), str(sound)
-
-    def scan(self, code: str) -> tuple[str, str]:
-        return self.answer(lambda: self.scanner.scan(code))
-
-    def press(self, key: Qt.Key, char: str = "") -> tuple[str, str]:
-        return self.answer(lambda: self.scanner.press(key, char))
-
-    def enter_by_hand(self, text: str) -> tuple[str, str]:
-        return self.answer(lambda: self.scanner.enter_by_hand(text))
+class PickStation(StationDriver[PickStationWindow]):
+    """The pick station under test."""
 
     def claim(self) -> PickListView:
         """N: take the next list; the list now open."""
