@@ -29,6 +29,7 @@ from db.models.orders import (
     OrderLine,
 )
 from db.models.people import ROLES, AuditEvent, ScanEvent, Sequence, Setting, User
+from db.models.shipping import TRACKING_SCHEMES, Carrier, CarrierService, Station
 from db.models.service import EmailOutbox, Refund, Return, ReturnLine
 
 __all__ = [
@@ -38,9 +39,12 @@ __all__ = [
     "ORDER_STATUSES",
     "PICK_LIST_STATUSES",
     "ROLES",
+    "TRACKING_SCHEMES",
     "Allocation",
     "AuditEvent",
     "BoxType",
+    "Carrier",
+    "CarrierService",
     "Channel",
     "Customer",
     "EmailOutbox",
@@ -63,6 +67,7 @@ __all__ = [
     "Sequence",
     "Setting",
     "Shipment",
+    "Station",
     "StockLevel",
     "StockMove",
     "User",

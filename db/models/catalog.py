@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base
@@ -52,7 +52,14 @@ class ProductBarcode(Base):
 
 
 class BoxType(Base):
+    """A box the packers use: inner dimensions, its own weight and the most it carries."""
+
     __tablename__ = "box_types"
+    __table_args__ = (
+        CheckConstraint("length_mm > 0 AND width_mm > 0 AND height_mm > 0", name="size"),
+        CheckConstraint("tare_g >= 0", name="tare"),
+        CheckConstraint("max_weight_g IS NULL OR max_weight_g > 0", name="max_weight"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -78,3 +85,9 @@ class Channel(Base):
     allow_partial: Mapped[bool] = mapped_column(default=False)
     safety_buffer: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # Branding: the sender customers see on e-mails and slips for this channel.
+    sender_name: Mapped[str | None] = mapped_column(String(200))
+    sender_email: Mapped[str | None] = mapped_column(String(255))
+    packing_slip: Mapped[bool] = mapped_column(default=True)
+    # Risk-rule thresholds that differ from the site's (risk.* settings), by field name.
+    risk_overrides: Mapped[dict[str, str] | None] = mapped_column(JSON)

@@ -11,7 +11,16 @@ from db.base import Base
 from db.models.catalog import Product
 from db.types import utcnow
 
-LOCATION_KINDS = ("pick", "bulk", "receiving", "packing", "quarantine", "scrap")
+LOCATION_KINDS = (
+    "pick",
+    "bulk",
+    "receiving",
+    "packing",
+    "staging",
+    "returns",
+    "quarantine",
+    "scrap",
+)
 MOVE_KINDS = ("receipt", "adjustment", "transfer", "pick", "ship", "return", "scrap")
 
 
@@ -27,8 +36,7 @@ class Warehouse(Base):
     city: Mapped[str] = mapped_column(String(100), default="")
     postcode: Mapped[str] = mapped_column(String(20), default="")
     region: Mapped[str | None] = mapped_column(String(100))
-    country: Mapped[str] = mapped_column(String(2), default="GB")
-    gs1_company_prefix: Mapped[str] = mapped_column(String(12), default="0614141")
+    country: Mapped[str] = mapped_column(String(2), default="")
 
 
 class Location(Base):
