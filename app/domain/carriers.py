@@ -7,7 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
+from app.domain.tracking_numbers import (
+    S10_WIDTH,
+    TrackingScheme,
+    check_digit,
+    is_valid_tracking_number,
+    make_tracking_number,
+)
 
 
 @dataclass(frozen=True)
@@ -33,20 +39,21 @@ class Carrier(Protocol):
 
 
 def s10_check_digit(digits: str) -> int:
-    total = sum(int(d) * w for d, w in zip(digits, S10_WEIGHTS, strict=True))
-    check = 11 - total % 11
-    return {10: 0, 11: 5}.get(check, check)
+    return int(check_digit(TrackingScheme.S10, digits))
 
 
 def s10_number(serial: int, prefix: str = "SS", country: str = "GB") -> str:
-    digits = f"{serial % 10**8:08d}"
-    return f"{prefix}{digits}{s10_check_digit(digits)}{country}"
+    """The S10 number for `serial`, wrapped into the 8 digits the format has room for."""
+    return make_tracking_number(
+        TrackingScheme.S10, serial % 10**S10_WIDTH, prefix=prefix, suffix=country, width=S10_WIDTH
+    )
 
 
 def is_valid_s10(number: str) -> bool:
-    if len(number) != 13 or not number[2:11].isdigit():
-        return False
-    return s10_check_digit(number[2:10]) == int(number[10])
+    """Any 13 characters with 8 digits and their S10 check digit in the middle."""
+    return len(number) == 13 and is_valid_tracking_number(
+        TrackingScheme.S10, number, prefix=number[:2], suffix=number[11:], width=S10_WIDTH
+    )
 
 
 class OwnFleetCarrier:
