@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.context import Actor
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.services.catalogue import ProductInput, ensure_channel, upsert_products
+from app.services.demo_site import set_up_demo_site
 from app.services.intake import create_orders
 from app.services.inventory import StockCount, apply_counts
 from db.engine import Database
@@ -21,8 +22,15 @@ ADDRESS = Address(
 _counter = iter(range(1, 10**9))
 
 
+def site(db: Database, actor: Actor) -> None:
+    """Set the site up as the demo warehouse is: sender, GS1 prefix, boxes, a carrier."""
+    run_in_transaction(db, lambda session: set_up_demo_site(session, actor))
+
+
 def stock(db: Database, actor: Actor, units: dict[str, int], location: str = "A-01-01-A") -> None:
-    """Create products SKU -> units on hand, each at `location` (or its own bin)."""
+    """Create products SKU -> units on hand, each at `location` (or its own bin), on a
+    site that is set up for packing."""
+    site(db, actor)
     upsert_products(db, actor, [ProductInput(sku=sku, name=f"Product {sku}") for sku in units])
     counts = [StockCount(sku, location, qty) for sku, qty in units.items() if qty]
     if counts:

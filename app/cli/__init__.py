@@ -14,7 +14,15 @@ from typing import NoReturn
 from sqlalchemy.exc import DBAPIError
 
 import app.cli.imports  # noqa: F401  (registers the file import/export commands)
-from app.cli import core, fulfilment, picking, printing, tour  # noqa: F401  (registers the commands)
+from app.cli import (  # noqa: F401  (registers the commands)
+    backups,
+    core,
+    fulfilment,
+    picking,
+    printing,
+    setup,
+    tour,
+)
 from app.cli.registry import COMMANDS
 from app.config import database_url
 from app.context import system_actor

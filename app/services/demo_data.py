@@ -16,11 +16,11 @@ from app.context import Actor
 from app.domain.gtin import gs1_check_digit
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.services.allocation import allocate_in
+from app.services.demo_site import set_up_demo_site
 from app.services.intake import add_orders
 from db.bulk import insert_returning_ids
 from db.engine import Database
 from db.models import (
-    BoxType,
     Channel,
     Location,
     Product,
@@ -38,12 +38,6 @@ CHANNELS = [
     ("amazon", "Amazon marketplace", "json", False),
     ("b2b", "B2B portal (Magento)", "magento", True),
     ("phone", "Phone orders", "manual", False),
-]
-BOXES = [
-    ("S", "Small box 250x180x100", 250, 180, 100, 120),
-    ("M", "Medium box 350x250x150", 350, 250, 150, 220),
-    ("L", "Large box 500x350x250", 500, 350, 250, 400),
-    ("ENV", "Padded envelope", 300, 220, 20, 30),
 ]
 USERS = [
     ("admin", "Alex Admin", "admin"),
@@ -200,7 +194,6 @@ def _master_data(session: Session, actor: Actor, skus: int, rng: random.Random) 
             Warehouse(
                 code="MAIN",
                 name="Main warehouse",
-                company="Shipshape Demo Ltd",
                 address1="Unit 4, Harbour Trade Park",
                 city="Bristol",
                 postcode="BS1 6XN",
@@ -210,18 +203,7 @@ def _master_data(session: Session, actor: Actor, skus: int, rng: random.Random) 
     for code, name, kind, ships_partial in CHANNELS:
         if session.scalar(select(Channel.id).where(Channel.code == code)) is None:
             session.add(Channel(code=code, name=name, kind=kind, allow_partial=ships_partial))
-    for code, name, length, width, height, tare in BOXES:
-        if session.scalar(select(BoxType.id).where(BoxType.code == code)) is None:
-            session.add(
-                BoxType(
-                    code=code,
-                    name=name,
-                    length_mm=length,
-                    width_mm=width,
-                    height_mm=height,
-                    tare_g=tare,
-                )
-            )
+    set_up_demo_site(session, actor)
     for username, display, role in USERS:
         if session.scalar(select(User.id).where(User.username == username)) is None:
             session.add(

@@ -6,8 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.documents.data import Address, LabelData, SlipData, SlipLine
+from app.domain.site_settings import REQUIRED_COMPANY_FIELDS
 from app.errors import NotFound
-from db.models import Order, OrderLine, Package, PackageItem, Shipment, Warehouse
+from app.services.settings import effective_settings, setting_value
+from app.services.site_readiness import SetupIncomplete
+from db.models import Carrier, Order, OrderLine, Package, PackageItem, Shipment
 
 
 def ship_to(order: Order) -> Address:
@@ -24,19 +27,28 @@ def ship_to(order: Order) -> Address:
     )
 
 
-def ship_from(session: Session) -> Address:
-    warehouse = session.scalars(select(Warehouse).order_by(Warehouse.id)).first()
-    if warehouse is None:
-        return Address(name="Shipshape warehouse")
+def _address_from(values: dict[str, str], prefix: str) -> Address:
     return Address(
-        name=warehouse.company or warehouse.name,
-        address1=warehouse.address1,
-        address2=warehouse.address2 or "",
-        city=warehouse.city,
-        postcode=warehouse.postcode,
-        region=warehouse.region or "",
-        country=warehouse.country,
+        name=values[f"{prefix}.name"],
+        address1=values[f"{prefix}.address1"],
+        address2=values[f"{prefix}.address2"],
+        city=values[f"{prefix}.city"],
+        postcode=values[f"{prefix}.postcode"],
+        region=values[f"{prefix}.region"],
+        country=values[f"{prefix}.country"],
     )
+
+
+def ship_from(session: Session) -> Address:
+    """The sender from the site's settings; SetupIncomplete names what is missing."""
+    values = effective_settings(session)
+    missing = [f"company.{f}" for f in REQUIRED_COMPANY_FIELDS if not values[f"company.{f}"]]
+    if missing:
+        raise SetupIncomplete(
+            f"the sender address lacks {', '.join(missing)} - set it in Settings > Company "
+            "before printing labels"
+        )
+    return _address_from(values, "company")
 
 
 def labels_for_shipment(session: Session, shipment_id: int) -> list[LabelData]:
@@ -48,15 +60,15 @@ def labels_for_shipment(session: Session, shipment_id: int) -> list[LabelData]:
         select(Package).where(Package.shipment_id == shipment.id).order_by(Package.seq)
     ).all()
     sender = ship_from(session)
-    warehouse = session.scalars(select(Warehouse).order_by(Warehouse.id)).first()
-    prefix_length = len(warehouse.gs1_company_prefix) if warehouse else 7
+    prefix_length = len(setting_value(session, "gs1.company_prefix")) or 7
+    carrier_name = session.scalar(select(Carrier.name).where(Carrier.code == shipment.carrier))
     return [
         LabelData(
             order_number=order.number,
             external_ref=order.external_ref,
             ship_from=sender,
             ship_to=ship_to(order),
-            carrier=shipment.carrier,
+            carrier=carrier_name or shipment.carrier,
             service_level=shipment.service_level,
             weight_g=package.weight_g or 0,
             package_index=package.seq,

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
-from app.domain.carriers import CARRIERS, BookingRequest
 from app.domain.gtin import make_sscc
 from app.domain.order_workflow import OrderStatus
+from app.domain.site_settings import sscc_serial_digits
+from app.domain.weight_check import WeightTolerance, check_weight
 from app.dto import PackageView, PackResult
 from app.errors import ConcurrencyConflict, InvalidTransition, ValidationFailed
-from app.services.audit import OrderRef, lock_order, lock_order_by_reference, set_status
+from app.services.audit import OrderRef, lock_order, lock_order_by_reference, record, set_status
+from app.services.carrier_booking import book_tracking_numbers
 from app.services.numbering import take_numbers
 from app.services.packing import PACKABLE
 from app.services.print_queue import queue_shipment_documents
+from app.services.site_readiness import SetupIncomplete
+from app.services.supervisors import supervisor_by_badge
 from db.base import table_of
 from db.bulk import insert_returning_ids, insert_rows
 from db.engine import Database
@@ -34,8 +39,8 @@ from db.models import (
     PackingProgress,
     PickTask,
     Product,
+    Setting,
     Shipment,
-    Warehouse,
 )
 from db.types import utcnow
 from db.uow import run_in_transaction
@@ -44,9 +49,16 @@ LINES = table_of(OrderLine)
 _PRODUCTS = table_of(Product)
 _TASKS = table_of(PickTask)
 _PROGRESS = table_of(PackingProgress)
-_WAREHOUSES = table_of(Warehouse)
+_SETTINGS = table_of(Setting)
+SITE_KEYS = (
+    "gs1.company_prefix",
+    "sscc.extension_digit",
+    "sscc.serial_end",
+    "pack.weight_tolerance_percent",
+    "pack.weight_tolerance_g",
+)
 # Built once: these run for every parcel packed.
-_GS1_PREFIX = select(_WAREHOUSES.c.gs1_company_prefix).order_by(_WAREHOUSES.c.id).limit(1)
+_SITE = select(_SETTINGS.c.key, _SETTINGS.c.value).where(_SETTINGS.c.key.in_(SITE_KEYS))
 _OPEN_LINES = (
     select(
         LINES.c.id,
@@ -54,7 +66,6 @@ _OPEN_LINES = (
         LINES.c.product_id,
         (LINES.c.qty_allocated - LINES.c.qty_packed).label("open_units"),
         _PRODUCTS.c.weight_g,
-        _GS1_PREFIX.scalar_subquery().label("gs1_prefix"),  # one round trip, not two
     )
     .outerjoin(_PRODUCTS, _PRODUCTS.c.id == LINES.c.product_id)
     .where(LINES.c.order_id == bindparam("order_id"))
@@ -75,14 +86,46 @@ _CLOSE_PICK_TASKS = (
     .values(status="done", qty_picked=_TASKS.c.quantity)
 )
 _FORGET_PROGRESS = delete(_PROGRESS).where(_PROGRESS.c.order_id == bindparam("order_id"))
-DEFAULT_GS1_PREFIX = "0614141"
+NO_GS1_PREFIX = (
+    "no GS1 company prefix is set for the SSCC - Settings > Labels and GS1 "
+    "(or `settings set gs1.company_prefix 1234567`); nothing was packed"
+)
 
 
 @dataclass(frozen=True)
 class PackageSpec:
     box_code: str | None = None
-    weight_g: int | None = None
+    weight_g: int | None = None  # measured; None = the expected weight is printed
     items: dict[int, int] | None = None  # order line id -> units; None = everything
+
+
+class WeightRefused(ValidationFailed):
+    """A measured weight outside the tolerance; a supervisor's badge may override it."""
+
+
+@dataclass(frozen=True)
+class _Site:
+    gs1_prefix: str
+    extension_digit: int
+    last_serial: int
+    tolerance: WeightTolerance
+
+    @classmethod
+    def load(cls, conn: Any) -> _Site:
+        values = dict(conn.execute(_SITE).all())
+        prefix = values.get("gs1.company_prefix", "")
+        if not prefix:
+            raise SetupIncomplete(NO_GS1_PREFIX)
+        room = 10 ** sscc_serial_digits(prefix) - 1
+        return cls(
+            prefix,
+            int(values.get("sscc.extension_digit") or 0),
+            int(values.get("sscc.serial_end") or room),
+            WeightTolerance(
+                Decimal(values.get("pack.weight_tolerance_percent") or "10"),
+                int(values.get("pack.weight_tolerance_g") or 50),
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -101,8 +144,13 @@ def complete_packing(
     packages: Sequence[PackageSpec],
     *,
     label_format: str = "pdf",
+    weight_override_badge: str | None = None,
 ) -> PackResult:
-    """Close a scan-verified pack: every expected unit must have been scanned."""
+    """Close a scan-verified pack: every expected unit must have been scanned.
+
+    A measured weight outside the site's tolerance is refused (WeightRefused) unless
+    `weight_override_badge` is an active supervisor's badge; the override is audited.
+    """
 
     def work(session: Session) -> PackResult:
         order = lock_order(session, order_id)
@@ -130,6 +178,7 @@ def complete_packing(
             label_format,
             verified=True,
             serials=serials,
+            override_badge=weight_override_badge,
         )
 
     return run_in_transaction(db, work)
@@ -143,15 +192,29 @@ def pack_unverified(
     box_code: str | None = None,
     weight_g: int | None = None,
     label_format: str = "pdf",
+    accept_weight: bool = False,
 ) -> PackResult:
-    """Pack everything allocated without scanning (supervisor: B2B pallets, automation)."""
+    """Pack everything allocated without scanning (supervisor: B2B pallets, automation).
+
+    `accept_weight` takes a weight outside the tolerance on the supervisor's word (audited).
+    """
 
     def work(session: Session) -> PackResult:
         order = lock_order_by_reference(session, reference)
         if order.packing_station not in (None, actor.station):
             raise ConcurrencyConflict(order.busy_message)
         spec = PackageSpec(box_code=box_code, weight_g=weight_g)
-        return _finish(session, actor, order, None, [spec], label_format, verified=False)
+        return _finish(
+            session,
+            actor,
+            order,
+            None,
+            [spec],
+            label_format,
+            verified=False,
+            override_badge=None,
+            accept_weight=accept_weight,
+        )
 
     return run_in_transaction(db, work)
 
@@ -166,6 +229,8 @@ def _finish(
     *,
     verified: bool,
     serials: dict[int, list[str]] | None = None,
+    override_badge: str | None,
+    accept_weight: bool = False,
 ) -> PackResult:
     """Pack `scanned` units per line (None: every open unit, unverified); scanned serial
     numbers go into the packages one unit each, so a serial can never ship twice."""
@@ -175,25 +240,34 @@ def _finish(
             "only allocated orders can be packed"
         )
     conn = session.connection()
+    site = _Site.load(conn)
     rows = conn.execute(_OPEN_LINES, {"order_id": order.id}).all()
     lines = {
         row.id: _Line(row.id, row.sku, row.product_id, row.open_units, row.weight_g or 0)
         for row in rows
     }
-    prefix = str(rows[0].gs1_prefix or DEFAULT_GS1_PREFIX) if rows else DEFAULT_GS1_PREFIX
     units = {i: line.open_units for i, line in lines.items()} if scanned is None else scanned
     _check_all_scanned(order, lines, units)
     contents = _split(packages, {k: v for k, v in units.items() if v > 0})
     boxes = _boxes(session, packages)
-    weights = tuple(
-        spec.weight_g or _estimate_weight(lines, items, boxes.get(spec.box_code or ""))
+    expected = [
+        _estimate_weight(lines, items, boxes.get(spec.box_code or ""))
         for spec, items in zip(packages, contents, strict=True)
+    ]
+    overrides = _weigh(
+        session, actor, order, packages, expected, site, override_badge, accept_weight
     )
-    carrier = CARRIERS["own"]
+    weights = tuple(
+        spec.weight_g or weight for spec, weight in zip(packages, expected, strict=True)
+    )
     sscc_serials = take_numbers(session, "sscc", len(packages))
-    booking = carrier.book(
-        BookingRequest(order.number, order.service_level, order.ship_country, weights), sscc_serials
-    )
+    if sscc_serials[-1] > site.last_serial:
+        raise SetupIncomplete(
+            f"the SSCC serial range is exhausted (last serial {site.last_serial}) - widen "
+            "sscc.serial_end or get a new GS1 prefix in Settings > Labels and GS1; "
+            "nothing was packed"
+        )
+    booking = book_tracking_numbers(session, order.service_level, len(packages))
     now = utcnow()
     shipment_id = insert_returning_ids(
         session,
@@ -201,9 +275,9 @@ def _finish(
         [
             {
                 "order_id": order.id,
-                "carrier": carrier.code,
+                "carrier": booking.carrier,
                 "service_level": order.service_level,
-                "tracking_number": booking.tracking_number,
+                "tracking_number": booking.numbers[0],
                 "status": "packed",
                 "verified": verified,
                 "packed_by": actor.username,
@@ -216,13 +290,13 @@ def _finish(
         {
             "shipment_id": shipment_id,
             "seq": seq,
-            "sscc": make_sscc(0, prefix, serial),
+            "sscc": make_sscc(site.extension_digit, site.gs1_prefix, serial),
             "box_code": spec.box_code,
             "weight_g": weight,
             "tracking_number": tracking,
         }
         for seq, (spec, weight, serial, tracking) in enumerate(
-            zip(packages, weights, sscc_serials, booking.package_tracking, strict=True), 1
+            zip(packages, weights, sscc_serials, booking.numbers, strict=True), 1
         )
     ]
     package_ids = insert_returning_ids(session, Package, package_rows)
@@ -241,7 +315,10 @@ def _finish(
         details={
             "verified": verified,
             "packages": len(packages),
-            "tracking": booking.tracking_number,
+            "tracking": booking.numbers[0],
+            "carrier": booking.carrier,
+            "service": booking.service,
+            **({"weight_override": overrides} if overrides else {}),
         },
         release_packing=True,
     )
@@ -252,7 +329,7 @@ def _finish(
             zip(package_rows, packages, weights, strict=True), 1
         )
     )
-    return PackResult(order.number, shipment_id, booking.tracking_number, views, jobs)
+    return PackResult(order.number, shipment_id, booking.numbers[0], views, jobs)
 
 
 def _package_items(
@@ -328,6 +405,43 @@ def _boxes(session: Session, packages: Sequence[PackageSpec]) -> dict[str, Any]:
     if unknown:
         raise ValidationFailed(f"unknown box type {', '.join(unknown)}")
     return boxes
+
+
+def _weigh(
+    session: Session,
+    actor: Actor,
+    order: OrderRef,
+    packages: Sequence[PackageSpec],
+    expected: Sequence[int],
+    site: _Site,
+    override_badge: str | None,
+    accept_weight: bool,
+) -> list[str]:
+    """Refuse a measured weight outside the tolerance, unless a supervisor overrides it;
+    the overridden verdicts (to audit)."""
+    refused = [
+        verdict.message
+        for spec, weight in zip(packages, expected, strict=True)
+        if spec.weight_g is not None
+        and not (verdict := check_weight(weight, spec.weight_g, site.tolerance)).accepted
+    ]
+    if not refused:
+        return []
+    if accept_weight:
+        return refused
+    if override_badge is None:
+        raise WeightRefused(refused[0], refused[1:])
+    supervisor = supervisor_by_badge(session, override_badge)
+    record(
+        session,
+        actor,
+        "order",
+        order.id,
+        "weight_override",
+        reason="; ".join(refused),
+        details={"supervisor": supervisor, "badge": override_badge},
+    )
+    return refused
 
 
 def _estimate_weight(lines: dict[int, _Line], items: dict[int, int], tare_g: int | None) -> int:

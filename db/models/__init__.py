@@ -29,8 +29,8 @@ from db.models.orders import (
     OrderLine,
 )
 from db.models.people import ROLES, AuditEvent, ScanEvent, Sequence, Setting, User
-from db.models.shipping import TRACKING_SCHEMES, Carrier, CarrierService, Station
 from db.models.service import EmailOutbox, Refund, Return, ReturnLine
+from db.models.shipping import TRACKING_SCHEMES, Carrier, CarrierService, Station
 
 __all__ = [
     "ALLOCATION_STATUSES",

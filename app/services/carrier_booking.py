@@ -1,0 +1,91 @@
+"""Tracking numbers from the carrier's own range, for the service the order ships with.
+
+The service is the active carrier service for the order's service level, else the
+default service. Numbers are taken with one conditional UPDATE ... RETURNING on the
+carrier row: it locks the row until commit (two stations never get the same number)
+and takes nothing when the range cannot supply them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, case, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.tracking_numbers import TrackingScheme, make_tracking_number
+from app.errors import ValidationFailed
+from db.base import table_of
+from db.models import Carrier, CarrierService
+
+_CARRIERS = table_of(Carrier)
+_SERVICES = table_of(CarrierService)
+NO_CARRIER = (
+    "no carrier service is set up for {level!r} orders and none is the default - "
+    "add a carrier in Settings > Carriers (or `settings import FILE`)"
+)
+# Built once: these run for every parcel.
+_SERVICE_FOR_LEVEL = (
+    select(_SERVICES.c.code, _CARRIERS.c.id, _CARRIERS.c.code.label("carrier_code"))
+    .join(_CARRIERS, _CARRIERS.c.id == _SERVICES.c.carrier_id)
+    .where(
+        _CARRIERS.c.active,
+        or_(_SERVICES.c.service_level == bindparam("level"), _SERVICES.c.is_default),
+    )
+    .order_by(case((_SERVICES.c.service_level == bindparam("level"), 0), else_=1), _SERVICES.c.id)
+    .limit(1)
+)
+_TAKE = (
+    update(_CARRIERS)
+    .where(
+        _CARRIERS.c.id == bindparam("carrier_id"),
+        _CARRIERS.c.next_value + bindparam("count") - 1 <= _CARRIERS.c.range_end,
+    )
+    .values(next_value=_CARRIERS.c.next_value + bindparam("count"))
+    .returning(
+        _CARRIERS.c.next_value,
+        _CARRIERS.c.tracking_scheme,
+        _CARRIERS.c.tracking_prefix,
+        _CARRIERS.c.tracking_suffix,
+        _CARRIERS.c.tracking_width,
+    )
+)
+_RANGE = select(_CARRIERS.c.name, _CARRIERS.c.next_value, _CARRIERS.c.range_end).where(
+    _CARRIERS.c.id == bindparam("carrier_id")
+)
+
+
+@dataclass(frozen=True)
+class Booking:
+    carrier: str
+    service: str
+    numbers: tuple[str, ...]  # one per package
+
+
+def book_tracking_numbers(session: Session, service_level: str, count: int) -> Booking:
+    """`count` tracking numbers for an order of `service_level`; ValidationFailed, with
+    what to do, when no carrier is set up or its range is used up."""
+    conn = session.connection()
+    service = conn.execute(_SERVICE_FOR_LEVEL, {"level": service_level}).first()
+    if service is None:
+        raise ValidationFailed(NO_CARRIER.format(level=service_level))
+    taken = conn.execute(_TAKE, {"carrier_id": service.id, "count": count}).first()
+    if taken is None:
+        name, next_value, end = conn.execute(_RANGE, {"carrier_id": service.id}).one()
+        raise ValidationFailed(
+            f"{name}'s tracking number range is exhausted ({count} needed from {next_value}, "
+            f"the last is {end}) - enter the carrier's new range in Settings > Carriers; "
+            "nothing was packed or printed"
+        )
+    scheme = TrackingScheme(taken.tracking_scheme)
+    numbers = tuple(
+        make_tracking_number(
+            scheme,
+            serial,
+            prefix=taken.tracking_prefix,
+            suffix=taken.tracking_suffix,
+            width=taken.tracking_width,
+        )
+        for serial in range(taken.next_value - count, taken.next_value)
+    )
+    return Booking(service.carrier_code, service.code, numbers)

@@ -1,0 +1,102 @@
+"""Warehouses and their locations, imported or generated; re-importing updates kind and
+pick sequence in place, so a file can be corrected and loaded again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.context import Actor
+from app.errors import ValidationFailed
+from app.services.audit import record
+from app.services.inventory import default_warehouse
+from db.engine import Database
+from db.models import LOCATION_KINDS, Location, Warehouse
+from db.uow import run_in_transaction
+
+
+@dataclass(frozen=True)
+class LocationInput:
+    code: str
+    kind: str
+    pick_sequence: int
+    warehouse: str | None  # warehouse code; None = the first warehouse
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class LocationImport:
+    created: int
+    updated: int
+    warehouses_created: tuple[str, ...]
+
+
+def location_problems(locations: Sequence[LocationInput]) -> list[str]:
+    problems = []
+    seen: dict[tuple[str | None, str], str] = {}
+    for loc in locations:
+        at = f"{loc.where}: {loc.code}" if loc.where else loc.code
+        if not loc.code or len(loc.code) > 32 or not loc.code.isprintable():
+            problems.append(f"{at}: code must be 1 to 32 printable characters")
+        if loc.kind not in LOCATION_KINDS:
+            problems.append(f"{at}: kind {loc.kind!r} unknown (use {', '.join(LOCATION_KINDS)})")
+        key = (loc.warehouse, loc.code)
+        if key in seen:
+            problems.append(f"{at}: location code used twice (also at {seen[key]})")
+        seen.setdefault(key, loc.where or "above")
+        if not 0 <= loc.pick_sequence <= 10**9:
+            problems.append(f"{at}: pick sequence must be from 0 to 1000000000")
+    return problems
+
+
+def import_locations(
+    db: Database, actor: Actor, locations: Sequence[LocationInput]
+) -> LocationImport:
+    problems = location_problems(locations)
+    if problems:
+        raise ValidationFailed(f"{len(problems)} problem(s); nothing imported", problems)
+
+    def work(session: Session) -> LocationImport:
+        houses = {w.code: w for w in session.scalars(select(Warehouse))}
+        created_houses = []
+        for code in sorted({loc.warehouse for loc in locations if loc.warehouse} - houses.keys()):
+            houses[code] = Warehouse(code=code, name=code)
+            session.add(houses[code])
+            created_houses.append(code)
+        fallback = (
+            default_warehouse(session) if any(not loc.warehouse for loc in locations) else None
+        )
+        session.flush()
+        existing = {(row.warehouse_id, row.code): row for row in session.scalars(select(Location))}
+        created = updated = 0
+        for loc in locations:
+            house = houses[loc.warehouse] if loc.warehouse else fallback
+            assert house is not None
+            row = existing.get((house.id, loc.code))
+            if row is None:
+                session.add(
+                    Location(
+                        warehouse_id=house.id,
+                        code=loc.code,
+                        kind=loc.kind,
+                        pick_sequence=loc.pick_sequence,
+                    )
+                )
+                created += 1
+            else:
+                row.kind, row.pick_sequence, row.active = loc.kind, loc.pick_sequence, True
+                updated += 1
+        record(
+            session,
+            actor,
+            "locations",
+            0,
+            "locations_imported",
+            details={"created": created, "updated": updated},
+        )
+        return LocationImport(created, updated, tuple(created_houses))
+
+    return run_in_transaction(db, work)
