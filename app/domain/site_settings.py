@@ -117,7 +117,8 @@ def check_gs1_prefix(value: str) -> str:
     return text
 
 
-ORDER_NUMBER_PATTERN = re.compile(r"[A-Za-z0-9/_-]{0,12}\{n(?::0([1-9]|1[0-2])d)?\}[A-Za-z0-9/_-]{0,12}")
+_AFFIX = r"[A-Za-z0-9/_-]{0,12}"
+ORDER_NUMBER_PATTERN = re.compile(_AFFIX + r"\{n(?::0([1-9]|1[0-2])d)?\}" + _AFFIX)
 
 
 def check_order_number_format(value: str) -> str:
@@ -234,7 +235,9 @@ CATALOGUE: tuple[SettingSpec, ...] = (
         "10",
         _decimal(Decimal(0), Decimal(100)),
     ),
-    SettingSpec("pack.weight_tolerance_g", "Weight tolerance (g)", PACKING, "50", _whole(0, 100000)),
+    SettingSpec(
+        "pack.weight_tolerance_g", "Weight tolerance (g)", PACKING, "50", _whole(0, 100000)
+    ),
     SettingSpec("backup.daily", "Daily automatic backup", BACKUP, "true", _flag),
     SettingSpec("backup.keep", "Backups kept", BACKUP, "7", _whole(1, 365)),
     *_risk_specs(),
