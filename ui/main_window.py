@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.backup_scheduler import DailyBackupScheduler
 from ui.context import UiContext
 from ui.views.inventory_view import InventoryView
 from ui.views.orders_view import OrdersView
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
             f"    ·    User: {ctx.actor.username}"
         )
         self.statusBar().addWidget(self.status_label)
+        self.daily_backup = DailyBackupScheduler(ctx, self.statusBar(), parent=self)
+        self.daily_backup.start()
 
     def _add_area(self, title: str, page: QWidget) -> None:
         item = QListWidgetItem(title)
