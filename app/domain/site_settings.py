@@ -27,6 +27,7 @@ class SettingSpec:
     default: str | None
     check: Check
     help: str = ""
+    choices: tuple[str, ...] = ()  # the only values the check accepts, for a drop-down
 
 
 def _text(limit: int, *, required: bool = False) -> Check:
@@ -74,9 +75,18 @@ def _decimal(low: Decimal, high: Decimal) -> Check:
             raise ValueError(f"must be a number (got {value!r})") from None
         if not number.is_finite() or not low <= number <= high:
             raise ValueError(f"must be from {low} to {high} (got {value!r})")
-        return str(number.normalize() if number == number.to_integral() else number)
+        return str(int(number)) if number == number.to_integral() else str(number)
 
     return check
+
+
+def _choice_spec(
+    key: str, label: str, section: str, default: str, options: tuple[str, ...]
+) -> SettingSpec:
+    return SettingSpec(key, label, section, default, _choice(*options), choices=options)
+
+
+FLAG = ("true", "false")
 
 
 def _flag(value: str) -> str:
@@ -197,8 +207,8 @@ CATALOGUE: tuple[SettingSpec, ...] = (
     SettingSpec("company.email", "Sender: E-mail", COMPANY, "", _text(255)),
     SettingSpec("company.timezone", "Time zone", COMPANY, "UTC", _timezone, "e.g. Europe/London"),
     *_address("return", "Return address", required=False),
-    SettingSpec("units.weight", "Weight unit", COMPANY, "kg", _choice("g", "kg", "lb")),
-    SettingSpec("units.length", "Length unit", COMPANY, "mm", _choice("mm", "cm", "in")),
+    _choice_spec("units.weight", "Weight unit", COMPANY, "kg", ("g", "kg", "lb")),
+    _choice_spec("units.length", "Length unit", COMPANY, "mm", ("mm", "cm", "in")),
     SettingSpec(
         "gs1.company_prefix",
         "GS1 company prefix",
@@ -217,9 +227,9 @@ CATALOGUE: tuple[SettingSpec, ...] = (
         lambda v: "" if not v.strip() else _whole(0, 10**11 - 1)(v),
         "empty: as far as the prefix allows",
     ),
-    SettingSpec("label.size", "Label size", LABELS, "4x6", _choice("4x6", "100x150")),
-    SettingSpec("label.format", "Label format", LABELS, "pdf", _choice("pdf", "zpl")),
-    SettingSpec("label.dpi", "Thermal printer resolution", LABELS, "203", _choice("203", "300")),
+    _choice_spec("label.size", "Label size", LABELS, "4x6", ("4x6", "100x150")),
+    _choice_spec("label.format", "Label format", LABELS, "pdf", ("pdf", "zpl")),
+    _choice_spec("label.dpi", "Thermal printer resolution", LABELS, "203", ("203", "300")),
     SettingSpec(
         "order.number_format",
         "Order number format",
@@ -238,7 +248,7 @@ CATALOGUE: tuple[SettingSpec, ...] = (
     SettingSpec(
         "pack.weight_tolerance_g", "Weight tolerance (g)", PACKING, "50", _whole(0, 100000)
     ),
-    SettingSpec("backup.daily", "Daily automatic backup", BACKUP, "true", _flag),
+    SettingSpec("backup.daily", "Daily automatic backup", BACKUP, "true", _flag, choices=FLAG),
     SettingSpec("backup.keep", "Backups kept", BACKUP, "7", _whole(1, 365)),
     *_risk_specs(),
 )

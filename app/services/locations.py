@@ -3,19 +3,23 @@ pick sequence in place, so a file can be corrected and loaded again."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.errors import ValidationFailed
 from app.services.audit import record
 from app.services.inventory import default_warehouse
+from app.services.orders import like_pattern
 from db.engine import Database
 from db.models import LOCATION_KINDS, Location, Warehouse
-from db.uow import run_in_transaction
+from db.uow import read, run_in_transaction
+
+WAREHOUSE_CODE = re.compile(r"[A-Z0-9_-]{1,16}")
 
 
 @dataclass(frozen=True)
@@ -100,3 +104,100 @@ def import_locations(
         return LocationImport(created, updated, tuple(created_houses))
 
     return run_in_transaction(db, work)
+
+
+@dataclass(frozen=True)
+class WarehouseView:
+    code: str
+    name: str
+    locations: int  # active locations
+
+
+def list_warehouses(db: Database) -> list[WarehouseView]:
+    def work(session: Session) -> list[WarehouseView]:
+        counts = (
+            select(Location.warehouse_id, func.count().label("n"))
+            .where(Location.active)
+            .group_by(Location.warehouse_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(Warehouse.code, Warehouse.name, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.warehouse_id == Warehouse.id)
+            .order_by(Warehouse.id)
+        )
+        return [WarehouseView(code, name, n) for code, name, n in rows]
+
+    return read(db, work)
+
+
+def save_warehouse(db: Database, actor: Actor, code: str, name: str) -> WarehouseView:
+    """Create warehouse `code`, or rename it."""
+    code, name = code.strip().upper(), name.strip()
+    problems = []
+    if not WAREHOUSE_CODE.fullmatch(code):
+        problems.append(f"code: 1 to 16 letters, digits, '-' or '_' (got {code!r})")
+    if not name or len(name) > 100 or not name.isprintable():
+        problems.append("name: 1 to 100 printable characters")
+    if problems:
+        raise ValidationFailed("warehouse refused, nothing saved", problems)
+
+    def work(session: Session) -> WarehouseView:
+        row = session.scalars(select(Warehouse).where(Warehouse.code == code)).first()
+        if row is None:
+            row = Warehouse(code=code, name=name)
+            session.add(row)
+        row.name = name
+        session.flush()
+        record(session, actor, "warehouse", row.id, "warehouse_saved", details={"name": name})
+        count = session.scalar(
+            select(func.count()).where(Location.warehouse_id == row.id, Location.active)
+        )
+        return WarehouseView(code, name, count or 0)
+
+    return run_in_transaction(db, work)
+
+
+@dataclass(frozen=True)
+class LocationView:
+    warehouse: str
+    code: str
+    kind: str
+    pick_sequence: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class LocationPage:
+    rows: list[LocationView]
+    total: int  # all matches, of which `rows` holds the first `limit`
+
+
+def list_locations(
+    db: Database, *, warehouse: str | None = None, search: str = "", limit: int = 1000
+) -> LocationPage:
+    """Locations in walking order (pick sequence), optionally of one warehouse and whose
+    code contains `search`."""
+
+    def work(session: Session) -> LocationPage:
+        where = []
+        if warehouse:
+            where.append(Warehouse.code == warehouse)
+        if search.strip():
+            where.append(Location.code.ilike(like_pattern(search.strip()), escape="\\"))
+        total = session.scalar(
+            select(func.count()).select_from(Location).join(Warehouse).where(*where)
+        )
+        rows = session.scalars(
+            select(Location)
+            .join(Warehouse)
+            .where(*where)
+            .order_by(Location.pick_sequence, Location.code)
+            .limit(limit)
+        )
+        views = [
+            LocationView(r.warehouse.code, r.code, r.kind, r.pick_sequence, r.active) for r in rows
+        ]
+        return LocationPage(views, total or 0)
+
+    return read(db, work)

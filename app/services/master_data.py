@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
+from app.domain.site_settings import check_setting
 from app.domain.tracking_numbers import TrackingScheme, validate_scheme_fields
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.services.audit import record
+from app.services.settings import RISK_PREFIX
 from db.engine import Database
 from db.models import BoxType, Carrier, CarrierService, Channel
 from db.uow import read, run_in_transaction
@@ -21,6 +23,7 @@ from db.uow import read, run_in_transaction
 CODE_LIMIT = 32
 MAX_MM = 10_000
 MAX_G = 10_000_000
+MAX_SERIAL = 10**18  # the range columns are 64-bit
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,46 @@ def import_boxes(db: Database, actor: Actor, boxes: Sequence[BoxInput]) -> int:
     return run_in_transaction(db, lambda session: upsert_boxes(session, actor, boxes))
 
 
+@dataclass(frozen=True)
+class BoxRecord:
+    """A stored box type; an inactive one is no longer offered to packers."""
+
+    box: BoxInput
+    active: bool
+
+
+def list_boxes(db: Database) -> list[BoxRecord]:
+    """Every box type, active ones first, each group by code."""
+
+    def work(session: Session) -> list[BoxRecord]:
+        rows = session.scalars(select(BoxType).order_by(BoxType.active.desc(), BoxType.code))
+        return [
+            BoxRecord(
+                BoxInput(
+                    b.code, b.name, b.length_mm, b.width_mm, b.height_mm, b.tare_g, b.max_weight_g
+                ),
+                b.active,
+            )
+            for b in rows
+        ]
+
+    return read(db, work)
+
+
+def deactivate_box(db: Database, actor: Actor, code: str) -> str:
+    """Stop offering box type `code` to packers (saving it again brings it back)."""
+
+    def work(session: Session) -> str:
+        box = session.scalars(select(BoxType).where(BoxType.code == code.upper())).first()
+        if box is None:
+            raise NotFound(f"no box type {code!r}")
+        box.active = False
+        record(session, actor, "box_types", box.id, "box_deactivated", details={"code": box.code})
+        return box.code
+
+    return run_in_transaction(db, work)
+
+
 def carrier_problems(carriers: Sequence[CarrierInput]) -> list[str]:
     problems: list[str] = []
     seen: set[str] = set()
@@ -151,6 +194,8 @@ def carrier_problems(carriers: Sequence[CarrierInput]) -> list[str]:
                     carrier.range_end,
                 )
             ]
+        if carrier.range_end >= MAX_SERIAL:
+            problems.append(f"{at}: the range end must be below {MAX_SERIAL}")
         if carrier.tracking_url and "{tracking}" not in carrier.tracking_url:
             problems.append(f"{at}: tracking URL must contain {{tracking}}")
         if not carrier.services:
@@ -168,12 +213,12 @@ def carrier_problems(carriers: Sequence[CarrierInput]) -> list[str]:
 def upsert_carriers(session: Session, actor: Actor, carriers: Sequence[CarrierInput]) -> int:
     """Create or update carriers by code. A range already partly used keeps its place:
     next_value never moves back, so no tracking number is handed out twice."""
-    problems = carrier_problems(carriers)
+    existing = {c.code: c for c in session.scalars(select(Carrier))}
+    problems = carrier_problems(carriers) + _used_range_problems(existing, carriers)
     if problems:
         raise ValidationFailed(
             f"{len(problems)} problem(s) in the carriers, nothing saved", problems
         )
-    existing = {c.code: c for c in session.scalars(select(Carrier))}
     if any(s.is_default for c in carriers for s in c.services):
         for service in session.scalars(select(CarrierService).where(CarrierService.is_default)):
             service.is_default = False
@@ -200,18 +245,65 @@ def upsert_carriers(session: Session, actor: Actor, carriers: Sequence[CarrierIn
     return len(carriers)
 
 
+def _used_range_problems(
+    existing: Mapping[str, Carrier], carriers: Sequence[CarrierInput]
+) -> list[str]:
+    """A new or changed range must leave numbers after those already handed out."""
+    problems = []
+    for given in carriers:
+        row = existing.get(given.code)
+        if row is None or (row.range_start, row.range_end) == (given.range_start, given.range_end):
+            continue
+        if given.range_end < row.next_value:
+            problems.append(
+                f"{_at(given.where, given.code)}: the range {given.range_start}-{given.range_end}"
+                f" has no numbers left, {row.next_value - 1} is already used"
+                " - ask the carrier for a new range"
+            )
+    return problems
+
+
 def save_carriers(db: Database, actor: Actor, carriers: Sequence[CarrierInput]) -> int:
     return run_in_transaction(db, lambda session: upsert_carriers(session, actor, carriers))
+
+
+@dataclass(frozen=True)
+class CarrierRecord:
+    """A stored carrier and where its tracking range stands."""
+
+    carrier: CarrierInput
+    next_value: int
+
+    @property
+    def numbers_left(self) -> int:
+        return max(self.carrier.range_end - self.next_value + 1, 0)
+
+
+def list_carriers(db: Database) -> list[CarrierRecord]:
+    """The active carriers with their services, in the order they were set up."""
+
+    def work(session: Session) -> list[CarrierRecord]:
+        rows = session.scalars(select(Carrier).where(Carrier.active).order_by(Carrier.id))
+        return [CarrierRecord(_carrier_input(c), c.next_value) for c in rows]
+
+    return read(db, work)
 
 
 def update_channels(session: Session, actor: Actor, brandings: Sequence[ChannelBranding]) -> int:
     problems = []
     channels = {c.code: c for c in session.scalars(select(Channel))}
+    overrides: dict[str, dict[str, str]] = {}
     for given in brandings:
         if given.safety_buffer is not None and not 0 <= given.safety_buffer <= 1_000_000:
             problems.append(f"{_at(given.where, given.code)}: safety buffer must be 0 or more")
         if given.sender_email and "@" not in given.sender_email:
             problems.append(f"{_at(given.where, given.code)}: sender e-mail has no @")
+        overrides[given.code] = {}
+        for name, value in (given.risk_overrides or {}).items():
+            try:
+                overrides[given.code][name] = check_setting(RISK_PREFIX + name, value)
+            except ValueError as exc:
+                problems.append(f"{_at(given.where, given.code)}: risk override {exc}")
     if problems:
         raise ValidationFailed("channels refused, nothing saved", problems)
     for given in brandings:
@@ -223,13 +315,18 @@ def update_channels(session: Session, actor: Actor, brandings: Sequence[ChannelB
             "sender_email": given.sender_email,
             "packing_slip": given.packing_slip,
             "safety_buffer": given.safety_buffer,
-            "risk_overrides": dict(given.risk_overrides) if given.risk_overrides else None,
+            # None leaves the overrides as they are; an empty mapping clears them.
+            "risk_overrides": overrides[given.code] if given.risk_overrides is not None else None,
         }
         for name, value in updates.items():
             if value is not None:
                 setattr(row, name, value)
     record(session, actor, "channels", 0, "channels_saved", details={"count": len(brandings)})
     return len(brandings)
+
+
+def save_channels(db: Database, actor: Actor, brandings: Sequence[ChannelBranding]) -> int:
+    return run_in_transaction(db, lambda session: update_channels(session, actor, brandings))
 
 
 @dataclass(frozen=True)
@@ -245,21 +342,7 @@ def master_data(session: Session) -> MasterData:
         for b in session.scalars(select(BoxType).where(BoxType.active).order_by(BoxType.id))
     ]
     carriers = [
-        CarrierInput(
-            c.code,
-            c.name,
-            c.tracking_scheme,
-            c.range_start,
-            c.range_end,
-            c.tracking_prefix,
-            c.tracking_suffix,
-            c.tracking_width,
-            c.tracking_url,
-            c.label_layout,
-            tuple(
-                ServiceInput(s.code, s.name, s.service_level, s.is_default) for s in c.services
-            ),
-        )
+        _carrier_input(c)
         for c in session.scalars(select(Carrier).where(Carrier.active).order_by(Carrier.id))
     ]
     channels = [
@@ -275,6 +358,22 @@ def master_data(session: Session) -> MasterData:
         for c in session.scalars(select(Channel).order_by(Channel.id))
     ]
     return MasterData(boxes, carriers, channels)
+
+
+def _carrier_input(c: Carrier) -> CarrierInput:
+    return CarrierInput(
+        c.code,
+        c.name,
+        c.tracking_scheme,
+        c.range_start,
+        c.range_end,
+        c.tracking_prefix,
+        c.tracking_suffix,
+        c.tracking_width,
+        c.tracking_url,
+        c.label_layout,
+        tuple(ServiceInput(s.code, s.name, s.service_level, s.is_default) for s in c.services),
+    )
 
 
 def load_master_data(db: Database) -> MasterData:

@@ -35,6 +35,7 @@ class SettingView:
     is_set: bool  # stored in the database, not the default
     required: bool  # no default: the site must set it
     help: str
+    choices: tuple[str, ...] = ()  # when set, the only values accepted
 
 
 def stored_settings(session: Session) -> dict[str, str]:
@@ -82,6 +83,7 @@ def list_settings(db: Database) -> list[SettingView]:
                 spec.key in stored,
                 spec.default is None,
                 spec.help,
+                spec.choices,
             )
             for spec in CATALOGUE
         ]
