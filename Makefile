@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run doctor test lint clean
 
 $(STAMP): pyproject.toml
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -10,8 +10,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: doctor
 	$(PY) main.py
+
+doctor: $(STAMP)
+	$(PY) -m ui.platform_check
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app db ui tests main.py
