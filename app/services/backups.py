@@ -18,7 +18,7 @@ import sqlite3
 import stat
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 
 from app.errors import OmsError, ValidationFailed
 from db.engine import Database
-from db.schema import alembic_config
+from db.schema import alembic_config, head_revision
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DAILY_NAME = re.compile(r"^shipshape-(\d{4}-\d{2}-\d{2})\.db$")
@@ -107,7 +107,7 @@ def restore(db: Database, source: Path) -> RestoreResult:
     with _open_read_only(source) as backup_conn:
         backup_conn.execute("BEGIN")  # the check and the copy read the same snapshot
         revision = _check_backup(backup_conn, source)
-        outdated = revision != ScriptDirectory.from_config(alembic_config()).get_current_head()
+        outdated = revision != head_revision()
         with _driver_connection(db.engine) as live_conn:
             try:
                 backup_conn.backup(live_conn)
@@ -125,7 +125,9 @@ def rotate_daily_backup(
     """Write today's `shipshape-YYYY-MM-DD.db` into `folder` unless it exists, then delete
     the oldest daily backups beyond the newest `keep`."""
     if keep < 1:
-        raise ValidationFailed(f"keep {keep} daily backups? At least 1 is needed")
+        raise ValidationFailed(
+            f"the number of daily backups to keep must be at least 1, not {keep}"
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -308,9 +310,10 @@ def _remove(temp: Path) -> None:
 
 
 def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Make the rename itself durable, where the filesystem can sync a folder."""
+    with suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
