@@ -1,7 +1,7 @@
 """Tracking numbers from the carrier's own range, for the service the order ships with.
 
-The service is the active carrier service for the order's service level, else the
-default service. Numbers are taken with one conditional UPDATE ... RETURNING on the
+The service is the active carrier service for the order's service level (the default
+service first when several carriers offer that level), else the default service. Numbers are taken with one conditional UPDATE ... RETURNING on the
 carrier row: it locks the row until commit (two stations never get the same number)
 and takes nothing when the range cannot supply them all.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.domain.tracking_numbers import TrackingScheme, make_tracking_number
-from app.errors import ValidationFailed
+from app.domain.tracking_numbers import TrackingScheme, make_tracking_number, next_in_range
+from app.errors import ConcurrencyConflict, ValidationFailed
 from db.base import table_of
 from db.models import Carrier, CarrierService
 
@@ -32,7 +32,11 @@ _SERVICE_FOR_LEVEL = (
         _CARRIERS.c.active,
         or_(_SERVICES.c.service_level == bindparam("level"), _SERVICES.c.is_default),
     )
-    .order_by(case((_SERVICES.c.service_level == bindparam("level"), 0), else_=1), _SERVICES.c.id)
+    .order_by(
+        case((_SERVICES.c.service_level == bindparam("level"), 0), else_=1),
+        _SERVICES.c.is_default.desc(),
+        _SERVICES.c.id,
+    )
     .limit(1)
 )
 _TAKE = (
@@ -72,11 +76,13 @@ def book_tracking_numbers(session: Session, service_level: str, count: int) -> B
     taken = conn.execute(_TAKE, {"carrier_id": service.id, "count": count}).first()
     if taken is None:
         name, next_value, end = conn.execute(_RANGE, {"carrier_id": service.id}).one()
-        raise ValidationFailed(
-            f"{name}'s tracking number range is exhausted ({count} needed from {next_value}, "
-            f"the last is {end}) - enter the carrier's new range in Settings > Carriers; "
-            "nothing was packed or printed"
-        )
+        try:
+            next_in_range(next_value, end, count)
+        except ValueError as exc:
+            raise ValidationFailed(
+                f"{name}: {exc}; enter it in Settings > Carriers - nothing was packed or printed"
+            ) from None
+        raise ConcurrencyConflict(f"{name}'s number range was changed just now - try again")
     scheme = TrackingScheme(taken.tracking_scheme)
     numbers = tuple(
         make_tracking_number(

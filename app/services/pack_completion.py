@@ -26,7 +26,7 @@ from app.services.carrier_booking import book_tracking_numbers
 from app.services.numbering import take_numbers
 from app.services.packing import PACKABLE
 from app.services.print_queue import queue_shipment_documents
-from app.services.site_readiness import SetupIncomplete
+from app.services.site_readiness import SetupIncomplete, require_ready_to_pack
 from app.services.supervisors import supervisor_by_badge
 from db.base import table_of
 from db.bulk import insert_returning_ids, insert_rows
@@ -200,6 +200,7 @@ def pack_unverified(
     """
 
     def work(session: Session) -> PackResult:
+        require_ready_to_pack(session)
         order = lock_order_by_reference(session, reference)
         if order.packing_station not in (None, actor.station):
             raise ConcurrencyConflict(order.busy_message)
