@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.registry import command
+from app.cli.registry import at_least, command
 from app.context import Actor
 from app.services.pack_completion import pack_unverified
 from app.services.shipping import ship_order
@@ -14,8 +14,17 @@ from db.engine import Database
 def _pack_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("order_number", help="SO-100001, or the channel reference such as #1001")
     p.add_argument("--box", help="box type code, e.g. M")
-    p.add_argument("--weight-g", type=int, help="parcel weight in grams (default: estimated)")
-    p.add_argument("--label-format", choices=["pdf", "zpl"], default="pdf")
+    p.add_argument(
+        "--weight-g", type=at_least(1), help="parcel weight in grams (default: estimated)"
+    )
+    p.add_argument(
+        "--accept-weight",
+        action="store_true",
+        help="take a weight outside the tolerance on your word (audited)",
+    )
+    p.add_argument(
+        "--label-format", choices=["pdf", "zpl"], help="default: the site's label.format"
+    )
 
 
 @command("pack", "pack an allocated order without scanning (unverified)", configure=_pack_args)
@@ -27,6 +36,7 @@ def cmd_pack(db: Database, actor: Actor, args: argparse.Namespace) -> int:
         box_code=args.box,
         weight_g=args.weight_g,
         label_format=args.label_format,
+        accept_weight=args.accept_weight,
     )
     ssccs = ", ".join(p.sscc for p in result.packages)
     print(

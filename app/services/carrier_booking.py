@@ -1,9 +1,10 @@
 """Tracking numbers from the carrier's own range, for the service the order ships with.
 
 The service is the active carrier service for the order's service level (the default
-service first when several carriers offer that level), else the default service. Numbers are taken with one conditional UPDATE ... RETURNING on the
-carrier row: it locks the row until commit (two stations never get the same number)
-and takes nothing when the range cannot supply them all.
+service first when several carriers offer that level), else the default service.
+Numbers are taken with one conditional UPDATE ... RETURNING on the carrier row: it
+locks the row until commit (two stations never get the same number) and takes nothing
+when the range cannot supply them all.
 """
 
 from __future__ import annotations

@@ -56,6 +56,7 @@ SITE_KEYS = (
     "sscc.serial_end",
     "pack.weight_tolerance_percent",
     "pack.weight_tolerance_g",
+    "label.format",
 )
 # Built once: these run for every parcel packed.
 _SITE = select(_SETTINGS.c.key, _SETTINGS.c.value).where(_SETTINGS.c.key.in_(SITE_KEYS))
@@ -109,6 +110,7 @@ class _Site:
     extension_digit: int
     last_serial: int
     tolerance: WeightTolerance
+    label_format: str
 
     @classmethod
     def load(cls, conn: Any) -> _Site:
@@ -125,6 +127,7 @@ class _Site:
                 Decimal(values.get("pack.weight_tolerance_percent") or "10"),
                 int(values.get("pack.weight_tolerance_g") or 50),
             ),
+            values.get("label.format") or "pdf",
         )
 
 
@@ -143,7 +146,7 @@ def complete_packing(
     order_id: int,
     packages: Sequence[PackageSpec],
     *,
-    label_format: str = "pdf",
+    label_format: str | None = None,
     weight_override_badge: str | None = None,
 ) -> PackResult:
     """Close a scan-verified pack: every expected unit must have been scanned.
@@ -191,7 +194,7 @@ def pack_unverified(
     *,
     box_code: str | None = None,
     weight_g: int | None = None,
-    label_format: str = "pdf",
+    label_format: str | None = None,
     accept_weight: bool = False,
 ) -> PackResult:
     """Pack everything allocated without scanning (supervisor: B2B pallets, automation).
@@ -226,7 +229,7 @@ def _finish(
     order: OrderRef,
     scanned: dict[int, int] | None,
     packages: Sequence[PackageSpec],
-    label_format: str,
+    label_format: str | None,
     *,
     verified: bool,
     serials: dict[int, list[str]] | None = None,
@@ -323,7 +326,9 @@ def _finish(
         },
         release_packing=True,
     )
-    jobs = queue_shipment_documents(session, order.id, shipment_id, actor.station, label_format)
+    jobs = queue_shipment_documents(
+        session, order.id, shipment_id, actor.station, label_format or site.label_format
+    )
     views = tuple(
         PackageView(seq, str(row["sscc"]), spec.box_code, weight)
         for seq, (row, spec, weight) in enumerate(

@@ -19,10 +19,14 @@ from sqlalchemy.orm import Session
 
 from app.documents.data import LabelData
 from app.documents.render import render_label_pdf, render_label_zpl, render_packing_slip
+from app.documents.samples import sample_label
 from app.errors import NotFound, ValidationFailed
 from app.printing import CupsPrinter, FolderPrinter, Printer, PrinterError, RawTcpPrinter
 from app.services.document_data import labels_for_shipment, slip_for_shipment
 from app.services.orders import find_order
+from app.services.pick_list_builder import PRINT_DOCUMENT, printed_list_number
+from app.services.pick_lists import find_pick_list, pick_list_pdf
+from app.services.settings import setting_value
 from db.engine import Database
 from db.models import Order, PrintJob, Shipment
 from db.types import utcnow
@@ -42,6 +46,9 @@ class PrintOutcome:
     job_id: int
     printed: bool
     message: str
+    document: str = ""  # label, packing_slip
+    printer: str = ""  # where it went (or failed to go)
+    error: str | None = None  # the printer's reason, when not printed
 
 
 @dataclass(frozen=True)
@@ -79,10 +86,34 @@ def printer_for(spec: str) -> Printer:
     )
 
 
+def label_format_for(spec: str) -> str:
+    """The label format a printer takes: ZPL on a raw port (tcp://), else PDF."""
+    return "zpl" if spec.startswith("tcp://") else "pdf"
+
+
+def print_test_label(printer_spec: str, fmt: str) -> str:
+    """Send the sample label to `printer_spec` as `fmt`; what happened, for the screen.
+
+    Raises ValidationFailed naming the printer and its error when it does not print.
+    """
+    if fmt not in ("pdf", "zpl"):
+        raise ValidationFailed(f"unknown label format {fmt!r} (pdf or zpl)")
+    label = sample_label()
+    data = render_label_zpl([label]) if fmt == "zpl" else render_label_pdf([label])
+    try:
+        printer_for(printer_spec).send(data, fmt=fmt, job_name="test-label")
+    except PrinterError as exc:
+        raise ValidationFailed(f"test label NOT printed on {printer_spec}: {exc.message}") from exc
+    return f"Test label sent to {printer_spec}"
+
+
 def render_shipment_document(session: Session, shipment_id: int, document: str, fmt: str) -> bytes:
     if document == "label":
         labels = labels_for_shipment(session, shipment_id)
-        return render_label_zpl(labels) if fmt == "zpl" else render_label_pdf(labels)
+        size = setting_value(session, "label.size")
+        if fmt == "zpl":
+            return render_label_zpl(labels, int(setting_value(session, "label.dpi")), size)
+        return render_label_pdf(labels, size)
     if document == "packing_slip":
         return render_packing_slip(slip_for_shipment(session, shipment_id))
     raise ValidationFailed(f"cannot render a {document!r}")
@@ -92,9 +123,12 @@ def _render_job(session: Session, job_id: int) -> tuple[bytes, str, str, str]:
     job = session.get(PrintJob, job_id)
     if job is None:
         raise NotFound(f"no print job {job_id}")
-    if job.shipment_id is None:
+    if job.document == PRINT_DOCUMENT:
+        data = pick_list_pdf(session, find_pick_list(session, printed_list_number(job)).id)
+    elif job.shipment_id is not None:
+        data = render_shipment_document(session, job.shipment_id, job.document, job.format)
+    else:
         raise ValidationFailed(f"print job {job_id} has nothing to render")
-    data = render_shipment_document(session, job.shipment_id, job.document, job.format)
     return data, job.format, job.printer, f"{job.document}-{job_id}"
 
 
@@ -106,10 +140,10 @@ def print_job(
     make_printer: Callable[[str], Printer] = printer_for,
 ) -> PrintOutcome:
     """Print (or reprint) one job; `printer` sends it somewhere else this time and after."""
-    data, fmt, configured, name = read(db, lambda s: _render_job(s, job_id))
+    data, fmt, configured, document = read(db, lambda s: _render_job(s, job_id))
     target = printer or configured
     try:
-        make_printer(target).send(data, fmt=fmt, job_name=name)
+        make_printer(target).send(data, fmt=fmt, job_name=f"{document}-{job_id}")
         error = None
     except PrinterError as exc:
         error = exc.message
@@ -127,8 +161,15 @@ def print_job(
 
     run_in_transaction(db, mark)
     if error is None:
-        return PrintOutcome(job_id, True, f"sent to {target}")
-    return PrintOutcome(job_id, False, f"NOT printed on {target}: {error} - job kept, reprint")
+        return PrintOutcome(job_id, True, f"sent to {target}", document, target)
+    return PrintOutcome(
+        job_id,
+        False,
+        f"NOT printed on {target}: {error} - job kept, reprint",
+        document,
+        target,
+        error,
+    )
 
 
 def print_pending(
