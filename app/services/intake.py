@@ -21,11 +21,12 @@ from app.context import Actor
 from app.domain.new_order import NewOrder
 from app.domain.order_workflow import OrderStatus
 from app.domain.risk import CustomerHistory, risk_reasons
+from app.domain.site_settings import format_order_number
 from app.errors import ValidationFailed
 from app.services.audit import audit_row
 from app.services.catalogue import ensure_channel
-from app.services.numbering import order_number, take_numbers
-from app.services.settings import load_risk_settings
+from app.services.numbering import take_numbers
+from app.services.settings import load_risk_settings, setting_value
 from db.bulk import insert_returning_ids, insert_rows
 from db.engine import Database
 from db.models import AuditEvent, Channel, Customer, Order, OrderLine, Product
@@ -87,6 +88,7 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
     histories = _histories(session, fresh, customers)
     settings = load_risk_settings(session)
 
+    number_format = setting_value(session, "order.number_format")
     numbers = take_numbers(session, "order", len(fresh))
     now = utcnow()
     order_rows, holds = [], []
@@ -99,7 +101,8 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
         reasons += risk_reasons(order, histories[order.external_ref, order.channel], settings)
         hold = "; ".join(reasons) or None
         holds.append(hold)
-        order_rows.append(_order_row(order, order_number(value), channels, customers, hold, now))
+        number = format_order_number(number_format, value)
+        order_rows.append(_order_row(order, number, channels, customers, hold, now))
 
     ids = insert_returning_ids(session, Order, order_rows)
     line_rows = []

@@ -27,9 +27,5 @@ def take_numbers(session: Session, name: str, count: int = 1) -> range:
     return range(after - count, after)
 
 
-def order_number(value: int) -> str:
-    return f"SO-{value}"
-
-
 def pick_list_number(value: int) -> str:
     return f"PL-{value:06d}"
