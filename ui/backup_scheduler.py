@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 
 class DailyBackupScheduler(QObject):
-    """Writes today's backup into `folder` once a day, keeping the newest `keep`.
+    """Writes today's backup into `folder` once a day, keeping the newest `keep` (by
+    default as the site's backup.daily and backup.keep settings say).
 
     A backup reads the database, so it runs on the reader pool and never holds up the
     writes queued behind it. PostgreSQL is backed up on its server: there it does nothing.
@@ -33,7 +34,7 @@ class DailyBackupScheduler(QObject):
         status_bar: QStatusBar | None = None,
         *,
         folder: Path | None = None,
-        keep: int = backups.DEFAULT_KEEP,
+        keep: int | None = None,  # None: as the site's settings say
         first_check_ms: int = FIRST_CHECK_MS,
         parent: QObject | None = None,
     ) -> None:
@@ -64,13 +65,15 @@ class DailyBackupScheduler(QObject):
         if self._running:
             return
         self._running = True
-        QueryOp(None, self._ctx, backups.rotate_daily_backup, self._folder, self._keep).success(
-            self._done
-        ).failure(self._failed).run()
+        if self._keep is None:
+            op = QueryOp(None, self._ctx, backups.scheduled_daily_backup, self._folder)
+        else:
+            op = QueryOp(None, self._ctx, backups.rotate_daily_backup, self._folder, self._keep)
+        op.success(self._done).failure(self._failed).run()
 
-    def _done(self, result: backups.DailyBackup) -> None:
+    def _done(self, result: backups.DailyBackup | None) -> None:
         self._running = False
-        if result.written is not None:
+        if result is not None and result.written is not None:
             size = backups.human_size(result.written.size)
             log.info("daily backup written: %s (%s)", result.written.path, size)
             self._tell(f"Daily backup saved: {result.written.path} ({size})")

@@ -29,8 +29,10 @@ from platformdirs import user_data_dir
 from sqlalchemy import Engine
 
 from app.errors import OmsError, ValidationFailed
+from app.services.settings import setting_value
 from db.engine import Database
 from db.schema import alembic_config, head_revision
+from db.uow import read
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DAILY_NAME = re.compile(r"^shipshape-(\d{4}-\d{2}-\d{2})\.db$")
@@ -117,6 +119,15 @@ def restore(db: Database, source: Path) -> RestoreResult:
                 ) from None
         backup_conn.execute("COMMIT")
     return RestoreResult(source, live, source.stat().st_size, revision, outdated)
+
+
+def scheduled_daily_backup(db: Database, folder: Path) -> DailyBackup | None:
+    """The desk's daily backup as the site's settings say (backup.daily, backup.keep);
+    None when the site switched it off."""
+    daily, keep = read(
+        db, lambda s: (setting_value(s, "backup.daily"), setting_value(s, "backup.keep"))
+    )
+    return rotate_daily_backup(db, folder, int(keep)) if daily == "true" else None
 
 
 def rotate_daily_backup(

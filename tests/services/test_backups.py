@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from app.context import Actor
 from app.errors import OmsError, ValidationFailed
 from app.services.allocation import allocate
-from app.services.backups import backup, restore, rotate_daily_backup
+from app.services.backups import backup, restore, rotate_daily_backup, scheduled_daily_backup
 from app.services.demo_data import load_demo
 from app.services.intake import create_orders
 from app.services.integrity import verify
+from app.services.settings import set_settings
 from db.engine import Database, open_database
 from db.models import Order
 from db.schema import alembic_config, head_revision
@@ -331,3 +332,21 @@ def test_the_daily_backup_creates_its_folder_and_needs_to_keep_one(
     assert done.written.path == folder / "shipshape-2025-03-01.db"
     with pytest.raises(ValidationFailed):
         rotate_daily_backup(sqlite_db, folder, keep=0)
+
+
+def test_the_scheduled_daily_backup_follows_the_sites_settings(
+    sqlite_db: Database, actor: Actor, tmp_path: Path
+) -> None:
+    folder = tmp_path / "daily"
+    for day in range(1, 4):
+        rotate_daily_backup(sqlite_db, folder, keep=5, today=date(2020, 1, day))
+    set_settings(sqlite_db, actor, {"backup.keep": "2"})
+
+    done = scheduled_daily_backup(sqlite_db, folder)
+
+    assert done is not None and len(done.removed) == 2
+    assert len(list(folder.iterdir())) == 2
+    set_settings(sqlite_db, actor, {"backup.daily": "off"})
+    (folder / f"shipshape-{date.today().isoformat()}.db").unlink()
+    assert scheduled_daily_backup(sqlite_db, folder) is None
+    assert len(list(folder.iterdir())) == 1
