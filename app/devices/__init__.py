@@ -1,0 +1,1 @@
+"""Devices attached to a station, read without Qt."""
