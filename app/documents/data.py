@@ -67,6 +67,8 @@ class SlipData:
     return_code: str
     bill_to: Address | None = None
     notes: str = ""
+    sender: str = ""  # the shop the customer bought from (channel branding, else company)
+    return_to: Address | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,8 @@ RETURN_INSTRUCTIONS = (
 
 
 def _header(slip: SlipData, width: float) -> Flowable:
-    facts = [para("Packing slip", TITLE), para(f"Order {slip.order_number}", HEADING)]
+    facts = [para(slip.sender, HEADING)] if slip.sender else []
+    facts += [para("Packing slip", TITLE), para(f"Order {slip.order_number}", HEADING)]
     if slip.external_ref:
         facts.append(para(f"Your reference: {slip.external_ref}"))
     facts.append(para(f"Placed: {slip.placed_at:%Y-%m-%d}"))
@@ -88,9 +89,10 @@ def _items(slip: SlipData, width: float) -> Flowable:
 
 def _returns(slip: SlipData, width: float) -> Flowable:
     code = barcode_or_text(symbols.code128(slip.return_code), width * 0.5, 12 * mm, 8)
-    return KeepTogether(
-        [para("Returns", HEADING), para(RETURN_INSTRUCTIONS), Spacer(1, 3 * mm), code]
-    )
+    parts: list[Flowable] = [para("Returns", HEADING), para(RETURN_INSTRUCTIONS)]
+    if slip.return_to is not None:
+        parts += [para("Send returns to", STRONG), lines(address_lines(slip.return_to))]
+    return KeepTogether([*parts, Spacer(1, 3 * mm), code])
 
 
 def render(slip: SlipData, paper: str = "A4") -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,7 +12,7 @@ from app.domain.site_settings import REQUIRED_COMPANY_FIELDS
 from app.errors import NotFound
 from app.services.settings import effective_settings, setting_value
 from app.services.site_readiness import SetupIncomplete
-from db.models import Carrier, Order, OrderLine, Package, PackageItem, Shipment
+from db.models import Carrier, Channel, Order, OrderLine, Package, PackageItem, Shipment
 
 
 def ship_to(order: Order) -> Address:
@@ -37,6 +39,15 @@ def _address_from(values: dict[str, str], prefix: str) -> Address:
         region=values[f"{prefix}.region"],
         country=values[f"{prefix}.country"],
     )
+
+
+def return_address(session: Session) -> Address:
+    """Where returns go: the return address when one is set, else the sender."""
+    values = effective_settings(session)
+    if not values["return.address1"]:
+        return ship_from(session)
+    address = _address_from(values, "return")
+    return address if address.name else replace(address, name=values["company.name"])
 
 
 def ship_from(session: Session) -> Address:
@@ -112,4 +123,7 @@ def slip_for_shipment(session: Session, shipment_id: int) -> SlipData:
             for line in lines
         ],
         return_code=f"R:{order.number}",
+        sender=session.scalar(select(Channel.sender_name).where(Channel.id == order.channel_id))
+        or setting_value(session, "company.name"),
+        return_to=return_address(session),
     )

@@ -26,7 +26,7 @@ from app.errors import ValidationFailed
 from app.services.audit import audit_row
 from app.services.catalogue import ensure_channel
 from app.services.numbering import take_numbers
-from app.services.settings import load_risk_settings, setting_value
+from app.services.settings import load_risk_settings, risk_settings_with, setting_value
 from db.bulk import insert_returning_ids, insert_rows
 from db.engine import Database
 from db.models import AuditEvent, Channel, Customer, Order, OrderLine, Product
@@ -87,6 +87,11 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
     customers = _customer_ids(session, fresh)
     histories = _histories(session, fresh, customers)
     settings = load_risk_settings(session)
+    by_channel = {
+        code: risk_settings_with(settings, overrides)
+        for code, overrides in session.execute(select(Channel.code, Channel.risk_overrides))
+        if overrides
+    }
 
     number_format = setting_value(session, "order.number_format")
     numbers = take_numbers(session, "order", len(fresh))
@@ -98,7 +103,11 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
             for i, line in enumerate(order.lines, 1)
             if line.sku not in products
         ]
-        reasons += risk_reasons(order, histories[order.external_ref, order.channel], settings)
+        reasons += risk_reasons(
+            order,
+            histories[order.external_ref, order.channel],
+            by_channel.get(order.channel, settings),
+        )
         hold = "; ".join(reasons) or None
         holds.append(hold)
         number = format_order_number(number_format, value)

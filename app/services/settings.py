@@ -8,7 +8,7 @@ change is all-or-nothing and audited.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
 from sqlalchemy import select, update
@@ -49,20 +49,21 @@ def effective_settings(session: Session) -> dict[str, str]:
 
 
 def load_risk_settings(session: Session) -> RiskSettings:
-    stored = dict(
-        session.execute(
-            select(Setting.key, Setting.value).where(Setting.key.startswith(RISK_PREFIX))
-        ).all()
-    )
-    defaults = RiskSettings()
-    values: dict[str, object] = {}
+    stored = session.execute(
+        select(Setting.key, Setting.value).where(Setting.key.startswith(RISK_PREFIX))
+    ).all()
+    return risk_settings_with(RiskSettings(), {k.removeprefix(RISK_PREFIX): v for k, v in stored})
+
+
+def risk_settings_with(base: RiskSettings, values: Mapping[str, str]) -> RiskSettings:
+    """`base` with the thresholds in `values` (field name -> checked text) replaced."""
+    changes: dict[str, object] = {}
     for f in fields(RiskSettings):
-        raw = stored.get(RISK_PREFIX + f.name)
-        if raw is None:
-            continue
-        current = getattr(defaults, f.name)
-        values[f.name] = Decimal(raw) if isinstance(current, Decimal) else int(raw)
-    return RiskSettings(**values)  # type: ignore[arg-type]
+        raw = values.get(f.name)
+        if raw is not None:
+            current = getattr(base, f.name)
+            changes[f.name] = Decimal(raw) if isinstance(current, Decimal) else int(raw)
+    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def setting_value(session: Session, key: str) -> str:

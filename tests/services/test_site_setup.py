@@ -14,9 +14,10 @@ from app.context import Actor
 from app.errors import ValidationFailed
 from app.services.allocation import allocate
 from app.services.catalogue import ProductInput, upsert_products
-from app.services.master_data import ChannelBranding, update_channels
+from app.services.master_data import ChannelBranding, save_channels, update_channels
 from app.services.orders import order_detail
 from app.services.pack_completion import WeightRefused, pack_unverified
+from app.services.printing import render_shipment_document
 from app.services.settings import get_setting, set_settings
 from app.services.site_readiness import station_setup_problems
 from app.services.stations import StationDevices, save_station_devices
@@ -25,7 +26,8 @@ from db.engine import Database, open_database
 from db.models import AuditEvent, PrintJob, Sequence, Setting, User
 from db.schema import upgrade
 from db.uow import read, run_in_transaction
-from tests.factories import place, stock
+from tests.documents.pdfcheck import texts
+from tests.factories import channel, place, stock
 
 
 def _heavy_order(db: Database, actor: Actor) -> str:
@@ -212,3 +214,40 @@ def test_the_migration_moves_the_warehouse_sender_into_settings(tmp_path: Path) 
         "company.city": "Hull",
         "company.country": "GB",
     }  # GS1's example prefix is not carried over
+
+
+def test_a_channels_risk_override_holds_its_orders_and_no_other_channels(
+    db: Database, actor: Actor
+) -> None:
+    stock(db, actor, {"MUG": 10})
+    channel(db, "market")
+    save_channels(
+        db, actor, [ChannelBranding("market", risk_overrides={"first_order_value_limit": "5"})]
+    )
+
+    held = place(db, actor, {"MUG": 1}, channel="market")  # 10.00: a first order over 5
+    fine = place(db, actor, {"MUG": 1})
+
+    assert order_detail(db, held).status == "on_hold"
+    assert "first order" in (order_detail(db, held).hold_reason or "")
+    assert order_detail(db, fine).status == "new"
+
+
+def test_the_packing_slip_names_the_channels_shop_and_where_returns_go(
+    db: Database, actor: Actor
+) -> None:
+    number = _heavy_order(db, actor)
+    save_channels(db, actor, [ChannelBranding("web", sender_name="Leaf & Lamp Online")])
+    set_settings(
+        db,
+        actor,
+        {"return.address1": "Returns dock 2", "return.postcode": "BS2 0AA", "return.city": "Leeds"},
+    )
+    result = pack_unverified(db, actor, number, box_code="M")
+
+    shipment = result.shipment_id
+    slip = read(db, lambda s: render_shipment_document(s, shipment, "packing_slip", "pdf"))
+
+    page = texts(slip)[0]
+    assert "Leaf & Lamp Online" in page
+    assert "Send returns to" in page and "Returns dock 2" in page
