@@ -86,9 +86,10 @@ def printer_for(spec: str) -> Printer:
     )
 
 
-def label_format_for(spec: str) -> str:
-    """The label format a printer takes: ZPL on a raw port (tcp://), else PDF."""
-    return "zpl" if spec.startswith("tcp://") else "pdf"
+def label_format_for(spec: str) -> str | None:
+    """ZPL for a raw port (tcp://), which takes nothing else; None for any other printer,
+    which then gets the site's `label.format`."""
+    return "zpl" if spec.startswith("tcp://") else None
 
 
 def print_test_label(printer_spec: str, fmt: str) -> str:
@@ -129,7 +130,7 @@ def _render_job(session: Session, job_id: int) -> tuple[bytes, str, str, str]:
         data = render_shipment_document(session, job.shipment_id, job.document, job.format)
     else:
         raise ValidationFailed(f"print job {job_id} has nothing to render")
-    return data, job.format, job.printer, f"{job.document}-{job_id}"
+    return data, job.format, job.printer, job.document
 
 
 def print_job(
