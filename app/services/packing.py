@@ -235,8 +235,10 @@ def _judge(session: Session, actor: Actor, order: Order, reading: Reading) -> Sc
         .order_by((OrderLine.qty_allocated - OrderLine.qty_packed).desc(), OrderLine.line_no)
     ).first()
     if line is None:
-        sku = session.scalars(select(Product.sku).where(Product.id.in_(products))).first()
-        return _reject(reading, f"{sku} is not on {order.number} - set aside")
+        sku, name = session.execute(
+            select(Product.sku, Product.name).where(Product.id.in_(products))
+        ).one()
+        return _reject(reading, f"{sku} {name} is not on {order.number} - set aside")
     return _count_unit(session, order, line, reading)
 
 
@@ -279,7 +281,8 @@ def _count_unit(session: Session, order: Order, line: OrderLine, reading: Readin
     scanned = progress.qty_scanned if progress else 0
     if scanned + reading.quantity > expected:
         return _reject(
-            reading, f"{order.number} needs {expected} × {line.sku}; {scanned} already scanned"
+            reading,
+            f"{order.number} needs {expected} × {line.sku} {line.name}; {scanned} already scanned",
         )
     if reading.serial:
         problem = _serial_problem(session, line, reading.serial, progress)

@@ -6,7 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationFailed
+from db.engine import Database
 from db.models import User
+from db.uow import read
 
 APPROVER_ROLES = ("supervisor", "admin")
 
@@ -28,3 +30,15 @@ def supervisor_by_badge(session: Session, badge: str) -> str:
             f"{user.display_name} is a {user.role}; only a supervisor's badge can override"
         )
     return user.username
+
+
+def approver_name(db: Database, badge: str) -> str:
+    """The display name of the active supervisor or administrator holding `badge`, to
+    show who approved an override (ValidationFailed as `supervisor_by_badge`)."""
+
+    def work(session: Session) -> str:
+        username = supervisor_by_badge(session, badge)
+        name = session.scalar(select(User.display_name).where(User.username == username))
+        return name or username
+
+    return read(db, work)

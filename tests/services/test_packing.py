@@ -98,7 +98,7 @@ def test_shipping_takes_the_stock_out_of_the_ledger(
     [
         ("", "Nothing scanned - scan the item barcode"),
         ("4006381333932", "Check digit wrong (expected 1) - rescan"),
-        ("PEN-BC", "PEN is not on"),
+        ("PEN-BC", "PEN Pen is not on"),
         ("00000000000000000", "Incomplete barcode"),
         ("]X9ABC", "Unsupported barcode type ]X9"),
         ("036000291452", "Unknown GTIN 00036000291452"),
@@ -130,7 +130,7 @@ def test_one_more_than_ordered_is_refused_with_the_counts(
 
     outcome = record_pack_scan(db, packer, state.order_id, MUG_GTIN)
 
-    assert outcome.message == f"{number} needs 2 × MUG; 2 already scanned"
+    assert outcome.message == f"{number} needs 2 × MUG Mug; 2 already scanned"
     assert order_detail(db, number).packing.scanned == {"MUG": 2}  # type: ignore[union-attr]
 
 
