@@ -62,7 +62,7 @@ def refused(
     ("row", "code", "expected"),
     [
         (2, "4006381333932", "Check digit wrong (expected 1) - rescan"),
-        (3, "PEN-BC", "PEN is not on {number} - set aside"),
+        (3, "PEN-BC", "PEN Pen is not on {number} - set aside"),
         (7, '&é"\'(-è_çà&é"', "Keyboard layout mismatch - set scanner and OS to the same layout"),
         (8, "]X9ABC123", "Unsupported barcode type ]X9"),
         (
@@ -104,7 +104,7 @@ def test_one_more_than_ordered_is_refused_with_the_counts(
     station, number = packing
     station.scan(TEA_GTIN)
     message, _ = refused(station, warehouse, number, lambda: station.scanner.scan(TEA_GTIN))
-    assert message == f"{number} needs 1 × TEA; 1 already scanned"
+    assert message == f"{number} needs 1 × TEA Tea; 1 already scanned"
 
 
 def test_the_same_code_twice_within_300_ms_counts_once_and_is_not_an_alarm(

@@ -41,7 +41,7 @@ def test_the_quantity_applies_to_one_scan_only_and_too_many_changes_nothing(
 
     message, sound = station.scan(MUG_GTIN)
 
-    assert (message, sound) == (f"{number} needs 3 × MUG; 0 already scanned", "error")
+    assert (message, sound) == (f"{number} needs 3 × MUG Mug; 0 already scanned", "error")
     assert station.window.controller.units == 1
     assert station.scan(MUG_GTIN)[0] == "MUG 1 of 3"
 
