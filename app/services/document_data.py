@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,12 +40,16 @@ def _address_from(values: dict[str, str], prefix: str) -> Address:
 
 
 def return_address(session: Session) -> Address:
-    """Where returns go: the return address when one is set, else the sender."""
+    """Where returns go: the sender, with whatever return.* fields the site set instead
+    (a returns dock at the same site needs only its own first line)."""
     values = effective_settings(session)
+    merged = {
+        f"return.{name}": values[f"return.{name}"] or values[f"company.{name}"]
+        for name in ("name", "address1", "address2", "postcode", "city", "region", "country")
+    }
     if not values["return.address1"]:
         return ship_from(session)
-    address = _address_from(values, "return")
-    return address if address.name else replace(address, name=values["company.name"])
+    return _address_from(merged, "return")
 
 
 def ship_from(session: Session) -> Address:

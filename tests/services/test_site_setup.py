@@ -250,4 +250,4 @@ def test_the_packing_slip_names_the_channels_shop_and_where_returns_go(
 
     page = texts(slip)[0]
     assert "Leaf & Lamp Online" in page
-    assert "Send returns to" in page and "Returns dock 2" in page
+    assert "Send returns to" in page and "Returns dock 2" in page and "LEEDS BS2 0AA" in page
