@@ -80,23 +80,24 @@ def tote_code(list_value: int, tote_no: int) -> str:
 
 
 def plan_pick_lists(
-    orders: Sequence[OrderWork], *, batch_size: int, small_order_units: int
+    orders: Sequence[OrderWork], *, batch_size: int, small_order_units: int | None
 ) -> list[PlannedList]:
     """Lists for `orders` (given most urgent first), in the order they should be picked.
 
     An order of more than `small_order_units` units gets a list of its own; smaller
-    ones share a batch list of up to `batch_size` orders, one tote each.
+    ones share a batch list of up to `batch_size` orders, one tote each. With
+    `small_order_units` None every order goes into a batch.
     """
     if batch_size < 1:
         raise ValidationFailed(f"batch size must be at least 1 (got {batch_size})")
-    if small_order_units < 0:
+    if small_order_units is not None and small_order_units < 0:
         raise ValidationFailed(f"small order units must not be negative ({small_order_units})")
     groups: list[tuple[str, list[OrderWork]]] = []
     batch: list[OrderWork] | None = None
     for work in orders:
         if not work.stops:
             continue
-        if work.units > small_order_units:
+        if small_order_units is not None and work.units > small_order_units:
             groups.append(("single", [work]))
             continue
         if batch is None or len(batch) >= batch_size:
