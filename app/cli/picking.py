@@ -1,24 +1,50 @@
-"""Commands for picking without a station: build pick lists, print one as a PDF."""
+"""Commands for picking without a station: build pick lists (filtered, printed if asked),
+write one as a PDF."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from app.cli.registry import command
+from app.cli.registry import at_least, command
 from app.context import Actor
 from app.errors import ValidationFailed
-from app.services.pick_lists import create_pick_lists, pick_list_by_number, pick_list_document
+from app.services.pick_list_builder import DEFAULT_TOTES, PickListRequest, build_pick_lists
+from app.services.pick_lists import pick_list_by_number, pick_list_document
+from app.services.printing import print_job, printer_for
 from db.engine import Database
 
 
 def _lists_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--batch-size", type=int, default=8, help="small orders per batch list")
+    p.add_argument("--service-level", help="only orders of this service level (e.g. express)")
+    urgency = p.add_mutually_exclusive_group()
+    urgency.add_argument(
+        "--max-priority", type=at_least(1), help="only orders this urgent or more (1 = most)"
+    )
+    urgency.add_argument("--priority", type=at_least(1), help="only orders of this priority")
+    p.add_argument("--zone", help="only orders reserved wholly in this zone, e.g. A or A-01")
+    p.add_argument("--max-orders", type=at_least(1), help="list at most this many orders")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--totes",
+        "--batch-size",
+        dest="totes",
+        type=at_least(1),
+        default=DEFAULT_TOTES,
+        help=f"orders (one tote each) per batch list (default {DEFAULT_TOTES})",
+    )
+    mode.add_argument("--single", action="store_true", help="one list per order, no batches")
     p.add_argument(
         "--small-order-units",
-        type=int,
+        type=at_least(0),
         default=3,
-        help="orders of up to this many units are batched (default 3)",
+        help="batch orders of up to this many units; bigger ones get their own list (default 3)",
+    )
+    p.add_argument(
+        "--print",
+        metavar="PRINTER",
+        dest="printer",
+        help="print the lists: folder[:PATH], tcp://HOST:9100 or cups:QUEUE",
     )
 
 
@@ -29,17 +55,29 @@ def _list_args(p: argparse.ArgumentParser) -> None:
 
 @command("pick-lists", "build pick lists for allocated orders", configure=_lists_args)
 def cmd_pick_lists(db: Database, actor: Actor, args: argparse.Namespace) -> int:
-    views = create_pick_lists(
-        db, actor, batch_size=args.batch_size, small_order_units=args.small_order_units
+    request = PickListRequest(
+        service_level=args.service_level,
+        priority=args.priority or args.max_priority,
+        exact_priority=args.priority is not None,
+        zone=args.zone,
+        max_orders=args.max_orders,
+        single=args.single,
+        totes=args.totes,
+        small_order_units=args.small_order_units,
     )
-    for view in views:
+    if args.printer is not None:
+        printer_for(args.printer)  # an unknown printer is refused before anything is built
+    build = build_pick_lists(db, actor, request, printer=args.printer)
+    for built in build.lists:
         print(
-            f"{view.number}  {view.kind:<6}  {len(view.tasks)} stops, {view.units} units: "
-            f"{', '.join(view.orders)}"
+            f"{built.number}  {built.kind:<6}  {built.stops} stops, {built.units} units: "
+            f"{', '.join(built.orders)}"
         )
-    orders = sum(len(view.orders) for view in views)
-    print(f"created {len(views)} pick lists for {orders} orders")
-    return 0
+    print(build.summary())
+    outcomes = [print_job(db, job_id) for job_id in build.print_jobs]
+    for outcome in outcomes:
+        print(f"job {outcome.job_id}: {outcome.message}")
+    return 1 if any(not o.printed for o in outcomes) else 0
 
 
 @command("pick-list", "write a pick list as a PDF", configure=_list_args)
