@@ -1,8 +1,8 @@
 """OrderActionsController: the service desk's order actions as QActions.
 
-Allocate, hold, release, cancel, add a note and enter a new order. Each runs as a
-DbOp on the one writer thread; the hub then refreshes every view. What the service
-refuses shows in the banner, in its own words.
+Allocate, build pick lists, hold, release, cancel, add a note and enter a new order.
+Each runs as a DbOp on the one writer thread; the hub then refreshes every view. What
+the service refuses shows in the banner, in its own words.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from app.services.order_actions import add_note, cancel_order, hold_order, relea
 from app.services.pack_claims import free_from_station
 from ui.context import UiContext
 from ui.dialogs.new_order_dialog import NewOrderDialog
+from ui.dialogs.pick_lists_dialog import BuildOutcome, PickListsDialog
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.operations import DbOp
 from ui.status_style import status_label
@@ -61,13 +62,18 @@ class OrderActionsController(QObject):
         self._banner = banner
         self._number: str | None = None
         self._station: str | None = None
-        self.dialog: ReasonDialog | NewOrderDialog | None = None
+        self.dialog: ReasonDialog | NewOrderDialog | PickListsDialog | None = None
         self.new_order_action = self._action(
             "New order…", "Ctrl+N", "Enter a phone or B2B order", self._on_new_order_triggered
         )
         self.allocate_action = self._action(
             "Allocate", "Ctrl+Shift+A", "Reserve stock for every waiting order",
             self._on_allocate_triggered,
+        )  # fmt: skip
+        self.pick_lists_action = self._action(
+            "Build pick lists…", "Ctrl+Shift+L",
+            "Build pick lists from the allocated orders waiting, and print them",
+            self._on_pick_lists_triggered,
         )  # fmt: skip
         self.hold_action = self._action(
             "Hold…", "Ctrl+H", "Put the order on hold (a reason is needed)",
@@ -149,6 +155,17 @@ class OrderActionsController(QObject):
         DbOp(self._host, self._ctx, allocate, self._ctx.actor).success(
             lambda result: self._banner.show_ok(allocation_summary(result))
         ).failure(self._banner.show_refusal).run(initiator=self._host)
+
+    def _on_pick_lists_triggered(self) -> None:
+        dialog = PickListsDialog(self._ctx, self._host)
+        self.dialog = dialog
+        dialog.built.connect(self._on_pick_lists_built)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _on_pick_lists_built(self, outcome: BuildOutcome) -> None:
+        show = self._banner.show_ok if outcome.all_printed else self._banner.show_problem
+        show(outcome.summary())
 
     def _on_hold_triggered(self) -> None:
         self._ask(

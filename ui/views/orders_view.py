@@ -79,8 +79,9 @@ class OrdersView(QWidget):
         self.action_controller = OrderActionsController(ctx, self, self.feedback_banner)
         self.toolbar = QToolBar()
         self.toolbar.setStyleSheet(ACTION_BUTTON_STYLE)
+        actions = self.action_controller
         self.toolbar.addActions(
-            [self.action_controller.new_order_action, self.action_controller.allocate_action]
+            [actions.new_order_action, actions.allocate_action, actions.pick_lists_action]
         )
         self.detail_panel.set_actions(self.action_controller.order_actions(), ACTION_BUTTON_STYLE)
         self._setup_table()
