@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.tracking_numbers import TrackingScheme, make_tracking_number, next_in_range
 from app.errors import ConcurrencyConflict, ValidationFailed
+from app.services.site_readiness import SetupIncomplete, packing_problems
 from db.base import table_of
 from db.models import Carrier, CarrierService
 
@@ -73,7 +74,10 @@ def book_tracking_numbers(session: Session, service_level: str, count: int) -> B
     conn = session.connection()
     service = conn.execute(_SERVICE_FOR_LEVEL, {"level": service_level}).first()
     if service is None:
-        raise ValidationFailed(NO_CARRIER.format(level=service_level))
+        raise SetupIncomplete(
+            "this site is not set up for packing yet",
+            packing_problems(session) or [NO_CARRIER.format(level=service_level)],
+        )
     taken = conn.execute(_TAKE, {"carrier_id": service.id, "count": count}).first()
     if taken is None:
         name, next_value, end = conn.execute(_RANGE, {"carrier_id": service.id}).one()

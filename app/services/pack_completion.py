@@ -113,10 +113,12 @@ class _Site:
     label_format: str
 
     @classmethod
-    def load(cls, conn: Any) -> _Site:
-        values = dict(conn.execute(_SITE).all())
+    def load(cls, session: Session) -> _Site:
+        """The settings packing needs; a site not set up hears everything it lacks."""
+        values = dict(session.connection().execute(_SITE).all())
         prefix = values.get("gs1.company_prefix", "")
         if not prefix:
+            require_ready_to_pack(session)
             raise SetupIncomplete(NO_GS1_PREFIX)
         room = 10 ** sscc_serial_digits(prefix) - 1
         return cls(
@@ -203,7 +205,6 @@ def pack_unverified(
     """
 
     def work(session: Session) -> PackResult:
-        require_ready_to_pack(session)
         order = lock_order_by_reference(session, reference)
         if order.packing_station not in (None, actor.station):
             raise ConcurrencyConflict(order.busy_message)
@@ -244,7 +245,7 @@ def _finish(
             "only allocated orders can be packed"
         )
     conn = session.connection()
-    site = _Site.load(conn)
+    site = _Site.load(session)
     rows = conn.execute(_OPEN_LINES, {"order_id": order.id}).all()
     lines = {
         row.id: _Line(row.id, row.sku, row.product_id, row.open_units, row.weight_g or 0)

@@ -31,6 +31,7 @@ from app.context import Actor
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.services.allocation import allocate
 from app.services.catalogue import ensure_channel
+from app.services.demo_site import set_up_demo_site
 from app.services.intake import create_orders
 from app.services.pack_completion import pack_unverified
 from app.services.shipping import ship_order
@@ -72,6 +73,7 @@ def fresh_database(kind: str) -> Iterator[Database]:
 
 def stock_warehouse(db: Database, units_each: int) -> None:
     def work(session: Session) -> None:
+        set_up_demo_site(session, ACTOR)
         ensure_channel(session, "web", "csv")
         warehouse = Warehouse(code="MAIN", name="Main")
         session.add(warehouse)
