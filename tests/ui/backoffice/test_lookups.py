@@ -41,7 +41,7 @@ def test_channels_box_types_and_todays_shipments_are_listed(
     demo_db: Database, actor: Actor
 ) -> None:
     assert {"phone", "b2b"} <= {channel.code for channel in list_channels(demo_db)}
-    assert [box.code for box in list_box_types(demo_db)] == ["ENV", "S", "M", "L"]
+    assert [box.code for box in list_box_types(demo_db)] == ["ENV", "S", "M", "L", "XL"]
     today = datetime.now(UTC).date()
     assert shipments_for_day(demo_db, today) == []
     numbers = pack_orders(demo_db, actor, 2)
