@@ -146,6 +146,8 @@ def read_json(path: Path) -> object:
         raise ValidationFailed(
             f"{path.name}:{exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise ValidationFailed(f"{path.name}: JSON nested too deeply to be an import") from None
     return value
 
 

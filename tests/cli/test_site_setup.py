@@ -206,3 +206,34 @@ def test_settings_export_then_import_starts_a_second_site(cli: Cli, tmp_path: Pa
     document = yaml.safe_load(exported.read_text(encoding="utf-8"))
     assert [b["code"] for b in document["box_types"]] == ["ENV", "S", "M", "L", "XL"]
     assert document["carriers"][0]["services"][0]["default"] is True
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        ("deep.yaml", b"a: " + b"[" * 100_000 + b"]" * 100_000, "not valid YAML"),
+        ("binary.yaml", bytes(range(128, 256)) * 20, "not UTF-8 text"),
+        ("broken.yaml", b"shipshape_settings: 1\nsettings: {a: [\n", "broken.yaml:3: not valid"),
+        ("list.yaml", b"- 1\n- 2\n", "not a Shipshape settings document"),
+        ("flag.yaml", b"shipshape_settings: true\n", "must be a format number"),
+        (
+            "nul.yaml",
+            b'shipshape_settings: 1\nsettings: {company.name: "A\\x00B", '
+            b"gs1.company_prefix: 1e999}\n",
+            "company.name: control characters are not allowed",
+        ),
+    ],
+)
+def test_a_hostile_settings_file_is_refused_in_one_line(
+    cli: Cli, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    url = sqlite_url(tmp_path / "site.db")
+    ok(cli, url, "init-db")
+    (tmp_path / name).write_bytes(content)
+
+    result = cli(url, "settings", "import", str(tmp_path / name))
+
+    assert_refused(result)
+    assert message in result.err
+    assert json.loads(ok(cli, url, "settings", "get", "--json"))["company.name"] == ""
