@@ -24,6 +24,8 @@ CODE_LIMIT = 32
 MAX_MM = 10_000
 MAX_G = 10_000_000
 MAX_SERIAL = 10**18  # the range columns are 64-bit
+# The layouts app/documents can draw; a carrier with its own label spec adds one here.
+LABEL_LAYOUTS = ("standard",)
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,9 @@ def carrier_problems(carriers: Sequence[CarrierInput]) -> list[str]:
             problems.append(f"{at}: the range end must be below {MAX_SERIAL}")
         if carrier.tracking_url and "{tracking}" not in carrier.tracking_url:
             problems.append(f"{at}: tracking URL must contain {{tracking}}")
+        if carrier.label_layout not in LABEL_LAYOUTS:
+            known = ", ".join(LABEL_LAYOUTS)
+            problems.append(f"{at}: label layout {carrier.label_layout!r} unknown (use {known})")
         if not carrier.services:
             problems.append(f"{at}: needs at least one service")
         codes = [s.code for s in carrier.services]
