@@ -23,6 +23,7 @@ from app.services.database_setup import (
 )
 from ui.context import UiContext
 from ui.main_window import MainWindow
+from ui.settings.first_run import offer_first_run_setup
 from ui.station import STATION_SCREENS
 from ui.theme import apply_theme
 
@@ -119,6 +120,7 @@ def _run(
     window = MainWindow(ctx)
     window.resize(1400, 850)
     window.show()
+    offer_first_run_setup(ctx, window)
     try:
         return app.exec()
     finally:
