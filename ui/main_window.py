@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ui.backup_scheduler import DailyBackupScheduler
 from ui.context import UiContext
+from ui.settings.settings_view import SettingsView
 from ui.views.inventory_view import InventoryView
 from ui.views.orders_view import OrdersView
 from ui.views.print_jobs_view import PrintJobsView
@@ -41,6 +42,8 @@ class MainWindow(QMainWindow):
         self._add_area("Orders", self.orders_view)
         self._add_area("Inventory", self.inventory_view)
         self._add_area("Print jobs", self.print_jobs_view)
+        self.settings_view = SettingsView(ctx)
+        self._add_area("Settings", self.settings_view)
         self.sidebar_list.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.sidebar_list.setCurrentRow(0)
 

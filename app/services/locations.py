@@ -20,6 +20,7 @@ from db.models import LOCATION_KINDS, Location, Warehouse
 from db.uow import read, run_in_transaction
 
 WAREHOUSE_CODE = re.compile(r"[A-Z0-9_-]{1,16}")
+KINDS: tuple[str, ...] = LOCATION_KINDS  # pick, bulk, receiving, ... for the screens
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ def test_the_main_window_opens_on_demo_data_and_fills_the_orders_table(
         "Orders",
         "Inventory",
         "Print jobs",
+        "Settings",
     ]
     status = main_window.status_label.text()
     assert demo_db.describe() in status

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.context import Actor
 from db.engine import Database
 from ui.context import UiContext
+from ui.settings.settings_view import SettingsView
 from ui.theme import apply_theme
 
 
@@ -21,6 +22,16 @@ def empty_context(sqlite_db: Database, actor: Actor, qapp: QApplication) -> Iter
     ctx = UiContext.open(sqlite_db, actor, station=None)
     yield ctx
     ctx.tasks.shutdown()
+
+
+@pytest.fixture
+def settings_view(qtbot: QtBot, empty_context: UiContext) -> Iterator[SettingsView]:
+    view = SettingsView(empty_context)
+    qtbot.addWidget(view)
+    view.resize(1260, 800)
+    view.show()
+    yield view
+    view.close()
 
 
 @pytest.fixture
