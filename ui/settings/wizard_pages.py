@@ -84,13 +84,19 @@ class BoxesStep(StepPage):
         )
         self.table = BoxTable()
         self.add_button = button("&Add box", self.add_box)
+        self.remove_button = button("&Remove box", self.remove_box)
         self.import_button = button("&Import CSV…", self._on_import_clicked)
         actions = QWidget()
-        actions.setLayout(button_row(self.add_button, self.import_button))
+        actions.setLayout(button_row(self.add_button, self.remove_button, self.import_button))
         self._lay_out(actions, self.table)
 
     def add_box(self) -> None:
         self.table.add_box()
+
+    def remove_box(self) -> None:
+        row = self.table.selected_row()
+        if row is not None:
+            self.table.remove_row(row)
 
     def boxes(self) -> list[BoxInput]:
         return self.table.boxes()

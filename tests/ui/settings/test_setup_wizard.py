@@ -170,3 +170,6 @@ def test_a_box_with_no_height_keeps_the_wizard_on_the_boxes_step(
     assert "row 1: S: height_mm must be from 1" in wizard.boxes_step.problems.text()
     cell = wizard.boxes_step.table.item(0, 4)
     assert cell is not None and "height_mm" in cell.toolTip()
+    wizard.boxes_step.table.selectRow(0)
+    qtbot.mouseClick(wizard.boxes_step.remove_button, Qt.MouseButton.LeftButton)
+    assert wizard.boxes_step.boxes() == []
