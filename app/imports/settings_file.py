@@ -7,7 +7,8 @@ carriers and channel branding, so a second site starts from the first one's.
     carriers: [{code, name, tracking_scheme, tracking_prefix, tracking_suffix,
                 tracking_width, range_start, range_end, tracking_url, label_layout,
                 services: [{code, name, service_level, default}]}]
-    channels: [{code, name, sender_name, sender_email, packing_slip, safety_buffer}]
+    channels: [{code, name, sender_name, sender_email, packing_slip, safety_buffer,
+                risk_overrides: {first_order_value_limit: "250", ...}}]
 """
 
 from __future__ import annotations
@@ -47,7 +48,15 @@ CARRIER_KEYS = (
     "services",
 )
 SERVICE_KEYS = ("code", "name", "service_level", "default")
-CHANNEL_KEYS = ("code", "name", "sender_name", "sender_email", "packing_slip", "safety_buffer")
+CHANNEL_KEYS = (
+    "code",
+    "name",
+    "sender_name",
+    "sender_email",
+    "packing_slip",
+    "safety_buffer",
+    "risk_overrides",
+)
 
 
 @dataclass(frozen=True)
@@ -166,8 +175,20 @@ def _channel(f: Fields) -> ChannelBranding:
         sender_email=f.optional("sender_email", limit=255),
         packing_slip=f.flag("packing_slip", default=True) if f.has("packing_slip") else None,
         safety_buffer=f.optional_whole("safety_buffer"),
+        risk_overrides=_overrides(f),
         where=str(f.where),
     )
+
+
+def _overrides(f: Fields) -> dict[str, str] | None:
+    """Risk thresholds by field name; the values are checked when the channel is saved."""
+    if f.values.get("risk_overrides") is None:
+        return None
+    given = f.child("risk_overrides").values
+    plain = {str(k): v for k, v in given.items() if not isinstance(v, dict | list)}
+    if len(plain) != len(given):
+        f.add("risk_overrides", "each threshold must be a single value")
+    return {k: _scalar(v) for k, v in plain.items()}
 
 
 def document_dict(settings: dict[str, str], master: MasterData) -> dict[str, Any]:

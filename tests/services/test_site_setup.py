@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.errors import ValidationFailed
+from app.imports.settings_file import document_dict, read_settings_file, write_settings_file
 from app.services.allocation import allocate
 from app.services.catalogue import ProductInput, upsert_products
 from app.services.master_data import ChannelBranding, save_channels, update_channels
@@ -19,6 +20,7 @@ from app.services.orders import order_detail
 from app.services.pack_completion import WeightRefused, pack_unverified
 from app.services.printing import render_shipment_document
 from app.services.settings import get_setting, set_settings
+from app.services.site_document import export_site
 from app.services.site_readiness import station_setup_problems
 from app.services.stations import StationDevices, save_station_devices
 from app.services.supervisors import supervisor_by_badge
@@ -251,3 +253,19 @@ def test_the_packing_slip_names_the_channels_shop_and_where_returns_go(
     page = texts(slip)[0]
     assert "Leaf & Lamp Online" in page
     assert "Send returns to" in page and "Returns dock 2" in page and "LEEDS BS2 0AA" in page
+
+
+def test_a_channels_risk_overrides_travel_in_the_settings_document(
+    db: Database, actor: Actor, tmp_path: Path
+) -> None:
+    channel(db, "market")
+    save_channels(
+        db, actor, [ChannelBranding("market", risk_overrides={"first_order_value_limit": "75"})]
+    )
+    settings, master = export_site(db)
+    write_settings_file(tmp_path / "site.yaml", document_dict(settings, master))
+
+    document = read_settings_file(tmp_path / "site.yaml")
+
+    [market] = [c for c in document.master.channels if c.code == "market"]
+    assert market.risk_overrides == {"first_order_value_limit": "75"}
