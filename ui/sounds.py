@@ -32,6 +32,7 @@ CUES: dict[str, tuple[tuple[int, int], ...]] = {
     "error": ((220, 180), (0, 70), (220, 180)),
     "complete": ((1_047, 90), (1_319, 90), (1_568, 160)),
     "duplicate": ((880, 40),),
+    "warning": ((660, 120), (0, 60), (660, 120), (0, 60), (660, 120)),  # a printer failed
 }
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def generate(folder: Path = SOUNDS_DIR) -> list[Path]:
 
 
 class SoundPlayer(QObject):
-    """Plays a cue by id ("ok", "error", "complete", "duplicate") and remembers it."""
+    """Plays a cue by id ("ok", "error", "complete", "duplicate", "warning") and remembers it."""
 
     def __init__(self, parent: QObject | None = None, *, folder: Path = SOUNDS_DIR) -> None:
         super().__init__(parent)

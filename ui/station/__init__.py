@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
 from app.context import Actor
 from app.services.database_setup import Database
-from app.services.lookups import list_box_types
 from ui.context import UiContext
-from ui.station.box_types import BoxCatalogue
+from ui.station.kiosk import make_kiosk
 from ui.station.pack_station_window import PackStationWindow
 from ui.station.pick_station_window import PickStationWindow
 from ui.station.settings import load_station_settings
@@ -26,26 +25,21 @@ __all__ = [
 
 
 def open_pack_station(db: Database, actor: Actor) -> QWidget:
-    """The pack screen on `db` for `actor`, set to full screen; the caller shows it.
+    """The pack screen on `db` for `actor`, filling the screen; the caller shows it.
 
     The window owns its worker threads and stops them when it closes.
     """
     ctx = UiContext.open(db, actor, station=actor.station)
-    boxes = BoxCatalogue.from_views(ctx.call(list_box_types))
-    window = PackStationWindow(ctx, settings=load_station_settings(QSettings()), boxes=boxes)
-    window.setWindowState(Qt.WindowState.WindowFullScreen)
-    return window
+    return make_kiosk(PackStationWindow(ctx, settings=load_station_settings(QSettings())))
 
 
 def open_pick_station(db: Database, actor: Actor) -> QWidget:
-    """The pick screen on `db` for `actor`, set to full screen; the caller shows it.
+    """The pick screen on `db` for `actor`, filling the screen; the caller shows it.
 
     The window owns its worker threads and stops them when it closes.
     """
     ctx = UiContext.open(db, actor, station=actor.station)
-    window = PickStationWindow(ctx, settings=load_station_settings(QSettings()))
-    window.setWindowState(Qt.WindowState.WindowFullScreen)
-    return window
+    return make_kiosk(PickStationWindow(ctx, settings=load_station_settings(QSettings())))
 
 
 # `python main.py --station KIND` opens STATION_SCREENS[KIND](db, actor).

@@ -1,4 +1,5 @@
-"""How the pack screen answers a scan: a red full-screen alert, or a coloured message bar."""
+"""How a station screen answers: a full-screen alert (red for a refusal, amber for a
+printer problem), or a coloured message bar."""
 
 from __future__ import annotations
 
@@ -13,42 +14,59 @@ from ui.station.station_style import set_style_property
 
 FLASH_MS = 600
 ALERT_HINT = "Nothing was recorded  ·  the next scan continues"
+_MARGINS = (80, 50, 80, 40)
 
 
 class AlertOverlayWidget(QWidget):
-    """Covers the whole station window in red until the next scan hides it; the window
-    keeps its geometry in step (`resizeEvent`)."""
+    """Covers the whole station window until hidden (a red alert: by the next scan);
+    the window keeps its geometry in step (`resizeEvent`). `tone` "bad" is red with a
+    cross, "warning" amber with a warning sign."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, *, tone: str = "bad") -> None:
         super().__init__(parent)
         self.setObjectName("alertOverlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        icon = QLabel("✖")
+        self.setProperty("tone", tone)
+        warning = tone == "warning"
+        icon = QLabel("⚠" if warning else "✖")
         icon.setObjectName("alertIcon")
-        title = QLabel("STOP")
+        title = QLabel("PRINTER" if warning else "STOP")
         title.setObjectName("alertTitle")
         self.message_label = QLabel()
         self.message_label.setObjectName("alertMessage")
-        self.message_label.setWordWrap(True)
-        hint = QLabel(ALERT_HINT)
-        hint.setObjectName("alertHint")
+        self.detail_label = QLabel()
+        self.detail_label.setObjectName("alertDetail")
+        self.hint_label = QLabel()
+        self.hint_label.setObjectName("alertHint")
         self.context_label = QLabel()
         self.context_label.setObjectName("alertContext")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(80, 60, 80, 60)
-        layout.addStretch(1)
-        for label in (icon, title, self.message_label, hint):
+        self._layout = QVBoxLayout(self)
+        self._layout.addStretch(1)
+        for label in (icon, title, self.message_label, self.detail_label, self.hint_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(label)
-        layout.addStretch(1)
+            label.setWordWrap(True)
+            self._layout.addWidget(label)
+        self._layout.addStretch(1)
         self.context_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.context_label)
+        self.context_label.setWordWrap(True)
+        self._layout.addWidget(self.context_label)
+        self.apply_scale(1.0)
         self.hide()
 
-    def show_message(self, message: str, context: str = "") -> None:
-        """Show `message`; `context` (what is open, how far along) goes at the bottom."""
+    def apply_scale(self, scale: float) -> None:
+        self._layout.setContentsMargins(*(round(m * scale) for m in _MARGINS))
+        self._layout.setSpacing(round(10 * scale))
+
+    def show_message(
+        self, message: str, context: str = "", *, detail: str = "", hint: str = ALERT_HINT
+    ) -> None:
+        """Show `message` (`detail` and `hint` under it); `context` (what is open, how far
+        along) goes at the bottom."""
         self.message_label.setText(message)
-        self.context_label.setText(context)
+        for label, text in ((self.detail_label, detail), (self.context_label, context)):
+            label.setText(text)
+            label.setVisible(bool(text))
+        self.hint_label.setText(hint)
         host = self.parentWidget()
         if host is not None:
             self.setGeometry(host.rect())
@@ -66,15 +84,18 @@ class FeedbackBarWidget(QLabel):
         super().__init__(parent)
         self.setObjectName("feedbackBar")
         self.setWordWrap(True)
-        self.setMinimumHeight(72)
         self._calm_timer = QTimer(self)
         self._calm_timer.setSingleShot(True)
         self._calm_timer.setInterval(FLASH_MS)
         self._calm_timer.timeout.connect(self._on_calm_timer_timeout)
+        self.apply_scale(1.0)
         self.show_message("", "plain")
 
+    def apply_scale(self, scale: float) -> None:
+        self.setMinimumHeight(round(72 * scale))
+
     def show_message(self, message: str, tone: str) -> None:
-        """`tone`: good (flashes), bad, notice, question or plain."""
+        """`tone`: good (flashes), bad, notice, question, warning or plain."""
         self.setText(message)
         set_style_property(self, "tone", tone)
         if tone == "good":
@@ -96,13 +117,24 @@ def present_feedback(
     bar: FeedbackBarWidget,
     sounds: SoundPlayer,
     context: Callable[[], str],
+    warning: AlertOverlayWidget | None = None,
 ) -> None:
     """One outcome on a station screen: red full-screen alert for a refusal (with
-    `context` saying where the work stands), the feedback bar, and the tone."""
+    `context` saying where the work stands), amber `warning` overlay for a printer
+    problem, the feedback bar, and the tone."""
     if feedback.tone is Tone.BAD:
-        alert.show_message(feedback.message, context())
+        alert.show_message(
+            feedback.message, context(), detail=feedback.detail, hint=feedback.hint or ALERT_HINT
+        )
     elif feedback.tone is not Tone.NOTICE:
         alert.hide()
+    if warning is not None:
+        if feedback.tone is Tone.WARNING:
+            warning.show_message(
+                feedback.message, context(), detail=feedback.detail, hint=feedback.hint
+            )
+        elif feedback.tone is not Tone.BAD:
+            warning.hide()
     bar.show_message(feedback.message, feedback.tone.value)
     if feedback.sound:
         sounds.play(feedback.sound)

@@ -20,6 +20,8 @@ from ui.station.pack_lines_model import IMAGE_SIZE, Column, PackLinesModel
 from ui.station.station_style import GOOD, set_style_property
 
 ROW_HEIGHT = 66
+STRIP_HEIGHT = 22
+COLUMN_WIDTHS = ((Column.SKU, 240), (Column.COUNT, 160), (Column.DONE, 70))
 TRACK = QColor("#e4e7ec")
 
 
@@ -29,7 +31,7 @@ class ProgressStripWidget(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setFixedHeight(22)
+        self.setFixedHeight(STRIP_HEIGHT)
         self.done, self.total = 0, 0
         self._fill = QColor(GOOD)
 
@@ -73,9 +75,7 @@ class OrderPanelWidget(QWidget):
         header = QWidget()
         header.setObjectName("orderHeader")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        grid = QGridLayout(header)
-        grid.setContentsMargins(28, 16, 28, 16)
-        grid.setHorizontalSpacing(24)
+        self._grid = grid = QGridLayout(header)
         title = QHBoxLayout()
         title.setSpacing(18)
         title.addWidget(self.number_label)
@@ -103,24 +103,28 @@ class OrderPanelWidget(QWidget):
         self.table.setIconSize(QSize(IMAGE_SIZE, IMAGE_SIZE))
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         columns = self.table.horizontalHeader()
         columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         columns.setSectionResizeMode(Column.ITEM, QHeaderView.ResizeMode.Stretch)
-        for column, width in (
-            (Column.IMAGE, IMAGE_SIZE + 16),
-            (Column.SKU, 240),
-            (Column.COUNT, 160),
-            (Column.DONE, 70),
-        ):
+        for column in (Column.IMAGE, *(column for column, _ in COLUMN_WIDTHS)):
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            columns.resizeSection(column, width)
+        columns.resizeSection(Column.IMAGE, IMAGE_SIZE + 16)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
         layout.addWidget(self.table, 1)
+        self.apply_scale(1.0)
+
+    def apply_scale(self, scale: float) -> None:
+        """Margins, rows and the fixed columns sized for the window's scale."""
+        self._grid.setContentsMargins(*(round(m * scale) for m in (28, 12, 28, 12)))
+        self._grid.setHorizontalSpacing(round(24 * scale))
+        self.progress_bar.setFixedHeight(round(STRIP_HEIGHT * scale))
+        self.table.verticalHeader().setDefaultSectionSize(round(ROW_HEIGHT * scale))
+        for column, width in COLUMN_WIDTHS:
+            self.table.horizontalHeader().resizeSection(column, round(width * scale))
 
     def show_state(self, state: PackState) -> None:
         self.number_label.setText(state.number)

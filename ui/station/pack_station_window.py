@@ -2,9 +2,12 @@
 
 Keys go to the ScanInputWidget wherever the focus is; it hands scans to the
 PackController, which talks to the services off the UI thread and announces what
-happened. This window only shows it: the order and its lines, the next step, a green
-flash and a beep for a good scan, a red full-screen alert and a double tone for a bad
-one. `scan_processed(message, sound)` fires once the answer to an input is on screen.
+happened. This window only shows it: the order and its lines, the next step (the
+suggested box, the expected weight), a green flash and a beep for a good scan, a red
+full-screen alert and a double tone for a bad one, an amber one for a printer that
+failed. F2 opens the station's devices. Everything is sized for 1280x800 and scaled
+to the window. `scan_processed(message, sound)` fires once the answer to an input is
+on screen.
 """
 
 from __future__ import annotations
@@ -15,21 +18,34 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from app.dto import PackLine, PackResult, PackState
+from app.domain.weight_check import format_kg
+from app.dto import PackLine, PackState
+from app.services.box_advice import BoxAdvice
+from app.services.stations import StationDevices
 from ui.context import UiContext
 from ui.sounds import SoundPlayer
-from ui.station.box_types import STANDARD_BOXES, BoxCatalogue
+from ui.station.devices_dialog import StationDevicesDialog
 from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
 from ui.station.order_panel import OrderPanelWidget
-from ui.station.pack_controller import NEXT_ORDER_KEYS, QUANTITY_KEYS, PackController
+from ui.station.pack_advice import suggestion_prompt, weight_context
+from ui.station.pack_controller import (
+    NEXT_ORDER_KEYS,
+    PRINTER_KEYS,
+    QUANTITY_KEYS,
+    PackController,
+)
 from ui.station.pack_lines_model import PackLinesModel
 from ui.station.pack_steps import Feedback, Step
+from ui.station.scale_watcher import ScaleWatcher
 from ui.station.settings import StationSettings
-from ui.station.station_style import STYLE_SHEET
+from ui.station.station_setup import StationSetup
+from ui.station.station_style import STYLE_SHEET, scaled, screen_scale
 from ui.station.step_panels import IdlePanelWidget, StepPanelWidget
 from ui.widgets.scan_input import ScanInputWidget, monotonic_ms
 
 IDLE_PAGE, ORDER_PAGE = 0, 1
+IDLE_STEPS = frozenset({Step.STARTING, Step.IDLE, Step.OPENING})
+KEYS_HELP = "N = next order  ·  F2 = devices  ·  Esc = release"
 
 
 class PackStationWindow(QWidget):
@@ -43,40 +59,49 @@ class PackStationWindow(QWidget):
         *,
         settings: StationSettings | None = None,
         clock: Callable[[], float] = monotonic_ms,
-        boxes: BoxCatalogue = STANDARD_BOXES,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._settings = settings or StationSettings()
+        self._scale = 0.0
         self.setObjectName("packStation")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setStyleSheet(STYLE_SHEET)
         self.setWindowTitle(f"Shipshape - pack station {ctx.actor.station}")
 
-        self.controller = PackController(ctx, self, boxes=boxes)
+        self.controller = PackController(ctx, self)
         self.sounds = SoundPlayer(self)
+        self.scale_watcher = ScaleWatcher(self)
         self.lines_model = PackLinesModel(self)
         self.idle_panel = IdlePanelWidget()
         self.order_panel = OrderPanelWidget(self.lines_model)
-        self.step_panel = StepPanelWidget(boxes=boxes)
+        self.step_panel = StepPanelWidget()
         self.feedback_bar = FeedbackBarWidget()
         self.scan_input = ScanInputWidget(settings=self._settings.scan, clock=clock)
+        self.footer_label = QLabel()
         self.pages = QStackedWidget()
         self._build_layout()
         self.alert = AlertOverlayWidget(self)
+        self.printer_alert = AlertOverlayWidget(self, tone="warning")
+        self.devices_dialog: StationDevicesDialog | None = None
+        self._apply_scale(1.0)
 
         self.scan_input.scanned.connect(self._on_scan_input_scanned)
-        self.scan_input.rejected.connect(self._on_scan_input_rejected)
-        self.scan_input.command_pressed.connect(self._on_scan_input_command_pressed)
-        self.scan_input.typing_changed.connect(self._on_scan_input_typing_changed)
+        self.scan_input.rejected.connect(self.controller.refuse)
+        self.scan_input.command_pressed.connect(self.controller.command)
+        self.scan_input.typing_changed.connect(self.step_panel.show_typed)
         self.controller.step_changed.connect(self._on_controller_step_changed)
         self.controller.state_loaded.connect(self._on_controller_state_loaded)
         self.controller.line_updated.connect(self._on_controller_line_updated)
-        self.controller.packed.connect(self._on_controller_packed)
         self.controller.feedback_given.connect(self._on_controller_feedback_given)
+        self.controller.setup_checked.connect(self._on_controller_setup_checked)
+        self.controller.advice_ready.connect(self._on_controller_advice_ready)
+        self.controller.order_done.connect(self._on_controller_order_done)
+        self.controller.devices_requested.connect(self.open_devices_dialog)
+        self.scale_watcher.weighed.connect(self._on_scale_watcher_weighed)
+        self.scale_watcher.failed.connect(self._on_scale_watcher_failed)
         self.scan_input.capture(self)
-        self._on_controller_step_changed(Step.IDLE)
+        self.controller.start()
 
     def _build_layout(self) -> None:
         order_page = QWidget()
@@ -94,10 +119,9 @@ class PackStationWindow(QWidget):
         row = QHBoxLayout(footer)
         row.setContentsMargins(0, 0, 0, 0)
         actor = self._ctx.actor
-        keys = "N = next order  ·  Esc = release order"
-        who = QLabel(f"Station {actor.station}  ·  {actor.username}  ·  {keys}")
+        self.footer_label.setText(f"{actor.station}  ·  {actor.username}  ·  {KEYS_HELP}")
         row.addWidget(self.scan_input, 1)
-        row.addWidget(who)
+        row.addWidget(self.footer_label)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -106,26 +130,62 @@ class PackStationWindow(QWidget):
         layout.addWidget(self.feedback_bar)
         layout.addWidget(footer)
 
+    def _apply_scale(self, scale: float) -> None:
+        """Type and fixed sizes for a window `scale` times the 1280x800 design."""
+        if scale == self._scale:
+            return
+        self._scale = scale
+        self.setStyleSheet(scaled(STYLE_SHEET, scale))
+        for part in (
+            self.idle_panel,
+            self.order_panel,
+            self.step_panel,
+            self.feedback_bar,
+            self.alert,
+            self.printer_alert,
+        ):
+            part.apply_scale(scale)
+
+    def open_devices_dialog(self) -> StationDevicesDialog:
+        """F2: choose this station's printers and scale (keys go to the dialog meanwhile)."""
+        setup = self.controller.setup
+        devices = setup.devices if setup else StationDevices(self._ctx.actor.station, "", "", "")
+        self.devices_dialog = StationDevicesDialog(
+            self._ctx, devices, setup.printers if setup else (), self
+        )
+        self.devices_dialog.saved.connect(lambda _: self.controller.devices_changed())
+        self.devices_dialog.finished.connect(self._on_devices_dialog_finished)
+        self.devices_dialog.open()
+        return self.devices_dialog
+
+    def _on_devices_dialog_finished(self) -> None:
+        """The keyboard comes back to the station (with no window manager, nothing else
+        would give it back)."""
+        self.activateWindow()
+        if (handle := self.windowHandle()) is not None:
+            handle.requestActivate()
+
+    # --- what the controller says -------------------------------------------------------
+
     def _on_scan_input_scanned(self, code: str, manual: bool) -> None:
         self.alert.hide()
         self.controller.scan(code, manual)
 
-    def _on_scan_input_rejected(self, message: str) -> None:
-        self.controller.refuse(message)
-
-    def _on_scan_input_command_pressed(self, name: str) -> None:
-        self.controller.command(name)
-
-    def _on_scan_input_typing_changed(self, typed: str) -> None:
-        self.step_panel.show_typed(typed)
-
     def _on_controller_step_changed(self, step: Step) -> None:
-        self.pages.setCurrentIndex(IDLE_PAGE if step in (Step.IDLE, Step.OPENING) else ORDER_PAGE)
-        self.step_panel.show_step(step, self.controller.box)
-        hotkeys = {
-            Step.BOX: self.controller.boxes.keys,
+        controller = self.controller
+        self.pages.setCurrentIndex(IDLE_PAGE if step in IDLE_STEPS else ORDER_PAGE)
+        if step is Step.WEIGHT and controller.box is not None:
+            self.step_panel.weight_context = weight_context(controller.advice, controller.box)
+            self._show_scale_weight()
+        self.step_panel.show_step(step)
+        if step is not Step.PRINTER_FAILED:
+            self.printer_alert.hide()
+        hotkeys: dict[Step, tuple[str, ...]] = {
+            Step.BOX: controller.boxes.keys,
             Step.IDLE: NEXT_ORDER_KEYS,
             Step.SCANNING: QUANTITY_KEYS,
+            Step.PRINTER_FAILED: PRINTER_KEYS
+            + (tuple("123456789") if controller.choosing_printer else ()),
         }
         self.scan_input.set_hotkeys(hotkeys.get(step, ()))
         self.scan_input.forbid_manual = self._settings.forbid_manual and step is Step.SCANNING
@@ -135,6 +195,7 @@ class PackStationWindow(QWidget):
             self.lines_model.set_state(None)
         else:
             self.order_panel.show_state(state)
+            self.step_panel.suggest(None, suggestion_prompt(None, self.controller.boxes))
 
     def _on_controller_line_updated(self, line: PackLine) -> None:
         row = self.lines_model.apply_line(line)
@@ -142,10 +203,22 @@ class PackStationWindow(QWidget):
             self.order_panel.update_progress()
             self.order_panel.scroll_to_row(row)
 
-    def _on_controller_packed(self, result: PackResult) -> None:
-        self.idle_panel.last_result_label.setText(
-            f"Last: {result.order_number} packed  ·  tracking {result.tracking_number}"
+    def _on_controller_setup_checked(self, setup: StationSetup) -> None:
+        self.idle_panel.show_problems(setup.problems)
+        self.step_panel.set_boxes(setup.boxes)
+        self.scale_watcher.watch(setup.devices.scale)
+        actor = self._ctx.actor
+        label = setup.devices.label_target
+        self.footer_label.setText(
+            f"{actor.station}  ·  {actor.username}  ·  label: {label}  ·  {KEYS_HELP}"
         )
+
+    def _on_controller_advice_ready(self, advice: BoxAdvice) -> None:
+        boxes = self.controller.boxes
+        self.step_panel.suggest(advice.suggestion.code, suggestion_prompt(advice, boxes))
+
+    def _on_controller_order_done(self, text: str) -> None:
+        self.idle_panel.last_result_label.setText(f"Last: {text}")
 
     def _on_controller_feedback_given(self, feedback: Feedback) -> None:
         present_feedback(
@@ -154,6 +227,7 @@ class PackStationWindow(QWidget):
             bar=self.feedback_bar,
             sounds=self.sounds,
             context=self._alert_context,
+            warning=self.printer_alert,
         )
         self.scan_processed.emit(feedback.message, feedback.sound or "")
 
@@ -161,14 +235,42 @@ class PackStationWindow(QWidget):
         state = self.controller.state
         if state is None:
             return ""
+        if self.controller.step is Step.PRINTER_FAILED:
+            return f"{state.number} is packed  ·  going on leaves this job waiting in Print jobs"
         done, total = self.lines_model.units_scanned, self.lines_model.units_expected
         return f"Still packing {state.number}  ·  {done} of {total} items scanned"
 
+    # --- the scale ----------------------------------------------------------------------
+
+    def _on_scale_watcher_weighed(self, grams: int) -> None:
+        self.controller.weighed(grams)
+        if self.controller.step is Step.WEIGHT:
+            self._show_scale_weight()
+            self.step_panel.show_typed("")
+
+    def _on_scale_watcher_failed(self, message: str) -> None:
+        self.feedback_bar.show_message(f"{message} - type the weight instead", "notice")
+
+    def _show_scale_weight(self) -> None:
+        grams = self.controller.scale_g
+        if grams is not None:
+            text = f"{format_kg(grams)} on the scale  ·  Enter to confirm"
+        elif self.scale_watcher.spec:
+            text = "put the parcel on the scale (or type grams + Enter)"
+        else:
+            text = ""
+        self.step_panel.scale_text = text
+
+    # --- window -------------------------------------------------------------------------
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._apply_scale(screen_scale(self.size()))
         self.alert.setGeometry(self.rect())
+        self.printer_alert.setGeometry(self.rect())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.scan_input.release()
+        self.scale_watcher.stop()
         self._ctx.tasks.shutdown()
         super().closeEvent(event)

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 
 class Step(Enum):
+    STARTING = "starting"  # reading the station's set-up
     IDLE = "idle"
     OPENING = "opening"
     SCANNING = "scanning"
@@ -21,11 +22,15 @@ class Step(Enum):
     WEIGHT = "weight"
     QUANTITY = "quantity"  # the quantity key: how many the next scan counts
     COMPLETING = "completing"
+    PRINTING = "printing"  # the packed order's label and slip, at once
+    PRINTER_FAILED = "printer_failed"  # retry, send elsewhere, or go on
     CONFIRM_RELEASE = "confirm_release"
     RELEASING = "releasing"
 
 
-WAITING_STEPS = frozenset({Step.OPENING, Step.COMPLETING, Step.RELEASING})
+WAITING_STEPS = frozenset(
+    {Step.STARTING, Step.OPENING, Step.COMPLETING, Step.PRINTING, Step.RELEASING}
+)
 
 
 class Tone(Enum):
@@ -33,13 +38,19 @@ class Tone(Enum):
     BAD = "bad"  # red full-screen alert until the next scan
     NOTICE = "notice"  # amber line, nothing else changes
     QUESTION = "question"  # amber line awaiting Enter or Esc
+    WARNING = "warning"  # amber full-screen: a printer failed, the packer chooses what next
 
 
 @dataclass(frozen=True)
 class Feedback:
+    """`detail` and `hint` go under the message on a full-screen alert (the hint
+    replaces the alert's usual one, e.g. with the keys to press)."""
+
     message: str
     tone: Tone
     sound: str | None = None
+    detail: str = ""
+    hint: str = ""
 
 
 def failure_message(exc: Exception) -> str:

@@ -8,6 +8,7 @@ injected: key times are set by the test, so burst timing is deterministic.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Generic, TypeVar
 
 import pytest
@@ -15,19 +16,18 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.services.allocation import allocate
 from app.services.catalogue import ProductInput, upsert_products
-from app.services.demo_data import BOXES
+from app.services.printing import PRINT_DIR_VAR
+from app.services.stations import StationDevices, save_station_devices
 from db.engine import Database
-from db.models import BoxType
-from db.uow import run_in_transaction
 from tests.factories import place, stock
 from ui.context import UiContext
 from ui.hub import AppHub
 from ui.station.pack_station_window import PackStationWindow
+from ui.station.pack_steps import Step
 from ui.station.pick_station_window import PickStationWindow
 from ui.station.settings import StationSettings
 from ui.tasks import TaskRunner
@@ -133,9 +133,26 @@ def packer() -> Actor:
     return Actor(username="pat", station="pack-1")
 
 
+@pytest.fixture(autouse=True)
+def print_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the `folder` printer (a station with no printer chosen) puts documents."""
+    folder = tmp_path / "printed"
+    monkeypatch.setenv(PRINT_DIR_VAR, str(folder))
+    return folder
+
+
+def use_devices(
+    db: Database, station: str, label: str = "", document: str = "", scale: str = ""
+) -> None:
+    """Give `station` these devices, as F2 at the station would."""
+    save_station_devices(
+        db, Actor("admin", "office"), StationDevices(station, label, document, scale)
+    )
+
+
 @pytest.fixture
 def warehouse(sqlite_db: Database, actor: Actor) -> Database:
-    """Mugs, tea and pens in stock, with barcodes; the four box types."""
+    """Mugs, tea and pens in stock, with barcodes, on the demo site (its boxes and carrier)."""
     stock(sqlite_db, actor, {"MUG": 20, "TEA": 20, "PEN": 20})
     upsert_products(
         sqlite_db,
@@ -147,20 +164,6 @@ def warehouse(sqlite_db: Database, actor: Actor) -> Database:
         ],
     )
 
-    def add_boxes(session: Session) -> None:
-        for code, name, length, width, height, tare in BOXES:
-            session.add(
-                BoxType(
-                    code=code,
-                    name=name,
-                    length_mm=length,
-                    width_mm=width,
-                    height_mm=height,
-                    tare_g=tare,
-                )
-            )
-
-    run_in_transaction(sqlite_db, add_boxes)
     return sqlite_db
 
 
@@ -201,6 +204,7 @@ def open_station(
         qtbot.addWidget(window)
         window.resize(1280, 800)
         window.show()
+        qtbot.waitUntil(lambda: window.controller.step is not Step.STARTING)
         return Station(qtbot, window, clock)
 
     yield make

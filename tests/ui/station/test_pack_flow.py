@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -21,8 +22,11 @@ from tests.ui.station.conftest import (
 from ui.station.pack_steps import Step
 
 
-def test_a_scanned_order_is_packed_into_the_chosen_box_and_its_label_queued(
-    station: Station, warehouse: Database, order_of: Callable[[dict[str, int]], str]
+def test_a_scanned_order_is_packed_into_the_chosen_box_and_its_documents_printed(
+    station: Station,
+    warehouse: Database,
+    order_of: Callable[[dict[str, int]], str],
+    print_folder: Path,
 ) -> None:
     number = order_of({"MUG": 2, "TEA": 1})
     window = station.window
@@ -36,9 +40,11 @@ def test_a_scanned_order_is_packed_into_the_chosen_box_and_its_label_queued(
     assert station.scan(TEA_GTIN) == ("TEA 1 of 1", "ok")
     assert window.order_panel.progress_label.text() == "2 of 3 items"
     assert station.scan(MUG_GTIN) == ("All 3 items scanned - choose the box", "complete")
-    assert station.scan("B:M") == ("Medium box (M) - now the weight", "ok")
-    station.scanner.type("125", HUMAN_GAP_MS)
-    assert window.step_panel.prompt_label.text() == "Medium box (M)   Weight:  125 g"
+    assert station.scan("B:M") == ("Medium box 350x250x150 (M) - now the weight", "ok")
+    station.scanner.type("105", HUMAN_GAP_MS)
+    assert window.step_panel.prompt_label.text() == (
+        "M - Medium box 350x250x150   ·   expected 1.04 kg\nWeight:  105 g   ·   Enter to confirm"
+    )
     packed: list[PackResult] = []
     window.controller.packed.connect(packed.append)
     message, sound = station.answer(
@@ -46,20 +52,30 @@ def test_a_scanned_order_is_packed_into_the_chosen_box_and_its_label_queued(
     )
 
     assert (message, sound) == (
-        f"Packed {number} · tracking {packed[0].tracking_number} · label queued",
+        f"Label printed on folder  ·  Packing slip printed on folder  ·  {number} packed",
         "ok",
     )
-    assert len(packed[0].print_job_ids) == 2
     assert steps == [
-        Step.OPENING, Step.SCANNING, Step.BOX, Step.WEIGHT, Step.COMPLETING, Step.IDLE
+        Step.OPENING, Step.SCANNING, Step.BOX, Step.WEIGHT, Step.COMPLETING, Step.PRINTING,
+        Step.IDLE,
     ]  # fmt: skip
     detail = order_detail(warehouse, number)
     assert detail.status == "packed"
-    assert [(p.box, p.weight_g) for p in detail.shipments[0].packages] == [("M", 1250)]
-    assert not window.alert.isVisible()
+    assert [(p.box, p.weight_g) for p in detail.shipments[0].packages] == [("M", 1050)]
+    tracking = packed[0].tracking_number
+    assert window.idle_panel.last_result_label.text() == (
+        f"Last: {number} packed  ·  tracking {tracking}"
+    )
+    label_job, slip_job = packed[0].print_job_ids
+    printed = sorted(path.name for path in print_folder.iterdir())
+    assert [name.rsplit("-", 3)[0] for name in printed] == [  # the folder adds a time stamp
+        f"label-{label_job}",
+        f"packing_slip-{slip_job}",
+    ]
+    assert not window.alert.isVisible() and not window.printer_alert.isVisible()
 
 
-def test_pressing_2_picks_the_medium_box_and_enter_alone_takes_the_estimated_weight(
+def test_pressing_2_picks_the_small_box_and_enter_alone_takes_the_estimated_weight(
     station: Station, warehouse: Database, order_of: Callable[[dict[str, int]], str]
 ) -> None:
     number = order_of({"MUG": 2, "TEA": 1})
@@ -67,15 +83,15 @@ def test_pressing_2_picks_the_medium_box_and_enter_alone_takes_the_estimated_wei
     for code in (MUG_GTIN, TEA_GTIN, MUG_GTIN):
         station.scan(code)
     window = station.window
-    assert window.step_panel.currentIndex() == 1  # the box tiles
+    assert window.step_panel.box_tiles.isVisible()
 
     box = station.answer(lambda: station.scanner.press(Qt.Key.Key_2, "2"))
-    assert box == ("Medium box (M) - now the weight", "ok")
+    assert box == ("Small box 250x180x100 (S) - now the weight", "ok")
     assert "Enter alone = estimate" in window.step_panel.prompt_label.text()
     station.answer(lambda: station.scanner.press(Qt.Key.Key_Return, "\r"))
 
     packages = order_detail(warehouse, number).shipments[0].packages
-    assert [(p.box, p.weight_g) for p in packages] == [("M", 2 * 350 + 120 + 220)]
+    assert [(p.box, p.weight_g) for p in packages] == [("S", 2 * 350 + 120 + 120)]
     assert number in window.idle_panel.last_result_label.text()
 
 
@@ -176,8 +192,8 @@ def test_an_unknown_box_or_a_typed_non_number_weight_is_refused(
 ) -> None:
     station.open(order_of({"MUG": 1}))
     station.scan(MUG_GTIN)
-    assert station.scan("B:XL") == (
-        "Unknown box type XL - scan or press one of S, M, L, ENV",
+    assert station.scan("B:XXL") == (
+        "Unknown box type XXL - scan or press one of ENV, S, M, L, XL",
         "error",
     )
     station.scan("B:S")
