@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from app.documents import symbols
+from app.documents import scripts, symbols
 from app.documents.data import LabelData
-from app.documents.fonts import BOLD, REGULAR, fit, printable, register_fonts
+from app.documents.fonts import BOLD, REGULAR, register_fonts
 from app.documents.label_layout import (
     BAR_MODULE,
     CENTRED,
@@ -29,6 +28,9 @@ from app.documents.vector import draw_linear, draw_matrix, module_size
 _STATIC = "label-static"
 ASCENT = 0.78
 """Baseline below the top of a line, as a fraction of the font size (DejaVu Sans)."""
+FAUX_BOLD = 0.6
+"""Outline stroke in points that thickens CJK text in bold slots: those fonts have one
+weight."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,19 +105,29 @@ def _draw_barcode(
     )
 
 
-def _draw_texts(canvas: Canvas, slots: tuple[_Slot, ...], fields: dict[str, str]) -> None:
+def _draw_texts(
+    canvas: Canvas, slots: tuple[_Slot, ...], fields: dict[str, str], country: str = ""
+) -> None:
+    """Each slot's text in its own script (see `scripts`); `country` picks Han glyphs."""
+    canvas.setLineWidth(FAUX_BOLD)
     text = canvas.beginText()
+    mode = 0
     for slot in slots:
         value = fields.get(slot.key)
         if not value:
             continue
-        line, size = fit(printable(value), slot.font, slot.size, slot.width, slot.size * 0.6)
+        line, size = scripts.fit(value, slot.font, slot.size, slot.width, slot.size * 0.6, country)
         x = slot.x
         if slot.centred:
-            x += (slot.width - stringWidth(line, slot.font, size)) / 2
-        text.setFont(slot.font, size)
+            x += (slot.width - scripts.width(line, size)) / 2
         text.setTextOrigin(x, slot.baseline)
-        text.textOut(line)
+        for run in line:
+            faux_bold = int(slot.font == BOLD and run.font in scripts.CJK_FONTS) * 2
+            if faux_bold != mode:
+                mode = faux_bold
+                text.setTextRenderMode(mode)
+            text.setFont(run.font, size)
+            text.textOut(run.text)
     canvas.drawText(text)
 
 
@@ -135,11 +147,11 @@ def _draw_label(canvas: Canvas, page: _Page, label: LabelData, forms: dict[objec
     if sender not in forms:
         forms[sender] = f"sender-{len(forms)}"
         canvas.beginForm(forms[sender])
-        _draw_texts(canvas, page.sender, fields)
+        _draw_texts(canvas, page.sender, fields, label.ship_from.country)
         canvas.endForm()
     canvas.doForm(_STATIC)
     canvas.doForm(forms[sender])
-    _draw_texts(canvas, page.slots, fields)
+    _draw_texts(canvas, page.slots, fields, label.ship_to.country)
     if label.tracking_number:
         _draw_barcode(canvas, symbols.code128(label.tracking_number), page.tracking)
     _draw_barcode(canvas, sscc, page.sscc)

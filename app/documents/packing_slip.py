@@ -51,8 +51,10 @@ def _addresses(slip: SlipData, width: float) -> Flowable:
     cells = [
         [para("Ship to", STRONG), para("Bill to", STRONG) if slip.bill_to else ""],
         [
-            lines(address_lines(slip.ship_to)),
-            lines(address_lines(slip.bill_to)) if slip.bill_to else "",
+            lines(address_lines(slip.ship_to), country=slip.ship_to.country),
+            lines(address_lines(slip.bill_to), country=slip.bill_to.country)
+            if slip.bill_to
+            else "",
         ],
     ]
     table = Table(cells, colWidths=[width / 2, width / 2])
@@ -61,6 +63,7 @@ def _addresses(slip: SlipData, width: float) -> Flowable:
 
 
 def _items(slip: SlipData, width: float) -> Flowable:
+    country = slip.ship_to.country
     head = [
         para("SKU", STRONG),
         para("Item", STRONG),
@@ -68,8 +71,8 @@ def _items(slip: SlipData, width: float) -> Flowable:
     ]
     rows = [
         [
-            para(line.sku, SMALL),
-            para(line.name),
+            para(line.sku, SMALL, country),
+            para(line.name, country=country),
             str(line.qty_ordered),
             str(line.qty_in_this_shipment),
             str(line.qty_to_follow or ""),
@@ -91,7 +94,10 @@ def _returns(slip: SlipData, width: float) -> Flowable:
     code = barcode_or_text(symbols.code128(slip.return_code), width * 0.5, 12 * mm, 8)
     parts: list[Flowable] = [para("Returns", HEADING), para(RETURN_INSTRUCTIONS)]
     if slip.return_to is not None:
-        parts += [para("Send returns to", STRONG), lines(address_lines(slip.return_to))]
+        parts += [
+            para("Send returns to", STRONG),
+            lines(address_lines(slip.return_to), country=slip.return_to.country),
+        ]
     return KeepTogether([*parts, Spacer(1, 3 * mm), code])
 
 
@@ -112,6 +118,6 @@ def render(slip: SlipData, paper: str = "A4") -> bytes:
             para("Items under 'To follow' are on their way in a separate parcel.", BODY),
         ]
     if slip.notes.strip():
-        story += [para("Notes", HEADING), para(slip.notes)]
+        story += [para("Notes", HEADING), para(slip.notes, country=slip.ship_to.country)]
     story += [Spacer(1, 6 * mm), _returns(slip, width)]
     return build(story, paper, f"Packing slip {slip.order_number}", f"Order {slip.order_number}")

@@ -7,6 +7,7 @@ page as a PNG, which needs pypdfium2 (a test dependency).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,6 +49,39 @@ CUSTOMER = Address(
 )
 
 
+INTERNATIONAL = {
+    "zh": Address(
+        "王小明", address1="建国路88号 SOHO现代城5号楼1201室", city="北京市朝阳区",
+        postcode="100022", country="CN",
+    ),
+    "ja": Address(
+        "山田 太郎", address1="丸の内一丁目9番1号", address2="グラントウキョウノースタワー 12階",
+        city="千代田区", postcode="100-0005", region="東京都", country="JP",
+    ),
+    "ko": Address(
+        "김민준", address1="세종대로 110", address2="서울특별시청 3층", city="중구",
+        postcode="04524", region="서울특별시", country="KR",
+    ),
+    "ar": Address(
+        "محمد عبد الله", address1="شارع الملك فهد 2345", address2="حي العليا", city="الرياض",
+        postcode="12211", country="SA",
+    ),
+    "he": Address(
+        "דוד כהן", address1="רחוב הרצל 15", address2="דירה 4", city="תל אביב-יפו",
+        postcode="6525105", country="IL",
+    ),
+    "el": Address(
+        "Γιώργος Παπαδόπουλος", address1="Οδός Ερμού 25", address2="3ος όροφος", city="Αθήνα",
+        postcode="105 63", country="GR",
+    ),
+    "ru": Address(
+        "Иван Петров", address1="ул. Тверская, д. 7, кв. 12", city="Москва", postcode="125009",
+        country="RU",
+    ),
+}
+"""Realistic addresses in their own script, by language code."""
+
+
 def sscc(serial: int, prefix: str = "0614141") -> str:
     """An SSCC with extension digit 1, the given company prefix and check digit."""
     body = f"1{prefix}{serial:0{16 - len(prefix)}d}"
@@ -69,6 +103,11 @@ def sample_label(number: int = 0) -> LabelData:
         tracking_number=f"JJD014600{123456789 + number:09d}",
         sscc=sscc(123456789 + number),
     )
+
+
+def international_label(language: str) -> LabelData:
+    """The sample label sent to `INTERNATIONAL[language]`."""
+    return dataclasses.replace(sample_label(), ship_to=INTERNATIONAL[language])
 
 
 def sample_slip() -> SlipData:
@@ -146,6 +185,10 @@ def sample_documents() -> dict[str, bytes]:
         "product-label": render.render_product_labels(
             [ProductLabelData("TENT-2P-GRN", "Trailhead 2-person tent", "4006381333931")]),
         "location-label": render.render_location_labels([LocationLabelData("A-01-02")]),
+        **{
+            f"label-{language}": render.render_label_pdf([international_label(language)])
+            for language in INTERNATIONAL
+        },
     }
 
 

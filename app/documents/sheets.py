@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
@@ -13,7 +12,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 from reportlab.platypus.tables import TableStyle
 
-from app.documents.fonts import BOLD, REGULAR, printable, register_fonts
+from app.documents import scripts
+from app.documents.fonts import BOLD, REGULAR, clean, printable, register_fonts
 from app.documents.symbols import Linear
 from app.documents.vector import SymbolFlowable, SymbolTooWideError
 
@@ -41,14 +41,56 @@ GRID = TableStyle(
 )
 
 
-def para(text: str, style: ParagraphStyle = BODY) -> Paragraph:
-    """Untrusted text as a Paragraph: never interpreted as markup (CVE-2023-33733)."""
-    return Paragraph(escape(printable(text)), style)
+def _markup(lines: list[scripts.Line], style: ParagraphStyle) -> str:
+    return "<br/>".join(scripts.markup(line, style.fontName) for line in lines)
 
 
-def lines(texts: Sequence[str], style: ParagraphStyle = BODY) -> Paragraph:
-    """Several untrusted lines in one Paragraph, each escaped."""
-    return Paragraph("<br/>".join(escape(printable(t)) for t in texts if t.strip()), style)
+class _RightToLeft(Paragraph):  # type: ignore[misc]
+    """Lines holding right-to-left text, broken in reading order for the width they
+    get before each is laid out visually: a plain Paragraph would break the visual
+    line and so print its end first."""
+
+    def __init__(self, texts: list[str], style: ParagraphStyle, country: str) -> None:
+        self._texts = texts
+        self._country = country
+        self._width = 0.0
+        lines = [scripts.layout(text, style.fontName, country) for text in texts]
+        super().__init__(_markup(lines, style), style)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth != self._width:
+            self._width = availWidth
+            style = self.style
+            room = availWidth - style.leftIndent - style.rightIndent
+            lines = [
+                line
+                for text in self._texts
+                for line in scripts.wrap(text, style.fontName, style.fontSize, room, self._country)
+            ]
+            super().__init__(_markup(lines, style), style)
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        return size
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        parts: list[Flowable] = Paragraph(self.text, self.style).split(availWidth, availHeight)
+        return parts
+
+
+def para(text: str, style: ParagraphStyle = BODY, country: str = "") -> Paragraph:
+    """Untrusted text as a Paragraph in its own script (see `scripts`), never
+    interpreted as markup (CVE-2023-33733). `country` picks the glyphs for Han."""
+    return lines([text], style, country)
+
+
+def lines(texts: Sequence[str], style: ParagraphStyle = BODY, country: str = "") -> Paragraph:
+    """Several untrusted lines in one Paragraph, each as `para` makes it."""
+    kept = [clean(text) for text in texts if text.strip()]
+    if any(scripts.is_rtl(text) for text in kept):
+        return _RightToLeft(kept, style, country)
+    return Paragraph(
+        _markup([scripts.layout(text, style.fontName, country) for text in kept], style), style
+    )
 
 
 def barcode_or_text(
