@@ -2,26 +2,34 @@
 
 The printer draws the barcodes (`^BC`, `^BQ`); sizes come from the shared layout in
 millimetres. Each label is exactly one `^XA ... ^XZ` format.
+
+Text beyond Latin-1 is drawn in the printer's Unicode TrueType fonts, mapped to a font
+letter with `^CW` in the labels that need them (see PRINTER_FONTS); right-to-left text
+is sent in reading order and the printer lays it out and joins it (`^PA`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from app.documents.data import LabelData
+from app.documents.fonts import JAPANESE, KOREAN
 from app.documents.label_layout import (
     BAR_MODULE,
     CENTRED,
+    SENDER,
     TITLES,
     Area,
     label_fields,
     label_layout,
 )
 from app.documents.label_layout import qr_data as order_qr_data
+from app.documents.scripts import cjk_fonts, is_rtl
 from app.documents.symbols import require_gs1, sscc_text
-from app.documents.zpl import clip, code128_data, escape, sscc_data
+from app.documents.zpl import clip, code128_data, columns, escape, sscc_data
 
 DPIS = (203, 300)
 CHAR_WIDTH = 0.6
@@ -34,6 +42,34 @@ MIN_SCALE = 0.6
 """Long text shrinks down to this fraction of its font size, then is cut."""
 _QR_BYTES_M = (14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412)
 """QR byte-mode capacity at error correction M, versions 1 to 15."""
+RESIDENT = "0"
+"""The printer's own scalable font: enough for Latin-1."""
+PRINTER_FONTS = {
+    "W": "E:TT0003M_.TTF",
+    "J": "E:ANMDJ.TTF",
+    "K": "E:ANMDK.TTF",
+    "M": "E:ANMDS.TTF",
+    "N": "E:ANMDT.TTF",
+}
+"""Font letters `^CW` maps to Zebra's Unicode TrueType fonts, which the printer must hold
+on E:: Swiss 721 (Latin, Greek, Cyrillic, Arabic, Hebrew) and the Andale Asian fonts for
+Japanese, Korean, Simplified and Traditional Chinese. No letter shadows a built-in font."""
+_CJK_LETTERS = {JAPANESE: "J", KOREAN: "K"}
+_TRADITIONAL = frozenset({"TW", "HK", "MO"})
+BIDI_AND_SHAPING = "^PA0,1,1,0"
+"""Advanced text properties: bidirectional layout and character shaping on."""
+
+
+def printer_font(text: str, country: str = "") -> str:
+    """The font letter to draw `text` with: RESIDENT when it is Latin-1, a CJK font
+    when it holds wide East Asian characters (chosen as for PDF), else Swiss 721."""
+    if all(ord(c) < 0x100 for c in text):
+        return RESIDENT
+    if any(unicodedata.east_asian_width(c) in "WF" for c in text):
+        first = cjk_fonts(text, country)[0]
+        default = "N" if country.strip().upper() in _TRADITIONAL else "M"
+        return _CJK_LETTERS.get(first, default)
+    return "W"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +83,18 @@ class _Text:
     centre_width: int
     """Width to centre the text in, or 0 to start it at `x`."""
 
-    def command(self, value: str) -> str:
-        """The escaped field for `value`, shrunk or cut to fit."""
+    def command(self, value: str, font: str = RESIDENT) -> str:
+        """The escaped field for `value` in font letter `font`, shrunk or cut to fit."""
         height, width = self.height, self.width
-        if len(value) > self.max_chars:
-            scale = max(MIN_SCALE, self.max_chars / len(value))
+        cells = columns(value)
+        if cells > self.max_chars:
+            scale = max(MIN_SCALE, self.max_chars / cells)
             value = clip(value, int(self.max_chars / scale))
             height, width = int(height * scale), int(width * scale)
         x = self.x
         if self.centre_width:
-            x += max(0, round(self.centre_width - len(value) * TYPICAL_CHAR_WIDTH * width) // 2)
-        return f"^FO{x},{self.y}^A0N,{height},{width}^FH_^FD{escape(value)}^FS"
+            x += max(0, round(self.centre_width - columns(value) * TYPICAL_CHAR_WIDTH * width) // 2)
+        return f"^FO{x},{self.y}^A{font}N,{height},{width}^FH_^FD{escape(value)}^FS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +168,18 @@ def _qr(area: tuple[int, int, int, int], data: str) -> str:
 def _label(template: _Template, label: LabelData) -> str:
     require_gs1(label.sscc, (18,), "SSCC")
     fields = label_fields(label, sscc_text(label.sscc, label.sscc_prefix_length))
-    parts = [template.head]
+    texts = []
     for text in template.texts:
         value = fields.get(text.key)
         if value:
-            parts.append(text.command(value))
+            sender = text.key in SENDER
+            country = label.ship_from.country if sender else label.ship_to.country
+            texts.append((text, value, printer_font(value, country)))
+    fonts = sorted({font for *_, font in texts} - {RESIDENT})
+    parts = [template.head, *(f"^CW{font},{PRINTER_FONTS[font]}" for font in fonts)]
+    if any(is_rtl(value) for _, value, _ in texts):
+        parts.append(BIDI_AND_SHAPING)
+    parts += [text.command(value, font) for text, value, font in texts]
     if label.tracking_number:
         parts.append(
             _barcode(

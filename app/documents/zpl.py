@@ -1,7 +1,9 @@
 """ZPL II building blocks: escaping untrusted text and Code 128 field data.
 
-Every field is sent as `^FH_^FD...^FS`: `^`, `~` and `_` become hex escapes and
-control characters are dropped, so customer text can never start a ZPL command.
+Every field is sent as `^FH_^FD...^FS`: `^`, `~` and `_` become hex escapes, control
+characters are dropped and every other non-ASCII character travels as the hex escapes
+of its UTF-8 bytes (`^CI28`), so customer text can never start a ZPL command and the
+format itself is plain ASCII.
 """
 
 from __future__ import annotations
@@ -20,20 +22,38 @@ _DIGIT_RUN = re.compile(r"\d{4,}")
 _ELLIPSIS = "..."
 
 
+def _utf8_escapes(char: str) -> str:
+    return "".join(f"_{byte:02X}" for byte in char.encode())
+
+
 def escape(text: str) -> str:
-    """Field data for `^FH_`: hex-escape `^ ~ _`, drop characters below 0x20."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    if _SPECIAL.search(text) is None:
-        return text
-    return text.translate(_ESCAPES)
+    """Field data for `^FH_`: hex-escape `^ ~ _` and the UTF-8 bytes of non-ASCII
+    characters, drop characters below 0x20."""
+    if text.isascii():
+        return text if _SPECIAL.search(text) is None else text.translate(_ESCAPES)
+    escaped = unicodedata.normalize("NFC", text).translate(_ESCAPES)
+    return "".join(c if c.isascii() else _utf8_escapes(c) for c in escaped)
 
 
-def clip(text: str, max_chars: int) -> str:
-    """Cut `text` to `max_chars` characters (before escaping, so no escape is split)."""
-    if len(text) <= max_chars:
+def columns(text: str) -> int:
+    """Width of `text` in character cells: wide East Asian characters take two."""
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(unicodedata.east_asian_width(c) in "WF" for c in text)
+
+
+def clip(text: str, max_columns: int) -> str:
+    """Cut `text` to `max_columns` cells (before escaping, so no escape is split)."""
+    if columns(text) <= max_columns:
         return text
-    return text[: max(0, max_chars - len(_ELLIPSIS))].rstrip() + _ELLIPSIS
+    room, used = max(0, max_columns - len(_ELLIPSIS)), 0
+    kept: list[str] = []
+    for char in text:
+        used += columns(char)
+        if used > room:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + _ELLIPSIS
 
 
 def code128_data(data: str) -> tuple[str, int]:

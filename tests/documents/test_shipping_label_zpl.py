@@ -11,12 +11,16 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app.documents import render
+from app.documents.addresses import locality, street_lines
 from app.documents.data import LabelData
-from app.documents.samples import sample_label
+from app.documents.label_zpl import BIDI_AND_SHAPING, PRINTER_FONTS
+from app.documents.samples import international_label, sample_label
 from tests.documents.hostile import NAMES, ZPL_INJECTION, hostile_label
 
-FIELD = re.compile(r"\^FO(\d+),(\d+)\^(A0N,\d+,\d+|BY\d+\^BCN,[^^]*|BQN,[^^]*)\^FH_\^FD([^^]*)\^FS")
-COMMANDS = re.compile(r"(XA|CI28|PW\d+|LL\d+|LH0,0|FO\d+,\d+|GB\d+,\d+,\d+|A0N,\d+,\d+|"
+FIELD = re.compile(r"\^FO(\d+),(\d+)\^(A[0JKMNW]N,\d+,\d+|BY\d+\^BCN,[^^]*|BQN,[^^]*)"
+                   r"\^FH_\^FD([^^]*)\^FS")
+COMMANDS = re.compile(r"(XA|CI28|PW\d+|LL\d+|LH0,0|FO\d+,\d+|GB\d+,\d+,\d+|A[0JKMNW]N,\d+,\d+|"
+                      r"CW[JKMNW],E:[A-Z0-9_]+\.TTF|PA0,1,1,0|"
                       r"BY\d+|BCN,\d+,N,N,N,N|BQN,2,\d+|FH_|FD[^^]*|FS|XZ\n?)")
 
 
@@ -60,6 +64,34 @@ def test_international_names_travel_as_utf8(kind: str) -> None:
     (label_format,) = formats(render.render_label_zpl([hostile_label(NAMES[kind])]))
     assert "^CI28" in label_format
     assert unicodedata.normalize("NFC", NAMES[kind]) in field_texts(label_format)
+
+
+@pytest.mark.parametrize(
+    ("language", "country", "font"),
+    [("zh", "CN", "M"), ("zh", "TW", "N"), ("ja", "JP", "J"), ("ko", "KR", "K"),
+     ("ar", "SA", "W"), ("he", "IL", "W"), ("el", "GR", "W"), ("ru", "RU", "W")],
+)
+def test_other_scripts_map_a_printer_font_and_travel_as_escaped_utf8(
+    language: str, country: str, font: str
+) -> None:
+    label = international_label(language)
+    label = dataclasses.replace(label, ship_to=dataclasses.replace(label.ship_to, country=country))
+    (label_format,) = formats(render.render_label_zpl([label]))
+    assert label_format.isascii()
+    assert label_format.count("^CW") == 1 and f"^CW{font},{PRINTER_FONTS[font]}" in label_format
+    assert (BIDI_AND_SHAPING in label_format) == (language in ("ar", "he"))
+    fonts = {unescape(data): kind.split(",")[0] for *_, kind, data in FIELD.findall(label_format)}
+    to = label.ship_to
+    for line in (to.name, *street_lines(to), locality(to)):
+        assert fonts[line] == f"A{font}N"
+    (name,) = [data for *_, data in FIELD.findall(label_format) if unescape(data) == to.name]
+    assert name == "".join(f"_{b:02X}" if b > 0x7F else chr(b) for b in to.name.encode())
+
+
+def test_latin_1_labels_keep_the_resident_font() -> None:
+    (label_format,) = formats(render.render_label_zpl([sample_label()]))
+    assert "^CW" not in label_format and "^PA" not in label_format
+    assert "^A0N" in label_format
 
 
 def test_control_characters_are_dropped() -> None:
@@ -108,7 +140,7 @@ def test_any_ship_to_name_is_one_format_and_decodes_back(name: str) -> None:
     )
     (label_format,) = formats(render.render_label_zpl([label]))
     assert label_format.count("^XA") == label_format.count("^XZ") == 1
-    assert "~" not in label_format
+    assert "~" not in label_format and label_format.isascii()
     expected = "".join(c for c in unicodedata.normalize("NFC", name) if ord(c) >= 0x20)
     assert expected in field_texts(label_format) or not expected
 
