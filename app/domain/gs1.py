@@ -116,6 +116,8 @@ def parse_element_string(data: str, today: date) -> Gs1Elements:
         if code in ai:
             raise Gs1Error(f"GS1 malformed: AI {code} appears twice")
         ai[code] = value
+    if not ai:
+        raise Gs1Error("Barcode has no data - rescan")  # separators only
     for code in ("00", "01", "02"):
         if code in ai:
             expected = gs1_check_digit(ai[code][:-1])

@@ -192,6 +192,13 @@ def test_an_aim_prefix_with_no_data_is_refused() -> None:
     assert refusal("]C1") == "Barcode has no data - rescan"
 
 
+@pytest.mark.parametrize(
+    "raw", [GS, "<GS>", f"{GS}{GS}", "<GS><GS>", f"{GS}<GS>#", "]C1<GS>", "]C1#", "]d2<GS>"]
+)
+def test_separators_alone_are_no_gs1_scan(raw: str) -> None:
+    assert refusal(raw) == "Barcode has no data - rescan"
+
+
 # --- GS1 element strings ---------------------------------------------------------------
 
 
@@ -337,6 +344,7 @@ def test_read_scan_never_raises_and_explains_every_refusal(raw: str, today: date
     assert (reading.error is not None) == (reading.kind in {ScanKind.EMPTY, ScanKind.INVALID})
     assert reading.raw == raw
     assert "\n" not in describe(reading)
+    assert reading.kind is not ScanKind.GS1 or reading.ai  # a GS1 reading says something
 
 
 gtin_bodies = st.sampled_from([7, 11, 12, 13]).flatmap(
