@@ -16,7 +16,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.weight_check import format_kg
 from app.dto import PackLine, PackState
@@ -124,6 +131,9 @@ class PackStationWindow(QWidget):
         row.addWidget(self.footer_label)
 
         layout = QVBoxLayout(self)
+        # The window takes the screen's size whatever its content asks for at the scale
+        # before; resizeEvent then scales the content to fit.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.pages, 1)

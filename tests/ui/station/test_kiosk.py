@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-SCREEN = (1366, 768)
+SCREEN = (1024, 600)  # the smallest screen a station supports
 NOT_SET_UP = "This station cannot pack yet: "
 
 

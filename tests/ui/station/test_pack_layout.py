@@ -55,6 +55,7 @@ def long_names(warehouse: Database, actor: Actor) -> Database:
 
 def _sized(open_station: StationFactory, size: tuple[int, int]) -> Station:
     station = open_station()
+    station.qtbot.wait(50)  # laid out at 1280x800 first, as a station resized later is
     station.window.resize(*size)
     station.qtbot.waitUntil(lambda: station.window.size().toTuple() == size)
     return station
