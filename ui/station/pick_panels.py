@@ -154,14 +154,19 @@ class WalkTableView(QTableView):
         self.setWordWrap(False)
         self.verticalHeader().hide()
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         columns = self.horizontalHeader()
         columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         columns.setSectionResizeMode(Column.LOCATION, QHeaderView.ResizeMode.ResizeToContents)
         columns.setSectionResizeMode(Column.SKU, QHeaderView.ResizeMode.Stretch)
-        for column, width in WALK_COLUMNS:
+        for column, _ in WALK_COLUMNS:
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            columns.resizeSection(column, width)
+        self.apply_scale(1.0)
+
+    def apply_scale(self, scale: float) -> None:
+        """Rows and the fixed columns sized for the window's scale."""
+        self.verticalHeader().setDefaultSectionSize(round(ROW_HEIGHT * scale))
+        for column, width in WALK_COLUMNS:
+            self.horizontalHeader().resizeSection(column, round(width * scale))
 
     def follow(self, model: PickWalkModel, has_totes: bool) -> None:
         self.setColumnHidden(Column.TOTE, not has_totes)

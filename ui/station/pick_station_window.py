@@ -14,7 +14,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.pick_lists import PickListView
 from app.services.picking import DEFAULT_LEASE_SECONDS
@@ -33,6 +40,7 @@ from ui.station.pick_steps import PROMPTS, PickStep, progress_text, short_prompt
 from ui.station.pick_style import PICK_STYLE_SHEET
 from ui.station.pick_walk_model import PickWalkModel
 from ui.station.settings import StationSettings
+from ui.station.station_style import scaled, screen_scale
 from ui.widgets.scan_input import ScanInputWidget, monotonic_ms
 
 IDLE_PAGE, LIST_PAGE = 0, 1
@@ -59,6 +67,7 @@ class PickStationWindow(QWidget):
         self.setObjectName("pickStation")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setStyleSheet(PICK_STYLE_SHEET)
+        self._scale = 1.0
         self.setWindowTitle(f"Shipshape - pick station {ctx.actor.station}")
 
         self.controller = PickController(ctx, lease_seconds=lease_seconds, parent=self)
@@ -115,6 +124,7 @@ class PickStationWindow(QWidget):
         row.addWidget(QLabel(f"Station {actor.station}  ·  {actor.username}  ·  {keys}"))
 
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # any screen's size
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.pages, 1)
@@ -181,6 +191,11 @@ class PickStationWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        scale = screen_scale(self.size())
+        if scale != self._scale:  # type and fixed sizes for the 1280x800 design, scaled
+            self._scale = scale
+            self.setStyleSheet(scaled(PICK_STYLE_SHEET, scale))
+            self.walk_table.apply_scale(scale)
         self.alert.setGeometry(self.rect())
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,6 +1,7 @@
-"""The pack screen lays out without cutting any text off, from 1024x600 to 4K: idle,
-mid-order with long names, nine box tiles with a suggestion, the weight step, a red
-refusal and an amber printer failure."""
+"""The station screens lay out without cutting any text off, from 1024x600 to 4K. The
+pack screen: idle, mid-order with long names, nine box tiles with a suggestion, the
+weight step, a red refusal and an amber printer failure; the pick screen: idle and
+walking a list."""
 
 from __future__ import annotations
 
@@ -20,9 +21,19 @@ from db.uow import run_in_transaction
 from tests.loopback_printer import LoopbackPrinter
 from tests.ui.station.conftest import Station, StationFactory, use_devices
 from tests.ui.station.layout_check import clipped_labels
+from tests.ui.station.test_pick_fixtures import (  # noqa: F401 (fixtures)
+    PickStation,
+    fixture_batch,
+    fixture_pick_station,
+    fixture_pick_stations,
+    fixture_pick_warehouse,
+    fixture_picker,
+    fixture_place_order,
+)
 from ui.station.pack_steps import Step
 
 SIZES = [(1024, 600), (1280, 800), (1366, 768), (1600, 1000), (1920, 1080), (3840, 2160)]
+PICK_SIZES = [(1024, 600), (1920, 1080), (3840, 2160)]
 LONG_ITEMS = {
     "MUG": ("Stoneware espresso mug with saucer, speckled glaze, set of two", "4006381333931"),
     "TEA": ("Organic Darjeeling first flush loose-leaf black tea, 250 g tin", "5901234123457"),
@@ -126,3 +137,21 @@ def test_the_check_sees_a_label_cut_off_either_way(qtbot: QtBot) -> None:
     found = clipped_labels(host)
 
     assert [entry.split(" ")[0] for entry in found] == ["narrow", "short"]
+
+
+@pytest.mark.parametrize("size", PICK_SIZES, ids=[f"{w}x{h}" for w, h in PICK_SIZES])
+def test_the_pick_station_cuts_nothing_off_either(
+    pick_station: PickStation, batch: tuple[str, str], size: tuple[int, int]
+) -> None:
+    window = pick_station.window
+    pick_station.qtbot.wait(50)
+    window.resize(*size)
+    pick_station.qtbot.waitUntil(lambda: window.size().toTuple() == size)
+    pick_station.qtbot.wait(1)
+    assert clipped_labels(window) == [], "idle"
+
+    pick_station.press(Qt.Key.Key_N, "n")
+    pick_station.qtbot.wait(1)
+    assert clipped_labels(window) == [], "walking"
+    row_height = window.walk_table.verticalHeader().defaultSectionSize()
+    assert row_height >= window.walk_table.fontMetrics().height()
