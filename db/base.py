@@ -3,10 +3,10 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import MetaData, Numeric, Table
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
-from db.types import UTCDateTime
+from db.types import Money, UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -21,7 +21,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {
         datetime: UTCDateTime(),
-        Decimal: Numeric(12, 2),
+        Decimal: Money(),
     }
 
 

@@ -2,8 +2,9 @@
 
 Bulk by design (one statement per table, not per order): imports and the
 benchmark push tens of thousands of orders through here. Idempotent per
-(channel, external_ref). An order naming an unknown SKU, or tripping a risk rule,
-comes in on hold with the reason, never dropped.
+(channel, external_ref), also when two intakes run at once (`lock_intake`). An
+order naming an unknown SKU, or tripping a risk rule, comes in on hold with the
+reason, never dropped. Amounts that the money columns cannot hold are refused.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,7 +32,8 @@ from app.services.settings import load_risk_settings, risk_settings_with, settin
 from db.bulk import insert_returning_ids, insert_rows
 from db.engine import Database
 from db.models import AuditEvent, Channel, Customer, Order, OrderLine, Product
-from db.types import utcnow
+from db.models import Sequence as NumberSequence
+from db.types import CENT, MONEY_MAX, utcnow
 from db.uow import run_in_transaction
 
 CHUNK = 2000
@@ -58,6 +61,7 @@ def create_manual_order(db: Database, actor: Actor, order: NewOrder) -> IntakeRe
         )
 
     def work(session: Session) -> IntakeResult:
+        lock_intake(session)
         ensure_channel(session, order.channel, "manual", MANUAL_CHANNELS[order.channel])
         return add_orders(session, actor, [order])
 
@@ -73,7 +77,59 @@ def _address_key(order: NewOrder) -> str:
     return f"{order.ship_to.postcode}|{order.ship_to.address1}".casefold()
 
 
+def lock_intake(session: Session) -> None:
+    """Wait until no other intake is running; held until this transaction ends.
+
+    The lock is the order-number counter's row, which intake takes anyway to number
+    its orders; taken first, before anything is read, so that what another intake
+    just committed (its orders, a channel it created) is seen. A file imported twice
+    at once is then imported once: the second finds its orders already present.
+    On SQLite, BEGIN IMMEDIATE already serialises every write transaction.
+    """
+    session.execute(
+        select(NumberSequence.next_value).where(NumberSequence.name == "order").with_for_update()
+    )
+
+
+def _amount_refusal(amount: Decimal) -> str | None:
+    if not amount.is_finite() or amount < 0:
+        return "is not an amount"
+    if amount > MONEY_MAX:
+        return f"is more than {MONEY_MAX}"
+    if amount != amount.quantize(CENT):
+        return "has more than 2 decimal places"
+    return None
+
+
+def _amount_problems(order: NewOrder) -> list[str]:
+    """Every amount intake would store, and each line's total, must fit Numeric(12, 2)."""
+    amounts = [
+        (f"line {i} {what}", amount)
+        for i, line in enumerate(order.lines, 1)
+        for what, amount in (
+            ("unit price", line.unit_price),
+            (f"total {line.quantity} x {line.unit_price} =", line.unit_price * line.quantity),
+        )
+    ]
+    amounts += [
+        ("shipping", order.shipping_total),
+        ("tax", order.tax_total),
+        ("subtotal", order.subtotal),
+        ("total", order.total),
+    ]
+    where = order.source or f"order {order.external_ref}"
+    return [
+        f"{where}: {what} {amount} {refusal}"
+        for what, amount in amounts
+        if (refusal := _amount_refusal(amount))
+    ]
+
+
 def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> IntakeResult:
+    problems = [problem for order in orders for problem in _amount_problems(order)]
+    if problems:
+        raise ValidationFailed(f"{len(problems)} amount(s) out of range; nothing created", problems)
+    lock_intake(session)
     result = IntakeResult()
     channels = dict(session.execute(select(Channel.code, Channel.id)).all())
     unknown = sorted({o.channel for o in orders} - channels.keys())
