@@ -8,18 +8,26 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
+from app.domain.new_order import NewLine, NewOrder
 from app.errors import ValidationFailed
 from app.imports.codes import CURRENCIES, NO_POSTCODE, country_code
+from db.types import CENT, MONEY_MAX
 
-CENT = Decimal("0.01")
-MAX_MONEY = Decimal("9999999999")
 MAX_WHOLE = 1_000_000_000
+# A number as people write one: ASCII digits, perhaps a minus and a decimal point.
+# No exponent (1e9), no digit group (1_0, 1,000), no other script's digits (٣).
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# Control characters and lone surrogates; Tab, CR and LF are whitespace, collapsed.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+LONGEST_JSON_INTEGER = 30  # digits; Python refuses to read one of over 4300
+SHOWN = 40  # characters of a bad value quoted in a message
 SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 SERVICE_KEYWORDS = (
     ("overnight", ("overnight", "next day", "next-day", "nextday", "next_day", "1da")),
@@ -138,16 +146,46 @@ def check_columns(
         raise ValidationFailed("the header row is not right; nothing imported", problems)
 
 
+class NumberAsWritten(str):
+    """A JSON number that is not plainly written (1e9, NaN, 40 digits): kept as its text,
+    so that a field wanting a number refuses it and says what was written."""
+
+
+def _json_fraction(text: str) -> Decimal | NumberAsWritten:
+    return Decimal(text) if PLAIN_NUMBER.fullmatch(text) else NumberAsWritten(text)
+
+
+def _json_integer(text: str) -> int | NumberAsWritten:
+    return int(text) if len(text) <= LONGEST_JSON_INTEGER else NumberAsWritten(text)
+
+
+def _json_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValidationFailed(f"an object has the key {shown(key)} twice")
+        found[key] = value
+    return found
+
+
 def read_json(path: Path) -> object:
     """The parsed file; numbers with a fraction become Decimal, never float."""
     try:
-        value: object = json.loads(file_text(path), parse_float=Decimal)
+        value: object = json.loads(
+            file_text(path),
+            parse_float=_json_fraction,
+            parse_int=_json_integer,
+            parse_constant=NumberAsWritten,
+            object_pairs_hook=_json_object,
+        )
     except json.JSONDecodeError as exc:
         raise ValidationFailed(
             f"{path.name}:{exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno})"
         ) from None
     except RecursionError:
         raise ValidationFailed(f"{path.name}: JSON nested too deeply to be an import") from None
+    except ValidationFailed as exc:
+        raise ValidationFailed(f"{path.name}: {exc}") from None
     return value
 
 
@@ -157,10 +195,6 @@ def fail_if(problems: Sequence[str], what: str = "nothing imported") -> None:
 
 
 def _whole(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
     number = _decimal(value)
     if number is None or number != number.to_integral_value():
         return None
@@ -168,18 +202,14 @@ def _whole(value: object) -> int | None:
 
 
 def _decimal(value: object) -> Decimal | None:
+    """A JSON number, or text of ASCII digits with at most a minus and a decimal point."""
     if isinstance(value, bool):
         return None
-    try:
-        if isinstance(value, int | Decimal):
-            number = Decimal(value)
-        elif isinstance(value, str):
-            number = Decimal(value.strip())
-        else:
-            return None
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, str) and PLAIN_NUMBER.fullmatch(value.strip()):
+        return Decimal(value.strip())
+    return None
 
 
 def parse_moment(text: str) -> datetime | None:
@@ -208,8 +238,35 @@ def service_level(text: str) -> str:
     return "standard"
 
 
-def _shown(value: object) -> str:
-    return repr(value.strip()) if isinstance(value, str) else str(value)
+def shown(value: object) -> str:
+    """A value for a message: quoted, control characters escaped, long ones cut short."""
+    if isinstance(value, str):
+        text = repr(value.strip())
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        text = repr(value)
+    return text if len(text) <= SHOWN else f"{text[: SHOWN - 4]}...{text[-1]}"
+
+
+def check_amounts(
+    order: NewOrder, head: Fields, lines: Sequence[tuple[Fields, NewLine]], price_key: str
+) -> None:
+    """Each line's total, then the order's totals, fit the money columns (Numeric(12, 2))."""
+    too_much = False
+    for record, line in lines:
+        amount = line.unit_price * line.quantity
+        if amount > MONEY_MAX:
+            too_much = True
+            record.add(
+                price_key,
+                f"line total {line.quantity} x {line.unit_price} = {amount} "
+                f"is more than {MONEY_MAX}",
+            )
+    for what, amount in (("the lines add up to", order.subtotal), ("the total is", order.total)):
+        if not too_much and amount > MONEY_MAX:
+            too_much = True
+            head.note(f"{what} {amount}, more than {MONEY_MAX}")
 
 
 class Fields:
@@ -227,6 +284,10 @@ class Fields:
         value = self.values.get(key)
         return value is not None and str(value).strip() != ""
 
+    def note(self, message: str) -> None:
+        """A problem of the record as a whole rather than of one field."""
+        self.problems.append(f"{self.where}: {message}")
+
     def _plain(self, key: str) -> str:
         value = self.values.get(key)
         if value is None:
@@ -234,7 +295,19 @@ class Fields:
         if isinstance(value, dict | list):
             self.add(key, "must be a single value, not a list or an object")
             return ""
-        return str(value).strip()
+        if isinstance(value, bool):
+            self.add(key, f"must be text, not {str(value).lower()}")
+            return ""
+        return self._clean(key, str(value)).strip()
+
+    def _clean(self, key: str, text: str) -> str:
+        """`text`; a control character in it is a problem (and left out of what is returned,
+        so that the one problem is all that is said)."""
+        bad = CONTROL.search(text)
+        if bad is None:
+            return text
+        self.add(key, f"control character U+{ord(bad.group()):04X} is not allowed in text")
+        return CONTROL.sub("", text)
 
     def word(self, key: str) -> str:
         """The value lower-cased, for matching against known words."""
@@ -260,9 +333,26 @@ class Fields:
         for part in parts:
             if isinstance(part, dict | list):
                 self.add(key, "must be text or a list of lines")
+            elif isinstance(part, bool):
+                self.add(key, f"must be text, not {str(part).lower()}")
             elif part is not None:
-                found += [" ".join(line.split()) for line in str(part).splitlines()]
+                text = self._clean(key, str(part))
+                found += [" ".join(line.split()) for line in text.splitlines()]
         return [line for line in found if line]
+
+    def items(self, key: str, *, separator: str, limit: int) -> list[str]:
+        """The non-blank items of a JSON list of texts, or of one text cut at `separator`."""
+        value = self.values.get(key)
+        if not isinstance(value, list):
+            parts = self.text(key, limit=limit).split(separator)
+            return [part.strip() for part in parts if part.strip()]
+        found = []
+        for number, item in enumerate(value, 1):
+            if isinstance(item, bool) or not isinstance(item, str | int):
+                self.add(key, f"item {number} must be text, not {shown(item)}")
+            elif text := self._clean(key, str(item)).strip():
+                found.append(text)
+        return found
 
     def street(self, key1: str, key2: str | None = None) -> tuple[str, str | None]:
         """Address lines 1 and 2; extra lines of a multi-line line 1 move to line 2."""
@@ -283,9 +373,9 @@ class Fields:
             self.add(key, "required")
         elif number is None or number < minimum:
             wanted = "a positive whole number" if minimum == 1 else f"a whole number >= {minimum}"
-            self.add(key, f"must be {wanted}, not {_shown(self.values.get(key))}")
+            self.add(key, f"must be {wanted}, not {shown(self.values.get(key))}")
         elif number > MAX_WHOLE:
-            self.add(key, f"{_shown(self.values.get(key))} is too large")
+            self.add(key, f"{shown(self.values.get(key))} is too large")
         else:
             return number
         return minimum
@@ -302,13 +392,13 @@ class Fields:
         value = self.values.get(key)
         amount = _decimal(value)
         if amount is None:
-            self.add(key, f"not a decimal amount: {_shown(value)} (write it as 12.50)")
+            self.add(key, f"not a decimal amount: {shown(value)} (write it as 12.50)")
         elif amount < 0:
-            self.add(key, f"must not be negative ({amount})")
-        elif amount > MAX_MONEY:
-            self.add(key, f"{amount} is too large")
+            self.add(key, f"must not be negative ({shown(amount)})")
+        elif amount > MONEY_MAX:
+            self.add(key, f"{shown(amount)} is more than {MONEY_MAX}")
         elif amount != amount.quantize(CENT):
-            self.add(key, f"{amount} has more than 2 decimal places")
+            self.add(key, f"{shown(amount)} has more than 2 decimal places")
         else:
             return amount.quantize(CENT)
         return Decimal("0")
@@ -396,8 +486,9 @@ class Fields:
         wanted = set(known)
         extra = sorted(k for k in self.values if k not in wanted)
         if extra:
+            names = (k if k.isprintable() else shown(k) for k in extra)
             self.problems.append(
-                f"{self.where}: unknown field(s) {', '.join(extra)} "
+                f"{self.where}: unknown field(s) {', '.join(names)} "
                 f"(known: {', '.join(sorted(wanted))})"
             )
 

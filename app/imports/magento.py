@@ -6,7 +6,8 @@ Times are UTC. The shipping address and method sit under
 sold as a parent item and a simple child item with the same SKU: the parent (which
 carries the price) is kept and the child skipped. A bundle is shipped as its child
 items. Virtual and downloadable items need no shipping. Orders that Magento has
-completed, closed or cancelled are skipped.
+completed, closed or cancelled are skipped. An order (`increment_id`) listed twice
+is imported once if both copies are the same, and refused if they differ.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.errors import ValidationFailed
-from app.imports.common import Fields, Where, read_json, service_level
-from app.imports.orders import Candidate, OrderFile
+from app.imports.common import Fields, Where, check_amounts, read_json, service_level
+from app.imports.orders import Candidate, OrderFile, OrderKey, group_entries, key_text
 
 CHANNEL_KIND = "magento"
 FINISHED_STATES = ("complete", "closed", "canceled")
@@ -36,8 +37,24 @@ def read_orders(path: Path, channel: str | None) -> OrderFile:
             f"{path.name}: not a Magento orders response "
             '(expected {"items": [...], "total_count": N} or one order)'
         )
-    candidates = [_candidate(at, data, channel or "magento") for at, data in entries]
-    return OrderFile(path, CHANNEL_KIND, candidates, json_wrap=_wrap)
+    warnings: list[str] = []
+    candidates = []
+    for group in group_entries(entries, _key, warnings):
+        (where, data), copies = group[0], group[1:]
+        candidate = _candidate(where, data, channel or "magento")
+        for other, copy in copies:
+            candidate.problems.append(
+                f"{other}: increment_id: {candidate.ref} is also at {where} with other contents"
+            )
+            candidate.entries.append(copy)
+        candidates.append(candidate)
+    return OrderFile(path, CHANNEL_KIND, candidates, json_wrap=_wrap, warnings=warnings)
+
+
+def _key(data: object) -> OrderKey | None:
+    ref = data.get("increment_id") if isinstance(data, dict) else None
+    text = key_text(str(ref) if isinstance(ref, int) and not isinstance(ref, bool) else ref)
+    return (text,) if text else None
 
 
 def _wrap(orders: list[object]) -> object:
@@ -47,10 +64,10 @@ def _wrap(orders: list[object]) -> object:
 def _candidate(where: Where, data: object, channel: str) -> Candidate:
     problems: list[str] = []
     if not isinstance(data, dict):
-        return Candidate("", problems=[f"{where}: must be an order object"], data=data)
+        return Candidate("", problems=[f"{where}: must be an order object"], entries=[data])
     order = Fields(data, where, problems)
     ref = order.text("increment_id", limit=64, required=True)
-    candidate = Candidate(ref, problems=problems, data=data)
+    candidate = Candidate(ref, problems=problems, entries=[data])
     state = order.word("state")
     if state in FINISHED_STATES:
         candidate.skipped = f"{state} in Magento"
@@ -95,7 +112,7 @@ def _candidate(where: Where, data: object, channel: str) -> Candidate:
             country=country,
             phone=address.optional("telephone", limit=50),
         ),
-        lines=tuple(lines),
+        lines=tuple(line for _, line in lines),
         email=order.email("customer_email"),
         customer_name=customer or None,
         service_level=service_level(
@@ -107,12 +124,14 @@ def _candidate(where: Where, data: object, channel: str) -> Candidate:
         tax_total=order.money("tax_amount"),
         grand_total=grand_total,
         bill_country=order.child("billing_address").optional_country("country_id"),
+        source=str(where),
     )
+    check_amounts(new_order, order, lines, "price")
     candidate.order = None if problems else new_order
     return candidate
 
 
-def _lines(order: Fields) -> list[NewLine]:
+def _lines(order: Fields) -> list[tuple[Fields, NewLine]]:
     items = order.children("items")
     by_id = {item.word("item_id"): item for item in items if item.has("item_id")}
     lines = []
@@ -122,14 +141,13 @@ def _lines(order: Fields) -> list[NewLine]:
             continue
         if item.word("product_type") in NOT_SHIPPED or item.flag("is_virtual", default=False):
             continue
-        lines.append(
-            NewLine(
-                sku=item.text("sku", limit=64, required=True),
-                quantity=item.whole("qty_ordered"),
-                unit_price=item.money("price"),
-                name=item.optional("name", limit=255),
-            )
+        line = NewLine(
+            sku=item.text("sku", limit=64, required=True),
+            quantity=item.whole("qty_ordered"),
+            unit_price=item.money("price"),
+            name=item.optional("name", limit=255),
         )
+        lines.append((item, line))
     return lines
 
 

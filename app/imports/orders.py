@@ -4,13 +4,20 @@ A format module turns its file into an `OrderFile`: one `Candidate` per order wi
 either a `NewOrder`, the problems that stop it, or the reason it is skipped (for
 example already fulfilled by the shop). `import_orders` then creates the good ones
 through intake in one transaction, so a failed import changes nothing.
+
+An order's reference seen twice in one file is never dropped: the same rows (or the
+same JSON object) again are imported once, further rows of the order are merged
+into it, each with a warning; order columns that disagree make it a rejected order
+whose problem names both places.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,14 +25,15 @@ from sqlalchemy.orm import Session
 from app.context import Actor
 from app.domain.new_order import NewOrder
 from app.errors import ValidationFailed
-from app.imports.common import file_text, write_csv, write_json
+from app.imports.common import CsvRow, Where, file_text, shown, write_csv, write_json
 from app.services.catalogue import ensure_channel
-from app.services.intake import IntakeResult, add_orders
+from app.services.intake import IntakeResult, add_orders, lock_intake
 from db.engine import Database
 from db.models import Channel, Order
 from db.uow import run_in_transaction
 
 LOOKUP_CHUNK = 1000
+Part = TypeVar("Part")
 
 
 @dataclass
@@ -37,7 +45,7 @@ class Candidate:
     problems: list[str] = field(default_factory=list)
     skipped: str | None = None  # why a readable order is not imported
     rows: list[list[str]] = field(default_factory=list)  # CSV: its rows as read
-    data: object = None  # JSON: the order as read
+    entries: list[object] = field(default_factory=list)  # JSON: its object(s) as read
 
 
 @dataclass
@@ -47,6 +55,7 @@ class OrderFile:
     candidates: list[Candidate]
     csv_header: list[str] | None = None  # CSV formats: the header, for a rejects file
     json_wrap: Callable[[list[object]], object] | None = None  # JSON formats: the document
+    warnings: list[str] = field(default_factory=list)  # merged or repeated orders
 
     @property
     def rejected(self) -> list[Candidate]:
@@ -81,6 +90,7 @@ def import_orders(db: Database, actor: Actor, file: OrderFile, *, partial: bool)
     orders = file.orders
 
     def work(session: Session) -> OrderImport:
+        lock_intake(session)  # a concurrent import of the same file waits, then finds them
         codes = sorted({o.channel for o in orders})
         known = set(session.scalars(select(Channel.code).where(Channel.code.in_(codes))))
         created = [code for code in codes if code not in known]
@@ -106,8 +116,13 @@ def rejects_path(file: OrderFile, chosen: Path | None) -> Path:
     path = chosen or file.path.with_name(f"{file.path.stem}.rejects{suffix}")
     if path.resolve() == file.path.resolve():
         raise ValidationFailed(f"the rejects file must not be the input file {path}")
+    if path.is_dir():
+        raise ValidationFailed(f"the rejects file {path} is a folder; name a file in it")
     if not path.parent.is_dir():
         raise ValidationFailed(f"no folder {path.parent} for the rejects file")
+    writable = os.access(path, os.W_OK) if path.exists() else os.access(path.parent, os.W_OK)
+    if not writable:
+        raise ValidationFailed(f"the rejects file {path} cannot be written (permission denied)")
     return path
 
 
@@ -117,7 +132,115 @@ def write_rejects(file: OrderFile, path: Path) -> None:
     if file.csv_header is not None:
         write_csv(path, file.csv_header, [row for c in rejected for row in c.rows])
     elif file.json_wrap is not None:
-        write_json(path, file.json_wrap([c.data for c in rejected]))
+        write_json(path, file.json_wrap([entry for c in rejected for entry in c.entries]))
+
+
+OrderKey = tuple[str, ...]  # what names an order in its file; the reference comes last
+
+
+def _runs(parts: Sequence[Part], key: Callable[[Part], OrderKey | None]) -> list[list[Part]]:
+    """Neighbouring parts with the same key, run by run; a part keyed None stands alone."""
+    runs: list[list[Part]] = []
+    previous: OrderKey | None = None
+    for part in parts:
+        this = key(part)
+        if this is not None and this == previous:
+            runs[-1].append(part)
+        else:
+            runs.append([part])
+        previous = this
+    return runs
+
+
+def _gather(
+    runs: list[list[Part]], key: Callable[[Part], OrderKey | None]
+) -> list[list[list[Part]]]:
+    """The runs of each key, keys in order of first appearance; unkeyed runs alone."""
+    groups: dict[Hashable, list[list[Part]]] = {}
+    for index, run in enumerate(runs):
+        this = key(run[0])
+        groups.setdefault(index if this is None else this, []).append(run)
+    return list(groups.values())
+
+
+def group_rows(
+    file: str,
+    rows: Sequence[CsvRow],
+    key: Callable[[CsvRow], OrderKey | None],
+    order_columns: Sequence[str],
+    warnings: list[str],
+) -> list[tuple[list[CsvRow], list[str]]]:
+    """Each order's rows wherever they stand in the file, with the problems found.
+
+    `key(row)` names the order (None: no usable reference, the row's run stands
+    alone). Order columns on later rows are blank or agree with the order's first row.
+    """
+    groups = []
+    for runs in _gather(_runs(rows, key), key):
+        kept = runs[0]
+        seen = [[row.cells for row in runs[0]]]
+        for run in runs[1:]:
+            cells = [row.cells for row in run]
+            where = f"{file}:{run[0].line}: order {shown(_ref(key(run[0])))}"
+            if cells in seen:
+                earlier = next(r for r in runs if [row.cells for row in r] == cells)
+                warnings.append(
+                    f"{where}: the same rows as from line {earlier[0].line} again; imported once"
+                )
+                continue
+            warnings.append(
+                f"{where}: more rows of the order that starts on line {kept[0].line}; merged "
+                "(the rows of an order should follow each other)"
+            )
+            seen.append(cells)
+            kept = kept + run
+        problems = [
+            f"{file}:{row.line}: {column}: {shown(value)} differs from line {kept[0].line} "
+            "of the same order"
+            for row in kept[1:]
+            for column in order_columns
+            if folded(value := row.values.get(column))
+            and folded(value) != folded(kept[0].values.get(column))
+        ]
+        groups.append((kept, problems))
+    return groups
+
+
+def group_entries(
+    entries: Sequence[tuple[Where, object]],
+    key: Callable[[object], OrderKey | None],
+    warnings: list[str],
+) -> list[list[tuple[Where, object]]]:
+    """JSON orders with the same reference together; the very same object again is
+    dropped with a warning, so the caller sees each distinct object once."""
+    groups = []
+    for runs in _gather([[entry] for entry in entries], lambda e: key(e[1])):
+        kept: list[tuple[Where, object]] = []
+        for where, data in (entry for run in runs for entry in run):
+            earlier = next((at for at, seen in kept if seen == data), None)
+            if earlier is None:
+                kept.append((where, data))
+            else:
+                warnings.append(
+                    f"{where}: order {shown(_ref(key(data)))}: the same as {earlier} again; "
+                    "imported once"
+                )
+        groups.append(kept)
+    return groups
+
+
+def key_text(value: object) -> str:
+    """A reference or channel as an order key: spaced as `Fields.text` stores it."""
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _ref(key: OrderKey | None) -> str:
+    return key[-1] if key else ""
+
+
+def folded(value: object) -> str:
+    """A value as compared between two mentions of one order: spacing and case aside."""
+    return " ".join(str(value).split()).casefold() if value is not None else ""
 
 
 def guess_format(path: Path) -> str | None:

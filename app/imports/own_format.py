@@ -7,9 +7,10 @@ CSV: one row per order line. Columns, in any order (* = required):
     payment_status, shipping_total, tax_total, bill_country, sku*, quantity*,
     unit_price, item_name
 
-The rows of one order follow each other and share `channel` and `external_ref`;
-its order columns may be repeated on every row or left blank after the first, but
-must not disagree. `channel` may be left out when `--channel` names it.
+The rows of one order share `channel` and `external_ref` (on every row) and
+should follow each other; rows of it further down are merged into it with a
+warning. Its order columns may be repeated on every row or left blank after the
+first, but must not disagree. `channel` may be left out when `--channel` names it.
 `placed_at` and `ship_by` are ISO 8601 (`2024-03-05T14:07:12+01:00`; without an
 offset they are UTC; `ship_by` may be a date). `service_level` is overnight,
 express, standard (default) or economy; `currency` an ISO 4217 code (default
@@ -18,18 +19,39 @@ English names are understood); money has a decimal point and at most 2 places.
 A postcode may be blank only where the country has none (such as HK or AE).
 
 JSON: a list of orders, each an object with the same order keys and `lines`, a
-list of objects with `sku`, `quantity`, `unit_price` and `name`.
+list of objects with `sku`, `quantity`, `unit_price` and `name`. Two objects with
+the same `channel` and `external_ref` are one order: the same object again is
+imported once, otherwise their lines are merged (order keys blank or equal).
+
+Text holds no control characters; numbers are ASCII digits with a decimal point
+(no exponent); each line's total and the order's total fit 9999999999.99.
 """
 
 from __future__ import annotations
 
-from itertools import groupby
 from pathlib import Path
 
 from app.domain.new_order import SERVICE_PRIORITY, Address, NewLine, NewOrder
 from app.errors import ValidationFailed
-from app.imports.common import CsvRow, Fields, Where, check_columns, read_csv, read_json
-from app.imports.orders import Candidate, OrderFile
+from app.imports.common import (
+    CsvRow,
+    Fields,
+    Where,
+    check_amounts,
+    check_columns,
+    read_csv,
+    read_json,
+    shown,
+)
+from app.imports.orders import (
+    Candidate,
+    OrderFile,
+    OrderKey,
+    folded,
+    group_entries,
+    group_rows,
+    key_text,
+)
 
 ORDER_KEYS = (
     "channel",
@@ -72,52 +94,70 @@ def read_csv_orders(path: Path, channel: str | None) -> OrderFile:
     table = read_csv(path, fold=True)
     check_columns(table, REQUIRED_COLUMNS, ORDER_KEYS + CSV_LINE_COLUMNS)
 
-    def key(row: CsvRow) -> tuple[str, str]:
-        return (row.values.get("channel", "").strip(), row.values["external_ref"].strip())
+    def key(row: CsvRow) -> OrderKey | None:
+        ref = key_text(row.values["external_ref"])
+        return (key_text(row.values.get("channel")) or channel or "", ref) if ref else None
 
+    warnings: list[str] = []
     candidates = []
-    for _, group in groupby(table.rows, key=key):
-        rows = list(group)
-        problems: list[str] = []
+    for rows, problems in group_rows(table.name, table.rows, key, ORDER_KEYS, warnings):
         records = [Fields(row.values, Where(table.name, row.line), problems) for row in rows]
-        _check_repeats(rows, records[0])
-        lines = [_line(record, "item_name") for record in records]
+        lines = [(record, _line(record, "item_name")) for record in records]
         candidates.append(_candidate(records[0], lines, channel, rows=[r.cells for r in rows]))
-    return OrderFile(path, "csv", candidates, csv_header=table.header)
+    return OrderFile(path, "csv", candidates, csv_header=table.header, warnings=warnings)
 
 
 def read_json_orders(path: Path, channel: str | None) -> OrderFile:
     document = read_json(path)
     if not isinstance(document, list):
         raise ValidationFailed(f"{path.name}: must be a list of orders")
-    candidates = []
-    for index, data in enumerate(document):
-        where = Where(path.name).at(index)
+
+    def key(data: object) -> OrderKey | None:
         if not isinstance(data, dict):
-            candidates.append(Candidate("", problems=[f"{where}: must be an object"], data=data))
-            continue
-        head = Fields(data, where, [])
-        head.unknown_keys((*ORDER_KEYS, "lines"))
-        lines = []
-        for record in head.children("lines"):
-            record.unknown_keys(JSON_LINE_KEYS)
-            lines.append(_line(record, "name"))
-        if not lines and isinstance(data.get("lines"), list):
-            head.add("lines", "an order needs at least one line")
-        candidates.append(_candidate(head, lines, channel, data=data))
-    return OrderFile(path, "json", candidates, json_wrap=list)
+            return None
+        ref = key_text(data.get("external_ref"))
+        return (key_text(data.get("channel")) or channel or "", ref) if ref else None
+
+    warnings: list[str] = []
+    entries = [(Where(path.name).at(index), data) for index, data in enumerate(document)]
+    candidates = [
+        _json_candidate(group, channel, warnings) for group in group_entries(entries, key, warnings)
+    ]
+    return OrderFile(path, "json", candidates, json_wrap=list, warnings=warnings)
 
 
-def _check_repeats(rows: list[CsvRow], first: Fields) -> None:
-    """Order columns on later rows are blank or the same as on the order's first row."""
-    for row in rows[1:]:
-        for column in ORDER_KEYS:
-            value, expected = row.values.get(column, "").strip(), first.word(column)
-            if value and value.casefold() != expected:
-                first.problems.append(
-                    f"{first.where.file}:{row.line}: {column}: {value!r} differs from "
-                    f"line {first.where.line} of the same order"
-                )
+def _json_candidate(
+    group: list[tuple[Where, object]], channel: str | None, warnings: list[str]
+) -> Candidate:
+    """One order from its object(s); later objects add lines and repeat or omit order keys."""
+    where, data = group[0]
+    if not isinstance(data, dict):
+        return Candidate("", problems=[f"{where}: must be an object"], entries=[data])
+    head = Fields(data, where, [])
+    records = [head] + [Fields(d, w, head.problems) for w, d in group[1:] if isinstance(d, dict)]
+    lines = []
+    for record in records:
+        record.unknown_keys((*ORDER_KEYS, "lines"))
+        for item in record.children("lines"):
+            item.unknown_keys(JSON_LINE_KEYS)
+            lines.append((item, _line(item, "name")))
+    if not lines and isinstance(data.get("lines"), list):
+        head.add("lines", "an order needs at least one line")
+    for record in records[1:]:
+        differ = [
+            key
+            for key in ORDER_KEYS
+            if folded(record.values.get(key))
+            and folded(record.values.get(key)) != folded(data.get(key))
+        ]
+        for key in differ:
+            record.add(key, f"{shown(record.values[key])} differs from {where} of the same order")
+        if not differ:
+            warnings.append(
+                f"{record.where}: order {shown(head.values.get('external_ref'))}: more lines "
+                f"of the order at {where}; merged"
+            )
+    return _candidate(head, lines, channel, entries=[d for _, d in group])
 
 
 def _line(record: Fields, name_key: str) -> NewLine:
@@ -131,11 +171,11 @@ def _line(record: Fields, name_key: str) -> NewLine:
 
 def _candidate(
     head: Fields,
-    lines: list[NewLine],
+    lines: list[tuple[Fields, NewLine]],
     default_channel: str | None,
     *,
     rows: list[list[str]] | None = None,
-    data: object = None,
+    entries: list[object] | None = None,
 ) -> Candidate:
     channel = head.text("channel", limit=32) or default_channel or ""
     if not channel:
@@ -157,7 +197,7 @@ def _candidate(
             country=country,
             phone=head.optional("phone", limit=50),
         ),
-        lines=tuple(lines),
+        lines=tuple(line for _, line in lines),
         email=head.email("email"),
         service_level=head.choice("service_level", tuple(SERVICE_PRIORITY), default="standard"),
         ship_by=head.optional_moment("ship_by"),
@@ -166,11 +206,13 @@ def _candidate(
         shipping_total=head.money("shipping_total"),
         tax_total=head.money("tax_total"),
         bill_country=head.optional_country("bill_country"),
+        source=str(head.where),
     )
+    check_amounts(order, head, lines, "unit_price")
     return Candidate(
         order.external_ref,
         order=None if head.problems else order,
         problems=head.problems,
         rows=rows or [],
-        data=data,
+        entries=entries or [],
     )

@@ -3,7 +3,7 @@
 CSV header (any order, only `sku` and `name` required):
 `sku,name,barcodes,weight_g,length_mm,width_mm,height_mm,price,active`; several
 barcodes are separated by `|`. JSON: a list of objects with the same keys, where
-`barcodes` may be a list or a `|`-separated string.
+`barcodes` may be a list of texts or a `|`-separated string.
 """
 
 from __future__ import annotations
@@ -47,20 +47,11 @@ def read_products(path: Path, fmt: str) -> list[ProductInput]:
     return products
 
 
-def _barcodes(record: Fields) -> tuple[str, ...]:
-    value = record.values.get("barcodes")
-    if isinstance(value, list):
-        return tuple(code for item in value if (code := str(item).strip()))
-    return tuple(
-        code for part in record.text("barcodes", limit=2000).split("|") if (code := part.strip())
-    )
-
-
 def _product(record: Fields) -> ProductInput:
     return ProductInput(
         sku=record.text("sku", limit=64, required=True),
         name=record.text("name", limit=255, required=True),
-        barcodes=_barcodes(record),
+        barcodes=tuple(record.items("barcodes", separator="|", limit=2000)),
         weight_g=record.optional_whole("weight_g"),
         length_mm=record.optional_whole("length_mm"),
         width_mm=record.optional_whole("width_mm"),

@@ -1,20 +1,28 @@
 """Shopify's "Export orders" CSV, as the admin exports it.
 
 One row per line item; the order's own columns are filled on its first row and
-blank (or repeated) on the rest. The rows of an order follow each other and share
-its Name (`#1001`), which becomes the channel reference. Orders already fulfilled
-or cancelled in Shopify, and lines that need no shipping (gift cards, downloads)
-are skipped. Other columns of the export are ignored.
+blank (or repeated, never different) on the rest. The rows of an order share its
+Name (`#1001`), which becomes the channel reference, and follow each other; rows of
+it further down are merged into it with a warning. Orders already fulfilled or
+cancelled in Shopify, and lines that need no shipping (gift cards, downloads) are
+skipped. Other columns of the export are ignored.
 """
 
 from __future__ import annotations
 
-from itertools import groupby
 from pathlib import Path
 
 from app.domain.new_order import Address, NewLine, NewOrder
-from app.imports.common import CsvRow, Fields, Where, check_columns, read_csv, service_level
-from app.imports.orders import Candidate, OrderFile
+from app.imports.common import (
+    CsvRow,
+    Fields,
+    Where,
+    check_amounts,
+    check_columns,
+    read_csv,
+    service_level,
+)
+from app.imports.orders import Candidate, OrderFile, OrderKey, group_rows, key_text
 
 CHANNEL_KIND = "shopify"
 REQUIRED = (
@@ -28,6 +36,31 @@ REQUIRED = (
     "Shipping Zip",
     "Shipping Country",
 )
+ORDER_COLUMNS = (  # read from an order's first row; later rows leave them blank or agree
+    "Email",
+    "Financial Status",
+    "Fulfillment Status",
+    "Currency",
+    "Shipping",
+    "Taxes",
+    "Total",
+    "Shipping Method",
+    "Created at",
+    "Cancelled at",
+    "Billing Name",
+    "Billing Country",
+    "Shipping Name",
+    "Shipping Company",
+    "Shipping Street",
+    "Shipping Address1",
+    "Shipping Address2",
+    "Shipping City",
+    "Shipping Zip",
+    "Shipping Province",
+    "Shipping Country",
+    "Shipping Phone",
+    "Phone",
+)
 
 
 def read_orders(path: Path, channel: str | None) -> OrderFile:
@@ -35,15 +68,20 @@ def read_orders(path: Path, channel: str | None) -> OrderFile:
     check_columns(table, REQUIRED)
     if "Shipping Address1" not in table.columns and "Shipping Street" not in table.columns:
         check_columns(table, ("Shipping Address1",))
+
+    def key(row: CsvRow) -> OrderKey | None:
+        name = key_text(row.values["Name"])
+        return (name,) if name else None
+
+    warnings: list[str] = []
     candidates = [
-        _candidate(table.name, list(rows), channel or "shopify")
-        for _, rows in groupby(table.rows, key=lambda row: row.values["Name"].strip())
+        _candidate(table.name, rows, problems, channel or "shopify")
+        for rows, problems in group_rows(table.name, table.rows, key, ORDER_COLUMNS, warnings)
     ]
-    return OrderFile(path, CHANNEL_KIND, candidates, csv_header=table.header)
+    return OrderFile(path, CHANNEL_KIND, candidates, csv_header=table.header, warnings=warnings)
 
 
-def _candidate(file: str, rows: list[CsvRow], channel: str) -> Candidate:
-    problems: list[str] = []
+def _candidate(file: str, rows: list[CsvRow], problems: list[str], channel: str) -> Candidate:
     head = Fields(rows[0].values, Where(file, rows[0].line), problems)
     ref = head.text("Name", limit=64, required=True)
     candidate = Candidate(ref, problems=problems, rows=[row.cells for row in rows])
@@ -66,6 +104,18 @@ def _candidate(file: str, rows: list[CsvRow], channel: str) -> Candidate:
     street_key = "Shipping Address1" if head.has("Shipping Address1") else "Shipping Street"
     address1, address2 = head.street(street_key, "Shipping Address2")
     phone = head.text("Shipping Phone", limit=50) or head.text("Phone", limit=50)
+    lines = [
+        (
+            item,
+            NewLine(
+                sku=item.text("Lineitem sku", limit=64, required=True),
+                quantity=item.whole("Lineitem quantity"),
+                unit_price=item.money("Lineitem price"),
+                name=item.optional("Lineitem name", limit=255),
+            ),
+        )
+        for item in wanted
+    ]
     order = NewOrder(
         channel=channel,
         external_ref=ref,
@@ -81,15 +131,7 @@ def _candidate(file: str, rows: list[CsvRow], channel: str) -> Candidate:
             country=country,
             phone=phone.removeprefix("'") or None,
         ),
-        lines=tuple(
-            NewLine(
-                sku=item.text("Lineitem sku", limit=64, required=True),
-                quantity=item.whole("Lineitem quantity"),
-                unit_price=item.money("Lineitem price"),
-                name=item.optional("Lineitem name", limit=255),
-            )
-            for item in wanted
-        ),
+        lines=tuple(line for _, line in lines),
         email=head.email("Email"),
         customer_name=head.optional("Billing Name", limit=200),
         service_level=service_level(head.text("Shipping Method", limit=200)),
@@ -99,6 +141,8 @@ def _candidate(file: str, rows: list[CsvRow], channel: str) -> Candidate:
         tax_total=head.money("Taxes"),
         grand_total=head.optional_money("Total"),
         bill_country=head.optional_country("Billing Country"),
+        source=str(head.where),
     )
+    check_amounts(order, head, lines, "Lineitem price")
     candidate.order = None if problems else order
     return candidate

@@ -58,10 +58,12 @@ def ensure_location(session: Session, code: str, change: StockChange) -> Locatio
 
 
 def _sequence_for(code: str) -> int:
-    """A walking order from a code such as A-01-02-B: aisle, rack, shelf, bin."""
+    """A walking order from a code such as A-01-02-B: aisle, rack, shelf, bin (the first
+    four parts, so that it fits the column whatever the code)."""
     value = 0
-    for part in code.upper().split("-"):
-        digit = int(part) if part.isdigit() else sum(ord(c) - 64 for c in part if c.isalpha())
+    for part in code.upper().split("-")[:4]:
+        number = part.isascii() and part.isdigit()
+        digit = int(part) if number else sum(ord(c) - 64 for c in part if c.isalpha())
         value = value * 100 + min(digit, 99)
     return value
 

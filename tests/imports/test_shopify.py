@@ -124,16 +124,22 @@ def test_importing_the_sample_twice_creates_nothing_the_second_time(
     assert read(db, lambda s: s.scalars(select(Channel.kind)).all()) == ["shopify"]
 
 
-def test_an_order_repeated_within_the_file_is_imported_once(
+def test_an_order_repeated_within_the_file_is_imported_once_with_a_warning(
     db: Database, actor: Actor, tmp_path: Path
 ) -> None:
-    order = shopify_order("#7")
+    order = shopify_order("#7", [("MUG-BLU", "2"), ("TEA", "1")])
     path = write(tmp_path / "o.csv", shopify_csv(order, shopify_order("#8"), order))
 
-    done = import_orders(db, actor, read_orders(path, None), partial=False)
+    file = read_orders(path, None)
+    done = import_orders(db, actor, file, partial=False)
 
     assert len(done.intake.created) == 2
-    assert done.intake.already_present == ["#7"]
+    assert done.intake.already_present == []
+    assert file.warnings == [
+        "o.csv:5: order '#7': the same rows as from line 2 again; imported once"
+    ]
+    lines = order_detail(db, "#7").lines
+    assert [(line.sku, line.qty_ordered) for line in lines] == [("MUG-BLU", 2), ("TEA", 1)]
 
 
 def test_an_order_naming_an_unknown_sku_comes_in_on_hold_with_the_reason(
