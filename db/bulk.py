@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Insert, Select, Table, func, insert, select, text
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
@@ -111,12 +112,28 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
 
 def _copy(connection: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
     """PostgreSQL's COPY: one stream instead of a statement per row, inside the same
-    transaction (the driver connection under the session's)."""
+    transaction (the driver connection under the session's).
+
+    The driver's errors (a unique violation, a NUL byte, a numeric overflow) come out
+    as SQLAlchemy's, like those of any other statement, so callers and retries treat
+    them alike.
+    """
     driver = connection.connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    try:
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dbapi_error as exc:
+        raise DBAPIError.instance(
+            sql,
+            None,
+            exc,
+            dbapi_error,
+            connection_invalidated=driver.closed,
+            dialect=connection.dialect,
+        ) from exc
 
 
 def _memoised(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:

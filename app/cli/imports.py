@@ -1,8 +1,13 @@
-"""Commands that read and write files: catalogue, stock, orders in; availability out."""
+"""Commands that read and write files: catalogue, stock, orders in; availability out.
+
+An import interrupted with Ctrl-C says so in one line and exits 130; its
+transaction is rolled back, so nothing of it is kept.
+"""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -34,6 +39,35 @@ ORDER_READERS: dict[str, Callable[[Path, str | None], OrderFile]] = {
     "csv": own_format.read_csv_orders,
     "json": own_format.read_json_orders,
 }
+
+
+INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+
+Handler = Callable[[Database, Actor, argparse.Namespace], int]
+Report = Callable[[], int]  # prints what an import did; returns the exit status
+
+
+def _interruptible(work: Callable[[Database, Actor, argparse.Namespace], Report]) -> Handler:
+    """An import that answers Ctrl-C in one line and exit 130, not a traceback.
+
+    `work` reads and imports, committing at its very end, and returns how to report
+    it: so an interruption is known to have come before the commit or after it.
+    """
+
+    @functools.wraps(work)
+    def run(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+        try:
+            report = work(db, actor, args)
+        except KeyboardInterrupt:
+            print("error: import interrupted - nothing imported", file=sys.stderr)
+            return INTERRUPTED
+        try:
+            return report()
+        except KeyboardInterrupt:
+            print("error: interrupted after the import was saved", file=sys.stderr)
+            return INTERRUPTED
+
+    return run
 
 
 def _format_of(path: Path, given: str | None, options: Sequence[str]) -> str:
@@ -83,35 +117,48 @@ def _availability_args(p: argparse.ArgumentParser) -> None:
 
 
 @command("import-products", "catalogue feed from a PIM / ERP", configure=_products_args)
-def cmd_import_products(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+@_interruptible
+def cmd_import_products(db: Database, actor: Actor, args: argparse.Namespace) -> Report:
     products = read_products(args.file, _format_of(args.file, args.format, ("csv", "json")))
     change = upsert_products(db, actor, products)
-    print(
-        f"products: {len(change.created)} created, {len(change.updated)} updated, "
-        f"{change.unchanged} unchanged"
-    )
-    return 0
+
+    def report() -> int:
+        print(
+            f"products: {len(change.created)} created, {len(change.updated)} updated, "
+            f"{change.unchanged} unchanged"
+        )
+        return 0
+
+    return report
 
 
 @command("import-stock", "counts per SKU and location", configure=_stock_args)
-def cmd_import_stock(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+@_interruptible
+def cmd_import_stock(db: Database, actor: Actor, args: argparse.Namespace) -> Report:
     counts = read_stock(args.file, receive=args.receive)
     if args.receive:
         change = receive_and_allocate(db, actor, counts)
-        print(f"received {change.units_in} units in {change.moves} receipts; backorders allocated")
+        summary = f"received {change.units_in} units in {change.moves} receipts; "
+        summary += "backorders allocated"
     else:
         change = apply_counts(db, actor, counts)
-        print(
+        summary = (
             f"stock take: {len(counts)} counts, {change.moves} changed "
             f"(+{change.units_in} / -{change.units_out} units)"
         )
-    if change.locations_created:
-        print(f"  new locations: {', '.join(change.locations_created)}")
-    return 0
+
+    def report() -> int:
+        print(summary)
+        if change.locations_created:
+            print(f"  new locations: {', '.join(change.locations_created)}")
+        return 0
+
+    return report
 
 
 @command("import-orders", "orders from a shop export or a Shipshape file", configure=_orders_args)
-def cmd_import_orders(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+@_interruptible
+def cmd_import_orders(db: Database, actor: Actor, args: argparse.Namespace) -> Report:
     if args.rejects and not args.partial:
         raise ValidationFailed("--rejects goes with --partial")
     if args.channel is not None and not 0 < len(args.channel) <= 32:
@@ -122,10 +169,16 @@ def cmd_import_orders(db: Database, actor: Actor, args: argparse.Namespace) -> i
             f"cannot tell the format of {args.file.name}; give --format {'|'.join(ORDER_READERS)}"
         )
     file = ORDER_READERS[fmt](args.file, args.channel)
-    rejects = rejects_path(file, args.rejects) if args.partial and file.rejected else None
+    # A --rejects target is checked even when nothing is rejected: before any import.
+    wanted = args.partial and (file.rejected or args.rejects is not None)
+    target = rejects_path(file, args.rejects) if wanted else None
+    rejects = target if file.rejected else None
     done = import_orders(db, actor, file, partial=args.partial)
-    _report(file, done, rejects)
-    if rejects is not None:
+
+    def report() -> int:
+        _report(file, done, rejects)
+        if rejects is None:
+            return 0
         try:
             write_rejects(file, rejects)
         except OSError as exc:
@@ -135,7 +188,9 @@ def cmd_import_orders(db: Database, actor: Actor, args: argparse.Namespace) -> i
                 file=sys.stderr,
             )
             return 1
-    return 0
+        return 0
+
+    return report
 
 
 def _report(file: OrderFile, done: OrderImport, rejects: Path | None) -> None:
@@ -149,6 +204,8 @@ def _report(file: OrderFile, done: OrderImport, rejects: Path | None) -> None:
     if rejects is not None:
         summary += f", {len(file.rejected)} rejected"
     print(summary)
+    for warning in file.warnings:
+        print(f"  warning: {warning}")
     for code in done.channels_created:
         print(f"  new channel: {code}")
     for number, reason in intake.held.items():
