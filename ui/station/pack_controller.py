@@ -42,9 +42,6 @@ MAX_UNITS_PER_SCAN = 999
 QUANTITY_KEYS = ("*",)
 NEXT_ORDER_KEYS = ("n", "N")
 DEVICES_KEY = "F2"
-RETRY_KEYS, ELSEWHERE_KEYS, GO_ON_KEYS = ("r", "R"), ("e", "E"), ("g", "G", "Esc")
-PRINTER_KEYS = RETRY_KEYS + ELSEWHERE_KEYS + GO_ON_KEYS[:2]
-PRINTER_CHOICES = "R = retry   ·   E = another printer   ·   G or Esc = go on"
 QUEUE_EMPTY = "Queue empty - no order is waiting to be packed"
 WEIGHT_OVERRIDE_HINT = "Weigh again and type the grams, or a supervisor scans their badge (U:…)"
 _QUANTITY_CODE = re.compile(r"\*([0-9]{1,3})")
@@ -83,7 +80,6 @@ class PackController(QObject):
         self._refused_weight: int | None = None
         self._result: PackResult | None = None
         self._approver = ""  # who accepted a refused weight
-        self._choosing_printer = False
         self.units = 1  # the quantity key's count for the next product scan
 
     # --- set-up -------------------------------------------------------------------------
@@ -93,16 +89,14 @@ class PackController(QObject):
         self._set_step(Step.STARTING)
         self._check_setup(self._replay, self._on_idle_failed)
 
-    def _check_setup(
-        self, then: Callable[[], None], failed: Callable[[Exception], None]
-    ) -> None:
+    def _check_setup(self, then: Callable[[], None], failed: Callable[[Exception], None]) -> None:
         def checked(setup: StationSetup) -> None:
             self._apply_setup(setup)
             then()
 
-        QueryOp(None, self._ctx, check_station, self._ctx.actor.station).success(
-            checked
-        ).failure(failed).run()
+        QueryOp(None, self._ctx, check_station, self._ctx.actor.station).success(checked).failure(
+            failed
+        ).run()
 
     def _apply_setup(self, setup: StationSetup) -> None:
         self.setup, self.boxes = setup, setup.boxes
@@ -184,11 +178,6 @@ class PackController(QObject):
         """The station's devices were saved: read the set-up again."""
         self._check_setup(lambda: None, self._on_step_failed)
 
-    @property
-    def choosing_printer(self) -> bool:
-        """After E at a printer failure: the digits pick another printer."""
-        return self._choosing_printer
-
     # --- opening ------------------------------------------------------------------------
 
     def _open(self, code: str) -> None:
@@ -206,10 +195,12 @@ class PackController(QObject):
             self._tell(text, Tone.BAD, "error")
             return
         self._when_set_up(
-            lambda: DbOp(None, self._ctx, open_for_packing, self._ctx.actor, code)
-            .success(self._on_opened)
-            .failure(self._on_idle_failed)
-            .run(initiator=self),
+            lambda: (
+                DbOp(None, self._ctx, open_for_packing, self._ctx.actor, code)
+                .success(self._on_opened)
+                .failure(self._on_idle_failed)
+                .run(initiator=self)
+            ),
             code,
         )
 
@@ -243,10 +234,12 @@ class PackController(QObject):
 
     def _claim_next(self) -> None:
         self._when_set_up(
-            lambda: DbOp(None, self._ctx, claim_next_order, self._ctx.actor)
-            .success(self._on_claimed)
-            .failure(self._on_idle_failed)
-            .run(initiator=self)
+            lambda: (
+                DbOp(None, self._ctx, claim_next_order, self._ctx.actor)
+                .success(self._on_claimed)
+                .failure(self._on_idle_failed)
+                .run(initiator=self)
+            )
         )
 
     def _on_claimed(self, state: PackState | None) -> None:
@@ -439,7 +432,7 @@ class PackController(QObject):
         self._result, self._approver = result, approver
         self.packed.emit(result)
         self._set_step(Step.PRINTING)
-        self.printer.start(result.print_job_ids)
+        self.printer.start(result.print_job_ids, self.setup.printers if self.setup else ())
 
     def _on_complete_failed(self, exc: Exception) -> None:
         self._set_step(Step.WEIGHT)
@@ -449,48 +442,19 @@ class PackController(QObject):
     # --- printing -----------------------------------------------------------------------
 
     def _on_printer_failed(self, failure: PrintFailure) -> None:
-        self._choosing_printer = False
         self._set_step(Step.PRINTER_FAILED)
         self._tell_printer_failed(sound="warning")
 
     def _tell_printer_failed(self, note: str = "", *, sound: str | None = None) -> None:
-        failure = self.printer.failure
-        assert failure is not None
-        if self._choosing_printer:
-            others = self.setup.other_printers(failure.printer) if self.setup else ()
-            hint = "   ·   ".join(f"{n} = {p}" for n, p in enumerate(others, 1))
-            hint = f"Send it to:   {hint}   ·   Esc = back" if others else "No other printer"
-        else:
-            hint = PRINTER_CHOICES
-        detail = f"{failure.printer}: {failure.error}"
-        if note:
-            detail = f"{note}  ·  {detail}"
-        self._tell(f"{failure.document} NOT printed", Tone.WARNING, sound, detail=detail, hint=hint)
+        message, detail, keys = self.printer.failure_text(note)
+        self._tell(message, Tone.WARNING, sound, detail=detail, hint=keys)
 
     def _printer_command(self, name: str) -> None:
-        failure = self.printer.failure
-        assert failure is not None
-        others = self.setup.other_printers(failure.printer) if self.setup else ()
-        if self._choosing_printer and name == "Esc":
-            self._choosing_printer = False
+        if self.printer.command(name):
+            self._set_step(Step.PRINTING)
+        else:  # E or Esc: the same failure, other keys
             self._set_step(Step.PRINTER_FAILED)
             self._tell_printer_failed()
-        elif self._choosing_printer and name.isdigit() and 1 <= int(name) <= len(others):
-            self._choosing_printer = False
-            self._set_step(Step.PRINTING)
-            self.printer.retry(others[int(name) - 1])
-        elif name in RETRY_KEYS:
-            self._choosing_printer = False
-            self._set_step(Step.PRINTING)
-            self.printer.retry()
-        elif name in ELSEWHERE_KEYS:
-            self._choosing_printer = True
-            self._set_step(Step.PRINTER_FAILED)
-            self._tell_printer_failed()
-        elif name in GO_ON_KEYS:
-            self._choosing_printer = False
-            self._set_step(Step.PRINTING)
-            self.printer.go_on()
 
     def _on_printer_finished(self, summary: PrintSummary) -> None:
         result = self._result

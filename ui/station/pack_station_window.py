@@ -35,13 +35,9 @@ from ui.station.devices_dialog import StationDevicesDialog
 from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
 from ui.station.order_panel import OrderPanelWidget
 from ui.station.pack_advice import suggestion_prompt, weight_context
-from ui.station.pack_controller import (
-    NEXT_ORDER_KEYS,
-    PRINTER_KEYS,
-    QUANTITY_KEYS,
-    PackController,
-)
+from ui.station.pack_controller import NEXT_ORDER_KEYS, QUANTITY_KEYS, PackController
 from ui.station.pack_lines_model import PackLinesModel
+from ui.station.pack_printing import PRINTER_KEYS
 from ui.station.pack_steps import Feedback, Step
 from ui.station.scale_watcher import ScaleWatcher
 from ui.station.settings import StationSettings
@@ -195,7 +191,7 @@ class PackStationWindow(QWidget):
             Step.IDLE: NEXT_ORDER_KEYS,
             Step.SCANNING: QUANTITY_KEYS,
             Step.PRINTER_FAILED: PRINTER_KEYS
-            + (tuple("123456789") if controller.choosing_printer else ()),
+            + (tuple("123456789") if controller.printer.choosing else ()),
         }
         self.scan_input.set_hotkeys(hotkeys.get(step, ()))
         self.scan_input.forbid_manual = self._settings.forbid_manual and step is Step.SCANNING

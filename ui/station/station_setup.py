@@ -24,10 +24,6 @@ class StationSetup:
     devices: StationDevices
     printers: tuple[str, ...]  # the print folder and every printer a station uses
 
-    def other_printers(self, failed: str) -> tuple[str, ...]:
-        """Where a job that failed on `failed` can go instead (at most nine)."""
-        return tuple(p for p in self.printers if p != failed)[:9]
-
 
 def check_station(db: Database, station: str) -> StationSetup:
     """Read the set-up (on a worker thread: several short reads)."""
