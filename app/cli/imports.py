@@ -181,12 +181,8 @@ def cmd_import_orders(db: Database, actor: Actor, args: argparse.Namespace) -> R
             return 0
         try:
             write_rejects(file, rejects)
-        except OSError as exc:
-            print(
-                f"error: the orders above were imported, but {rejects} "
-                f"could not be written ({exc.strerror})",
-                file=sys.stderr,
-            )
+        except ValidationFailed as exc:
+            print(f"error: the orders above were imported, but {exc}", file=sys.stderr)
             return 1
         return 0
 
@@ -227,17 +223,14 @@ def cmd_export_availability(db: Database, actor: Actor, args: argparse.Namespace
     if not args.out.parent.is_dir():
         raise ValidationFailed(f"no folder {args.out.parent} for {args.out.name}")
     rows = availability(db, args.channel)
-    try:
-        if fmt == "json":
-            write_json(args.out, [asdict(r) for r in rows])
-        else:
-            write_csv(
-                args.out,
-                ("channel", "sku", "available"),
-                ((r.channel, r.sku, str(r.available)) for r in rows),
-                safe=True,
-            )
-    except OSError as exc:
-        raise ValidationFailed(f"cannot write {args.out}: {exc.strerror}") from None
+    if fmt == "json":
+        write_json(args.out, [asdict(r) for r in rows])
+    else:
+        write_csv(
+            args.out,
+            ("channel", "sku", "available"),
+            ((r.channel, r.sku, str(r.available)) for r in rows),
+            safe=True,
+        )
     print(f"wrote {len(rows)} rows to {args.out}")
     return 0

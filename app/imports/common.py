@@ -18,6 +18,7 @@ from pathlib import Path
 from app.domain.new_order import NewLine, NewOrder
 from app.errors import ValidationFailed
 from app.imports.codes import CURRENCIES, NO_POSTCODE, country_code
+from app.output_file import write_text_file
 from db.types import CENT, MONEY_MAX
 
 MAX_WHOLE = 1_000_000_000
@@ -517,10 +518,12 @@ def spreadsheet_safe(value: str) -> str:
 def write_csv(
     path: Path, header: Sequence[str], rows: Iterable[Sequence[str]], *, safe: bool = False
 ) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        for row in (header, *rows):
-            writer.writerow([spreadsheet_safe(c) for c in row] if safe else row)
+    """A CSV file, written whole or not at all (`app.output_file`)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    for row in (header, *rows):
+        writer.writerow([spreadsheet_safe(c) for c in row] if safe else row)
+    write_text_file(path, out.getvalue())
 
 
 def _json_number(value: object) -> int | float:
@@ -530,5 +533,6 @@ def _json_number(value: object) -> int | float:
 
 
 def write_json(path: Path, value: object) -> None:
+    """A JSON file, written whole or not at all (`app.output_file`)."""
     text = json.dumps(value, ensure_ascii=False, indent=2, default=_json_number)
-    path.write_text(text + "\n", encoding="utf-8")
+    write_text_file(path, text + "\n")

@@ -22,6 +22,7 @@ import yaml
 
 from app.errors import ValidationFailed
 from app.imports.common import Fields, Where, fail_if, file_text, read_json
+from app.output_file import write_text_file
 from app.services.master_data import (
     BoxInput,
     CarrierInput,
@@ -222,9 +223,9 @@ def document_dict(settings: dict[str, str], master: MasterData) -> dict[str, Any
 
 
 def write_settings_file(path: Path, document: dict[str, Any]) -> None:
-    """YAML unless the file name ends in .json."""
+    """YAML unless the file name ends in .json; written whole or not at all."""
     if path.suffix.lower() == ".json":
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     else:
         text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-    path.write_text(text, encoding="utf-8")
+    write_text_file(path, text)
