@@ -43,6 +43,7 @@ QUANTITY_KEYS = ("*",)
 NEXT_ORDER_KEYS = ("n", "N")
 DEVICES_KEY = "F2"
 QUEUE_EMPTY = "Queue empty - no order is waiting to be packed"
+PRINTER_FIRST = "Finish with the printer first"
 WEIGHT_OVERRIDE_HINT = "Weigh again and type the grams, or a supervisor scans their badge (U:…)"
 _QUANTITY_CODE = re.compile(r"\*([0-9]{1,3})")
 
@@ -116,7 +117,8 @@ class PackController(QObject):
             self._held.append((code, manual))
             return
         if self.step is Step.PRINTER_FAILED:
-            self._tell_printer_failed("Finish with the printer first", sound="error")
+            self._log_refusal(code, PRINTER_FIRST)
+            self._tell_printer_failed(PRINTER_FIRST, sound="error")
             return
         if self.step is Step.CONFIRM_RELEASE:
             if not code.strip():

@@ -9,13 +9,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import select
 
 from app.dto import PackResult
 from app.services.printing import list_jobs
 from db.engine import Database
+from db.models import ScanEvent
+from db.uow import read
 from tests.documents.pdfcheck import found, scan_pages
 from tests.loopback_printer import LoopbackPrinter
 from tests.ui.station.conftest import MUG_GTIN, Station, StationFactory, use_devices
+from ui.station.pack_controller import PRINTER_FIRST
 from ui.station.pack_steps import Step
 
 OrderOf = Callable[[dict[str, int]], str]
@@ -38,6 +42,11 @@ def _pack_to_confirm(station: Station, number: str) -> list[PackResult]:
     station.scan(MUG_GTIN)
     station.scan("B:S")
     return packed
+
+
+def _scan_log(db: Database) -> list[tuple[str, str | None]]:
+    rows = read(db, lambda s: s.execute(select(ScanEvent.raw, ScanEvent.message)).all())
+    return [(raw, message) for raw, message in rows]
 
 
 def _confirm(station: Station) -> tuple[str, str]:
@@ -114,6 +123,7 @@ def test_a_printer_that_is_down_turns_amber_holds_the_next_order_and_r_retries(
     assert refused == ("Label NOT printed", "error")
     assert amber.detail_label.text().startswith("Finish with the printer first  ·  tcp://")
     assert window.controller.step is Step.PRINTER_FAILED
+    station.qtbot.waitUntil(lambda: (f"O:{waiting}", PRINTER_FIRST) in _scan_log(warehouse))
 
     printer.start()
     message, sound = _press(station, "r")
