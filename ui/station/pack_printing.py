@@ -29,7 +29,7 @@ def document_name(document: str) -> str:
 class PrintFailure:
     job_id: int
     document: str  # "Label", "Packing slip"
-    printer: str
+    printer: str  # "" when the job could not even be read
     error: str
 
 
@@ -98,7 +98,7 @@ class PackPrinter(QObject):
             keys = f"Send it to:   {others}   ·   Esc = back" if others else "No other printer"
         else:
             keys = PRINTER_CHOICES
-        detail = f"{failure.printer}: {failure.error}"
+        detail = f"{failure.printer or 'Its printer'}: {failure.error}"
         return (
             f"{failure.document} NOT printed",
             f"{note}  ·  {detail}" if note else detail,
@@ -106,9 +106,10 @@ class PackPrinter(QObject):
         )
 
     def retry(self, printer: str | None = None) -> None:
-        """Print the failed job again: on its printer, or on `printer` from now on."""
+        """Print the failed job again: where it just failed, or on `printer`."""
+        target = printer or (self.failure.printer if self.failure else "") or None
         self.failure, self.choosing = None, False
-        self._next(printer)
+        self._next(target)
 
     def go_on(self) -> None:
         """Leave the failed job pending (Print jobs has it) and print the rest."""
@@ -125,8 +126,7 @@ class PackPrinter(QObject):
         job_id = self._pending[0]
 
         def on_error(exc: Exception) -> None:  # the job row could not be read or marked
-            where = printer or "its printer"
-            self._fail(job_id, f"Print job {job_id}", where, failure_message(exc))
+            self._fail(job_id, f"Print job {job_id}", printer or "", failure_message(exc))
 
         DbOp(None, self._ctx, print_job, job_id, printer=printer).success(self._on_printed).failure(
             on_error
