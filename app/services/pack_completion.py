@@ -139,7 +139,7 @@ class _Line:
     sku: str
     product_id: int | None
     open_units: int  # allocated, not yet packed
-    weight_g: int  # of one unit, 0 when unknown
+    weight_g: int | None  # of one unit, None when the catalogue has no weight
 
 
 def complete_packing(
@@ -248,7 +248,7 @@ def _finish(
     site = _Site.load(session)
     rows = conn.execute(_OPEN_LINES, {"order_id": order.id}).all()
     lines = {
-        row.id: _Line(row.id, row.sku, row.product_id, row.open_units, row.weight_g or 0)
+        row.id: _Line(row.id, row.sku, row.product_id, row.open_units, row.weight_g)
         for row in rows
     }
     units = {i: line.open_units for i, line in lines.items()} if scanned is None else scanned
@@ -256,14 +256,15 @@ def _finish(
     contents = _split(packages, {k: v for k, v in units.items() if v > 0})
     boxes = _boxes(session, packages)
     expected = [
-        _estimate_weight(lines, items, boxes.get(spec.box_code or ""))
+        _expected_weight(lines, items, boxes.get(spec.box_code or ""))
         for spec, items in zip(packages, contents, strict=True)
     ]
     overrides = _weigh(
         session, actor, order, packages, expected, site, override_badge, accept_weight
     )
     weights = tuple(
-        spec.weight_g or weight for spec, weight in zip(packages, expected, strict=True)
+        spec.weight_g or _estimate_weight(lines, items, boxes.get(spec.box_code or ""))
+        for spec, items in zip(packages, contents, strict=True)
     )
     sscc_serials = take_numbers(session, "sscc", len(packages))
     if sscc_serials[-1] > site.last_serial:
@@ -419,7 +420,7 @@ def _weigh(
     actor: Actor,
     order: OrderRef,
     packages: Sequence[PackageSpec],
-    expected: Sequence[int],
+    expected: Sequence[int | None],
     site: _Site,
     override_badge: str | None,
     accept_weight: bool,
@@ -451,6 +452,19 @@ def _weigh(
     return refused
 
 
+def _expected_weight(
+    lines: dict[int, _Line], items: dict[int, int], tare_g: int | None
+) -> int | None:
+    """What the parcel should weigh; None when a product has no weight in the catalogue,
+    so a correct parcel is never refused for a weight nobody knows."""
+    if any(lines[line_id].weight_g is None for line_id in items):
+        return None
+    return _estimate_weight(lines, items, tare_g)
+
+
 def _estimate_weight(lines: dict[int, _Line], items: dict[int, int], tare_g: int | None) -> int:
-    total = (tare_g or 0) + sum(lines[line_id].weight_g * qty for line_id, qty in items.items())
+    """The weight to print when nothing was weighed: unknown products count 0 g."""
+    total = (tare_g or 0) + sum(
+        (lines[line_id].weight_g or 0) * qty for line_id, qty in items.items()
+    )
     return max(total, 1)

@@ -269,3 +269,15 @@ def test_a_channels_risk_overrides_travel_in_the_settings_document(
 
     [market] = [c for c in document.master.channels if c.code == "market"]
     assert market.risk_overrides == {"first_order_value_limit": "75"}
+
+
+def test_a_product_with_no_weight_in_the_catalogue_never_gets_its_parcel_refused(
+    db: Database, actor: Actor
+) -> None:
+    stock(db, actor, {"RUG": 2})  # the catalogue knows no weight for it
+    number = place(db, actor, {"RUG": 1})
+    allocate(db, actor)
+
+    result = pack_unverified(db, actor, number, box_code="M", weight_g=9000)
+
+    assert result.packages[0].weight_g == 9000
