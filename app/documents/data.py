@@ -42,6 +42,7 @@ class LabelData:
     tracking_number: str
     sscc: str
     sscc_prefix_length: int = 7
+    weight_unit: str = "kg"  # kg, g or lb: as the site reads weights
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,18 @@ BAR_MODULE = 4 * 25.4 / 203
 """Widest 1D module: 4 dots at 203 dpi (0.5 mm); GS1 asks 0.495 mm or more for SSCC."""
 
 
+GRAMS_PER_POUND = 453.59237
+
+
+def shown_weight(grams: int, unit: str) -> str:
+    """A parcel weight in the site's unit: "1.25 kg", "1250 g" or "2.76 lb"."""
+    if unit == "g":
+        return f"{grams} g"
+    if unit == "lb":
+        return f"{grams / GRAMS_PER_POUND:.2f} lb"
+    return f"{grams / 1000:.2f} kg"
+
+
 @dataclass(frozen=True, slots=True)
 class Text:
     """One line of text: `size` is the font's em height; `y` is the top of the line."""
@@ -140,7 +152,7 @@ def label_fields(label: LabelData, sscc_text: str) -> dict[str, str]:
         to_name=to.name if to.name.strip() else to.company,
         to_locality=locality(to),
         to_country=to.country.strip().upper(),
-        weight=f"{label.weight_g / 1000:.2f} kg",
+        weight=shown_weight(label.weight_g, label.weight_unit),
         package=f"{label.package_index} of {label.package_count}",
         order=label.order_number,
         ref=f"Ref {label.external_ref}" if label.external_ref else "",

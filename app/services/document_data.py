@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -74,6 +76,7 @@ def labels_for_shipment(session: Session, shipment_id: int) -> list[LabelData]:
     ).all()
     sender = ship_from(session)
     prefix_length = len(setting_value(session, "gs1.company_prefix")) or 7
+    unit = setting_value(session, "units.weight")
     carrier_name = session.scalar(select(Carrier.name).where(Carrier.code == shipment.carrier))
     return [
         LabelData(
@@ -89,6 +92,7 @@ def labels_for_shipment(session: Session, shipment_id: int) -> list[LabelData]:
             tracking_number=package.tracking_number or shipment.tracking_number or "",
             sscc=package.sscc,
             sscc_prefix_length=prefix_length,
+            weight_unit=unit,
         )
         for package in packages
     ]
@@ -112,7 +116,7 @@ def slip_for_shipment(session: Session, shipment_id: int) -> SlipData:
     return SlipData(
         order_number=order.number,
         external_ref=order.external_ref,
-        placed_at=order.placed_at,
+        placed_at=order.placed_at.astimezone(ZoneInfo(setting_value(session, "company.timezone"))),
         ship_to=ship_to(order),
         lines=[
             SlipLine(

@@ -4,10 +4,11 @@ sender and GS1 prefix out of the first warehouse."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -25,7 +26,7 @@ from app.services.site_readiness import station_setup_problems
 from app.services.stations import StationDevices, save_station_devices
 from app.services.supervisors import supervisor_by_badge
 from db.engine import Database, open_database
-from db.models import AuditEvent, PrintJob, Sequence, Setting, User
+from db.models import AuditEvent, Order, PrintJob, Sequence, Setting, User
 from db.schema import upgrade
 from db.uow import read, run_in_transaction
 from tests.documents.pdfcheck import texts
@@ -281,3 +282,32 @@ def test_a_product_with_no_weight_in_the_catalogue_never_gets_its_parcel_refused
     result = pack_unverified(db, actor, number, box_code="M", weight_g=9000)
 
     assert result.packages[0].weight_g == 9000
+
+
+@pytest.mark.parametrize(("unit", "shown"), [("kg", "4.30 kg"), ("g", "4300 g"), ("lb", "9.48 lb")])
+def test_the_label_shows_the_weight_in_the_sites_unit(
+    db: Database, actor: Actor, unit: str, shown: str
+) -> None:
+    number = _heavy_order(db, actor)
+    set_settings(db, actor, {"units.weight": unit})
+    result = pack_unverified(db, actor, number, box_code="M", weight_g=4300)
+
+    shipment = result.shipment_id
+    label = read(db, lambda s: render_shipment_document(s, shipment, "label", "pdf"))
+
+    assert shown in texts(label)[0]
+
+
+def test_the_slip_dates_the_order_in_the_sites_time_zone(db: Database, actor: Actor) -> None:
+    stock(db, actor, {"MUG": 5})
+    set_settings(db, actor, {"company.timezone": "Pacific/Kiritimati"})  # UTC+14
+    number = place(db, actor, {"MUG": 1})
+    noon_utc = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)  # 2 March, 02:00 on Kiritimati
+    run_in_transaction(db, lambda s: s.execute(update(Order).values(placed_at=noon_utc)))
+    allocate(db, actor)
+    result = pack_unverified(db, actor, number)
+
+    shipment = result.shipment_id
+    slip = read(db, lambda s: render_shipment_document(s, shipment, "packing_slip", "pdf"))
+
+    assert "Placed: 2026-03-02" in texts(slip)[0]
