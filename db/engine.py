@@ -13,12 +13,15 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+
+from db.folding import casefold
 
 NETWORK_FILESYSTEMS = frozenset(
     {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "afs", "ncpfs"}
@@ -83,10 +86,18 @@ def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.close()
+    dbapi_conn.create_function("casefold", 1, casefold, deterministic=True)
 
 
-def _sqlite_engine(url: URL, begin: str) -> Engine:
-    engine = create_engine(url, poolclass=NullPool if url.database in (None, "") else None)
+def _sqlite_engine(url: URL, begin: str, *, read_only: bool) -> Engine:
+    """An engine on the file `url.database`; `read_only` opens it with SQLite's mode=ro,
+    so that any write fails in the driver, whatever the command tries."""
+    path = url.database or ""
+    options: dict[str, Any] = {"poolclass": NullPool if path == "" else None}
+    if read_only:
+        uri = f"file:{quote(path)}?mode=ro"
+        options["creator"] = lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+    engine = create_engine(url.set(query={}), **options)
 
     event.listen(engine, "connect", _on_sqlite_connect)
 
@@ -95,6 +106,18 @@ def _sqlite_engine(url: URL, begin: str) -> Engine:
         conn.exec_driver_sql(begin)
 
     return engine
+
+
+def _sqlite_read_only(url: URL) -> bool:
+    """True for `?mode=ro`; DatabaseConfigError for any other option SQLite would ignore."""
+    options = dict(url.query)
+    mode = options.pop("mode", None)
+    if options or mode not in (None, "ro"):
+        raise DatabaseConfigError(
+            f"SQLite URL option(s) {', '.join(sorted(url.query))} not supported: "
+            "the only one is ?mode=ro (read-only)"
+        )
+    return mode == "ro"
 
 
 @dataclass
@@ -133,14 +156,16 @@ class Database:
 def open_database(url: str, *, station: str = "desk", create: bool = True) -> Database:
     """Open (without connecting) the database at `url`.
 
-    With `create` false a missing SQLite file is an error rather than a new empty file.
+    With `create` false a missing SQLite file is an error rather than a new empty file;
+    so it is with `?mode=ro`, which opens the file read-only: every write is refused.
     """
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
             raise DatabaseConfigError("an in-memory SQLite database cannot be shared; give a file")
+        read_only = _sqlite_read_only(parsed)
         path = Path(parsed.database).expanduser()
-        if create:
+        if create and not read_only:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -153,8 +178,8 @@ def open_database(url: str, *, station: str = "desk", create: bool = True) -> Da
         parsed = parsed.set(database=str(path))
         return Database(
             parsed,
-            _sqlite_engine(parsed, "BEGIN IMMEDIATE"),
-            _sqlite_engine(parsed, "BEGIN"),
+            _sqlite_engine(parsed, "BEGIN IMMEDIATE", read_only=read_only),
+            _sqlite_engine(parsed, "BEGIN", read_only=read_only),
             station,
         )
     engine = create_engine(

@@ -17,6 +17,7 @@ from app.dto import (
 from app.errors import NotFound
 from db.base import table_of
 from db.engine import Database
+from db.folding import folded
 from db.models import (
     AuditEvent,
     Channel,
@@ -75,14 +76,15 @@ def _search_clause(text: str) -> ColumnElement[bool]:
     exact = text.strip()
     by_line = select(OrderLine.order_id).where(OrderLine.sku == exact)
     by_tracking = select(Shipment.order_id).where(Shipment.tracking_number == exact)
+    anywhere = folded(pattern)
     return or_(
         Order.number == exact.upper(),
         Order.external_ref == exact,
         Order.external_ref == f"#{exact.lstrip('#')}",
-        Order.email.ilike(pattern, escape="\\"),
-        Order.ship_name.ilike(pattern, escape="\\"),
-        Order.ship_phone.ilike(pattern, escape="\\"),
-        Order.ship_postcode.ilike(pattern, escape="\\"),
+        *(
+            folded(column).like(anywhere, escape="\\")
+            for column in (Order.email, Order.ship_name, Order.ship_phone, Order.ship_postcode)
+        ),
         Order.id.in_(by_line),
         Order.id.in_(by_tracking),
     )
