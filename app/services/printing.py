@@ -6,7 +6,9 @@ the outcome, so a printer that hangs never holds a database lock.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -69,21 +71,59 @@ def default_print_folder() -> Path:
 
 
 def printer_for(spec: str) -> Printer:
-    """`folder`, `folder:/path`, `tcp://host:9100` (raw ZPL) or `cups:QUEUE`."""
+    """`folder`, `folder:/path`, `tcp://host:9100` (raw ZPL) or `cups:QUEUE`;
+    ValidationFailed for anything else, or a host, port or queue no printer can have."""
     if spec == "folder":
         return FolderPrinter(default_print_folder())
-    if spec.startswith("folder:"):
+    if spec.startswith("folder:") and spec != "folder:":
         return FolderPrinter(spec.removeprefix("folder:"))
     if spec.startswith("tcp://"):
-        host, _, port = spec.removeprefix("tcp://").partition(":")
-        if not host or (port and not port.isdigit()):
-            raise ValidationFailed(f"printer {spec!r}: expected tcp://host:port")
-        return RawTcpPrinter(host, int(port or 9100))
+        return RawTcpPrinter(*_host_and_port(spec))
     if spec.startswith("cups:"):
-        return CupsPrinter(spec.removeprefix("cups:"))
+        queue = spec.removeprefix("cups:")
+        if not _CUPS_QUEUE.fullmatch(queue):
+            raise ValidationFailed(f"printer {spec!r}: expected cups:QUEUE with a CUPS queue name")
+        return CupsPrinter(queue)
     raise ValidationFailed(
         f"unknown printer {spec!r} (use folder, folder:/path, tcp://host:9100 or cups:QUEUE)"
     )
+
+
+# CUPS queue names: printable, no space, slash, backslash or #; not an lp option.
+_CUPS_QUEUE = re.compile(r"(?!-)[^\s/\\#\x00-\x1f\x7f]{1,127}")
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?"
+)
+
+
+def _host_and_port(spec: str) -> tuple[str, int]:
+    """The host (a name, an IPv4 address or a bracketed IPv6 address) and port 1-65535
+    of `tcp://HOST[:PORT]`."""
+    wrong = ValidationFailed(
+        f"printer {spec!r}: expected tcp://HOST:PORT with a host name or address "
+        "(IPv6 in brackets) and a port from 1 to 65535"
+    )
+    rest = spec.removeprefix("tcp://")
+    if rest.startswith("["):
+        address, bracket, after = rest[1:].partition("]")
+        if not bracket or (after and not after.startswith(":")):
+            raise wrong
+        port = after[1:] if after else None
+        try:
+            host = str(ipaddress.IPv6Address(address))
+        except ValueError:
+            raise wrong from None
+    else:
+        host, colon, given = rest.partition(":")
+        port = given if colon else None
+        if not _HOST_NAME.fullmatch(host):
+            raise wrong
+    if port is None:
+        return host, 9100
+    if not (port.isascii() and port.isdigit() and len(port) <= 5 and 1 <= int(port) <= 65535):
+        raise wrong
+    return host, int(port)
 
 
 def label_format_for(spec: str) -> str | None:
@@ -140,7 +180,8 @@ def print_job(
     printer: str | None = None,
     make_printer: Callable[[str], Printer] = printer_for,
 ) -> PrintOutcome:
-    """Print (or reprint) one job; `printer` sends it somewhere else this time and after."""
+    """Print (or reprint) one job; `printer` sends it somewhere else this time, and stays
+    the job's printer only if the job printed there."""
     data, fmt, configured, document = read(db, lambda s: _render_job(s, job_id))
     target = printer or configured
     try:
@@ -154,8 +195,8 @@ def print_job(
     def mark(session: Session) -> None:
         job = session.get_one(PrintJob, job_id, with_for_update=True)
         job.attempts += 1
-        job.printer = target
         if error is None:
+            job.printer = target  # a one-off printer that worked becomes the job's own
             job.status, job.printed_at, job.last_error = "printed", utcnow(), None
         else:
             job.status, job.last_error = "pending", error

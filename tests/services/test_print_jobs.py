@@ -98,6 +98,20 @@ def test_a_printer_that_is_down_keeps_the_job_pending_until_a_retry_succeeds(
     assert (job.status, job.attempts, job.last_error) == ("printed", 2, None)
 
 
+def test_a_one_off_printer_becomes_the_jobs_own_only_when_the_job_printed_there(
+    db: Database, actor: Actor, zpl_printer: socketserver.TCPServer
+) -> None:
+    _, job_id = _packed_order(db, actor)
+    configured = next(j.printer for j in list_jobs(db) if j.id == job_id)
+    mistyped = f"tcp://127.0.0.1:{_free_port()}"
+    live = f"tcp://127.0.0.1:{zpl_printer.server_address[1]}"
+
+    assert not print_job(db, job_id, printer=mistyped).printed
+    assert next(j.printer for j in list_jobs(db) if j.id == job_id) == configured
+    assert print_job(db, job_id, printer=live).printed
+    assert next(j.printer for j in list_jobs(db) if j.id == job_id) == live
+
+
 def test_pending_labels_and_slips_print_to_the_default_folder(
     db: Database, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
