@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -149,10 +150,20 @@ SERVICES = ["standard"] * 6 + ["express"] * 2 + ["economy", "overnight"]
 class DemoSummary:
     products: int
     locations: int
-    orders: int
+    orders: int  # created by this run
     allocated: int
     backordered: int
     held: int
+    already_present: int = 0  # of the orders asked for, loaded by an earlier run
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    """The random part of the demo catalogue, SKU by SKU, drawn before any transaction
+    (a retried transaction must not draw again)."""
+
+    sizes: list[dict[str, Any]]
+    opening_stock: list[int]
 
 
 def gtin13(index: int) -> str:
@@ -163,16 +174,23 @@ def gtin13(index: int) -> str:
 def load_demo(
     db: Database, actor: Actor, *, orders: int = 300, skus: int = 120, seed: int = 7
 ) -> DemoSummary:
+    """The demo warehouse: `skus` products and `orders` orders, made from `seed`.
+
+    The same arguments always make the same orders (same references), so loading again
+    adds none twice: a run that was killed part-way is completed by running it again.
+    """
     rng = random.Random(seed)
-    run_in_transaction(db, lambda s: _master_data(s, actor, skus, rng))
+    catalogue = _draw_catalogue(rng, skus)
+    run_in_transaction(db, lambda s: _master_data(s, actor, catalogue))
     new_orders = _orders(db, rng, orders, seed)
-    created = held = 0
+    created = held = present = 0
     # Batches keep memory flat and let other stations in between (1,000,000 orders work).
     for start in range(0, len(new_orders), BATCH):
         batch = new_orders[start : start + BATCH]
         intake = run_in_transaction(db, partial(add_orders, actor=actor, orders=batch))
         created += len(intake.created)
         held += len(intake.held)
+        present += len(intake.already_present)
 
     def work(session: Session) -> DemoSummary:
         allocation = allocate_in(session, actor)
@@ -183,12 +201,30 @@ def load_demo(
             allocated=len(allocation.allocated) + len(allocation.partially_allocated),
             backordered=len(allocation.backordered),
             held=held,
+            already_present=present,
         )
 
     return run_in_transaction(db, work)
 
 
-def _master_data(session: Session, actor: Actor, skus: int, rng: random.Random) -> None:
+def _draw_catalogue(rng: random.Random, skus: int) -> _Catalogue:
+    """Every SKU's draws, whether or not it exists yet: the orders drawn next from `rng`
+    are then the same on every run with the same seed."""
+    sizes = [
+        {
+            "weight_g": rng.randrange(50, 2500, 10),
+            "length_mm": rng.randrange(50, 400, 10),
+            "width_mm": rng.randrange(30, 300, 10),
+            "height_mm": rng.randrange(10, 200, 10),
+            "price": Decimal(rng.randrange(199, 9999)) / 100,
+        }
+        for _ in range(skus)
+    ]
+    return _Catalogue(sizes, [rng.choice([0, 5, 12, 20, 40, 60, 80]) for _ in range(skus)])
+
+
+def _master_data(session: Session, actor: Actor, catalogue: _Catalogue) -> None:
+    skus = len(catalogue.sizes)
     if session.scalar(select(Warehouse.id).where(Warehouse.code == "MAIN")) is None:
         session.add(
             Warehouse(
@@ -228,11 +264,7 @@ def _master_data(session: Session, actor: Actor, skus: int, rng: random.Random) 
                 "sku": f"SKU-{i:05d}",
                 "name": f"{ADJECTIVES[i % len(ADJECTIVES)]} "
                 f"{NOUNS[(i // len(ADJECTIVES)) % len(NOUNS)]}",
-                "weight_g": rng.randrange(50, 2500, 10),
-                "length_mm": rng.randrange(50, 400, 10),
-                "width_mm": rng.randrange(30, 300, 10),
-                "height_mm": rng.randrange(10, 200, 10),
-                "price": Decimal(rng.randrange(199, 9999)) / 100,
+                **catalogue.sizes[i - 1],
                 "active": True,
                 "updated_at": utcnow(),
             }
@@ -261,8 +293,8 @@ def _master_data(session: Session, actor: Actor, skus: int, rng: random.Random) 
         ],
     )
     levels = [
-        (pid, lid, rng.choice([0, 5, 12, 20, 40, 60, 80]))
-        for pid, lid in zip(product_ids, location_ids, strict=True)
+        (pid, lid, catalogue.opening_stock[i - 1])
+        for pid, lid, i in zip(product_ids, location_ids, new, strict=True)
     ]
     session.execute(
         insert(StockLevel),
@@ -314,7 +346,7 @@ def _aisle(index: int) -> str:
 
 def _orders(db: Database, rng: random.Random, count: int, seed: int) -> list[NewOrder]:
     def skus(session: Session) -> list[tuple[str, Decimal | None]]:
-        return list(session.execute(select(Product.sku, Product.price)))
+        return list(session.execute(select(Product.sku, Product.price).order_by(Product.id)))
 
     catalogue = run_in_transaction(db, skus, read_only=True)
     now = utcnow()
