@@ -52,9 +52,8 @@ def read_orders(path: Path, channel: str | None) -> OrderFile:
 
 
 def _key(data: object) -> OrderKey | None:
-    ref = data.get("increment_id") if isinstance(data, dict) else None
-    text = key_text(str(ref) if isinstance(ref, int) and not isinstance(ref, bool) else ref)
-    return (text,) if text else None
+    ref = key_text(data.get("increment_id")) if isinstance(data, dict) else ""
+    return (ref,) if ref else None
 
 
 def _wrap(orders: list[object]) -> object:

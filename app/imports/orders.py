@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
@@ -230,8 +231,11 @@ def group_entries(
 
 
 def key_text(value: object) -> str:
-    """A reference or channel as an order key: spaced as `Fields.text` stores it."""
-    return " ".join(value.split()) if isinstance(value, str) else ""
+    """A reference or channel as an order key: as `Fields.text` stores it (a JSON number
+    as written, spacing collapsed); "" for what cannot be one (null, true, an object)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        return ""
+    return " ".join(str(value).split())
 
 
 def _ref(key: OrderKey | None) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
-from app.imports.common import Fields, Where, check_columns, fail_if, read_csv
+from app.imports.common import MAX_WHOLE, Fields, Where, check_columns, fail_if, read_csv
 from app.services.inventory import StockCount
 
 COLUMNS = ("sku", "location", "quantity")
@@ -17,6 +18,7 @@ def read_stock(path: Path, *, receive: bool) -> list[StockCount]:
     problems: list[str] = []
     counts: list[StockCount] = []
     seen: dict[tuple[str, str], int] = {}
+    received: Counter[tuple[str, str]] = Counter()
     for row in table.rows:
         record = Fields(row.values, Where(table.name, row.line), problems)
         count = StockCount(
@@ -30,6 +32,12 @@ def read_stock(path: Path, *, receive: bool) -> list[StockCount]:
             problems.append(
                 f"{count.source}: sku: {count.sku} at {count.location} is also counted on "
                 f"line {seen[key]}; a stock take counts each place once"
+            )
+        received[key] += count.quantity
+        if receive and received[key] > MAX_WHOLE >= received[key] - count.quantity:
+            problems.append(
+                f"{count.source}: quantity: receipts of {count.sku} at {count.location} "
+                f"add up to more than {MAX_WHOLE} units"
             )
         seen.setdefault(key, row.line)
         counts.append(count)

@@ -13,6 +13,7 @@ from app.imports.common import Fields, Where, read_json
 from app.imports.own_format import read_csv_orders, read_json_orders
 from app.imports.products import read_products
 from app.imports.shopify import read_orders
+from app.imports.stock import read_stock
 from tests.cli.runner import Result, assert_refused, run_cli
 from tests.imports.files import shopify_csv, shopify_order, write
 
@@ -167,6 +168,20 @@ def test_a_json_order_whose_total_overflows_is_refused_on_its_path(tmp_path: Pat
 
     assert file.rejected[0].problems == [
         "o.json:[0]: the total is 10000000000.00, more than 9999999999.99"
+    ]
+
+
+def test_receipts_of_one_place_that_add_up_beyond_a_billion_units_are_refused(
+    tmp_path: Path,
+) -> None:
+    text = "sku,location,quantity\nMUG,A-1,600000000\nTEA,A-1,5\nMUG,A-1,600000000\n"
+    path = write(tmp_path / "s.csv", text)
+
+    with pytest.raises(ValidationFailed) as refused:
+        read_stock(path, receive=True)
+
+    assert refused.value.problems == [
+        "s.csv:4: quantity: receipts of MUG at A-1 add up to more than 1000000000 units"
     ]
 
 

@@ -168,3 +168,30 @@ def test_references_that_differ_only_in_spacing_are_one_order(tmp_path: Path) ->
     file = own_format.read_csv_orders(write(tmp_path / "o.csv", text), "web")
 
     assert [(o.external_ref, len(o.lines)) for o in file.orders] == [("A 1", 2), ("B-1", 1)]
+
+
+def test_a_json_reference_written_as_a_number_is_the_same_order_as_in_quotes(
+    tmp_path: Path,
+) -> None:
+    order = {
+        "placed_at": "2024-03-05T10:00:00Z",
+        "name": "Zoë",
+        "address1": "Str 1",
+        "city": "Berlin",
+        "postcode": "10115",
+        "country": "DE",
+    }
+    entries = [
+        {**order, "external_ref": 12, "lines": [{"sku": "MUG", "quantity": 1}]},
+        {**order, "external_ref": "B-1", "lines": [{"sku": "MUG", "quantity": 1}]},
+        {**order, "external_ref": "12", "lines": [{"sku": "TEA", "quantity": 2}]},
+    ]
+    path = tmp_path / "o.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+
+    file = own_format.read_json_orders(path, "web")
+
+    assert [(o.external_ref, [x.sku for x in o.lines]) for o in file.orders] == [
+        ("12", ["MUG", "TEA"]),
+        ("B-1", ["MUG"]),
+    ]
