@@ -1,7 +1,7 @@
 """The headless command line (DESIGN.md's contract).
 
 Every command prints one human line on stderr and exits non-zero on bad input,
-and changes nothing in that case.
+and changes nothing in that case. What it prints is shown as text (app.cli.terminal).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from app.cli import (  # noqa: F401  (registers the commands)
     setup,
     tour,
 )
-from app.cli.registry import COMMANDS
+from app.cli.registry import COMMANDS, Command
+from app.cli.terminal import shown, shown_as_text
 from app.config import database_url
 from app.context import system_actor
 from app.errors import OmsError, ValidationFailed
@@ -37,7 +38,7 @@ class OneLineParser(argparse.ArgumentParser):
     """Bad arguments get one line on stderr, like every other error (DESIGN.md)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"error: {shown(message)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +64,11 @@ def run(argv: Sequence[str]) -> int:
     if args.command is None:
         print("no command given; try --help", file=sys.stderr)
         return 2
-    cmd = COMMANDS[args.command]
+    with shown_as_text():
+        return _run(COMMANDS[args.command], args)
+
+
+def _run(cmd: Command, args: argparse.Namespace) -> int:
     db: Database | None = None
     try:
         db = open_database(database_url(args.db), station="cli", create=not cmd.needs_schema)

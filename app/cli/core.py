@@ -14,11 +14,23 @@ from app.services.allocation import allocate
 from db.engine import Database
 from db.schema import SchemaState, require_current, schema_state, upgrade
 
+# Ten times the largest demo anyone runs (1,000,000 orders); all are built in memory first.
+MAX_DEMO_ORDERS = 10_000_000
+MAX_DEMO_SKUS = 100_000
+
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--orders", type=at_least(0), default=300, help="orders to create (default 300)")
-    p.add_argument("--skus", type=at_least(1), default=120, help="products in the catalogue")
-    p.add_argument("--seed", type=int, default=7, help="random seed, for repeatable data")
+    p.add_argument(
+        "--orders",
+        type=at_least(0, MAX_DEMO_ORDERS),
+        default=300,
+        help="orders to create (default 300); run again with the same arguments to finish "
+        "an interrupted load: no order is loaded twice",
+    )
+    p.add_argument(
+        "--skus", type=at_least(1, MAX_DEMO_SKUS), default=120, help="products in the catalogue"
+    )
+    p.add_argument("--seed", type=at_least(0), default=7, help="random seed, for repeatable data")
 
 
 def _orders_args(p: argparse.ArgumentParser) -> None:
@@ -57,10 +69,11 @@ def cmd_migrate(db: Database, actor: Actor, args: argparse.Namespace) -> int:
 @command("demo-data", "load a realistic demo warehouse", configure=_demo_args)
 def cmd_demo_data(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     summary = demo_data.load_demo(db, actor, orders=args.orders, skus=args.skus, seed=args.seed)
+    earlier = f"; {summary.already_present} loaded before" if summary.already_present else ""
     print(
         f"demo warehouse: {summary.products} products in {summary.locations} locations; "
         f"{summary.orders} new orders ({summary.allocated} allocated, "
-        f"{summary.backordered} backordered, {summary.held} on hold)"
+        f"{summary.backordered} backordered, {summary.held} on hold){earlier}"
     )
     return 0
 
@@ -150,13 +163,28 @@ def cmd_stats(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     return 0
 
 
-@command("verify", "check that ledger, stock, allocations and lines agree")
+def _verify_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", action="store_true", help="list the rules checked, and stop")
+
+
+@command(
+    "verify",
+    "check every rule between orders, lines, parcels, returns, stock and ledger",
+    configure=_verify_args,
+)
 def cmd_verify(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+    if args.rules:
+        for rule, meaning in integrity.RULES.items():
+            print(f"{rule:<20} {meaning}")
+        return 0
     problems = integrity.verify(db)
     for problem in problems:
         print(problem)
     if problems:
         print(f"verify: {len(problems)} problem(s) found", file=sys.stderr)
         return 1
-    print("verify: ledger, stock, allocations and line quantities agree")
+    print(
+        "verify: ledger, stock, allocations and line quantities agree "
+        f"(all {len(integrity.RULES)} rules hold)"
+    )
     return 0

@@ -10,12 +10,16 @@ from app.services.pack_completion import pack_unverified
 from app.services.shipping import ship_order
 from db.engine import Database
 
+MAX_PARCEL_G = 1_000_000  # a loaded pallet stays well below a tonne
+
 
 def _pack_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("order_number", help="SO-100001, or the channel reference such as #1001")
     p.add_argument("--box", help="box type code, e.g. M")
     p.add_argument(
-        "--weight-g", type=at_least(1), help="parcel weight in grams (default: estimated)"
+        "--weight-g",
+        type=at_least(1, MAX_PARCEL_G),
+        help="parcel weight in grams, up to 1 t (default: estimated)",
     )
     p.add_argument(
         "--accept-weight",

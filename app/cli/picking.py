@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from app.cli.printing import report_printing
 from app.cli.registry import at_least, command
 from app.context import Actor
-from app.errors import ValidationFailed
+from app.output_file import write_file
 from app.services.pick_list_builder import DEFAULT_TOTES, PickListRequest, build_pick_lists
 from app.services.pick_lists import pick_list_by_number, pick_list_document
 from app.services.printing import print_job, printer_for
@@ -50,7 +51,7 @@ def _lists_args(p: argparse.ArgumentParser) -> None:
 
 def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("number", help="pick list number, e.g. PL-000001")
-    p.add_argument("--out", required=True, help="PDF file to write")
+    p.add_argument("--out", required=True, type=Path, help="PDF file to write")
 
 
 @command("pick-lists", "build pick lists for allocated orders", configure=_lists_args)
@@ -75,18 +76,12 @@ def cmd_pick_lists(db: Database, actor: Actor, args: argparse.Namespace) -> int:
         )
     print(build.summary())
     outcomes = [print_job(db, job_id) for job_id in build.print_jobs]
-    for outcome in outcomes:
-        print(f"job {outcome.job_id}: {outcome.message}")
-    return 1 if any(not o.printed for o in outcomes) else 0
+    return 0 if report_printing(outcomes) == len(outcomes) else 1
 
 
 @command("pick-list", "write a pick list as a PDF", configure=_list_args)
 def cmd_pick_list(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     view = pick_list_by_number(db, args.number)
-    pdf = pick_list_document(db, view.id)
-    try:
-        Path(args.out).write_bytes(pdf)
-    except OSError as exc:
-        raise ValidationFailed(f"cannot write {args.out}: {exc.strerror}") from exc
+    write_file(args.out, pick_list_document(db, view.id))
     print(f"wrote {view.number} ({len(view.tasks)} stops) to {args.out}")
     return 0

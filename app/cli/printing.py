@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from app.cli.registry import command
+from app.cli.registry import at_least, command
 from app.context import Actor
-from app.services.printing import order_labels, print_job, print_pending
+from app.errors import ValidationFailed
+from app.output_file import write_file
+from app.services.printing import PrintOutcome, order_labels, print_job, print_pending, printer_for
 from db.engine import Database
 
 
@@ -20,28 +24,45 @@ def _label_args(p: argparse.ArgumentParser) -> None:
 @command("label", "write an order's shipping labels to a file", configure=_label_args)
 def cmd_label(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     data = order_labels(db, args.order_number, args.format)
-    out: Path = args.out
-    tmp = out.with_name(f".{out.name}.part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    print(f"wrote {out} ({len(data):,} bytes, {args.format})")
+    write_file(args.out, data)
+    print(f"wrote {args.out} ({len(data):,} bytes, {args.format})")
     return 0
 
 
 def _print_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--job", type=int, help="print (or reprint) this job only")
-    p.add_argument("--printer", help="folder[:PATH], tcp://HOST:9100 or cups:QUEUE")
+    p.add_argument("--job", type=at_least(1), help="print (or reprint) this job only")
+    p.add_argument("--printer", help="with --job: folder[:PATH], tcp://HOST:9100 or cups:QUEUE")
     p.add_argument("--station", help="only this station's pending jobs")
 
 
 @command("print", "send pending print jobs to their printers", configure=_print_args)
 def cmd_print(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+    if args.printer is not None:
+        if args.job is None:
+            raise ValidationFailed("--printer goes with --job: pending jobs go to their own")
+        printer_for(args.printer)  # a printer no one can use is refused before any attempt
     if args.job is not None:
         outcomes = [print_job(db, args.job, printer=args.printer)]
     else:
         outcomes = print_pending(db, station=args.station)
+    printed = report_printing(outcomes)
+    print(f"{printed} printed, {len(outcomes) - printed} still pending")
+    return 0 if printed == len(outcomes) else 1
+
+
+def report_printing(outcomes: Sequence[PrintOutcome]) -> int:
+    """Jobs sent on stdout; jobs that did not print on stderr, as one error line with one
+    indented line each. Returns how many printed."""
+    failed = [o for o in outcomes if not o.printed]
     for outcome in outcomes:
-        print(f"job {outcome.job_id}: {outcome.message}")
-    failed = sum(not o.printed for o in outcomes)
-    print(f"{len(outcomes) - failed} printed, {failed} still pending")
-    return 1 if failed else 0
+        if outcome.printed:
+            print(f"job {outcome.job_id}: {outcome.message}")
+    if failed:
+        print(
+            f"error: {len(failed)} of {len(outcomes)} print jobs NOT printed; they stay "
+            "pending for a reprint",
+            file=sys.stderr,
+        )
+        for outcome in failed:
+            print(f"  job {outcome.job_id}: {outcome.message}", file=sys.stderr)
+    return len(outcomes) - len(failed)
