@@ -55,7 +55,8 @@ def order_problems(session: Session) -> list[str]:
     ]
 
 
-def _count(condition: Any) -> Any:
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows of the group meet `condition`."""
     return func.sum(case((condition, 1), else_=0))
 
 
