@@ -19,19 +19,20 @@ def read_boxes(path: Path) -> list[BoxInput]:
     problems: list[str] = []
     boxes = []
     for row in table.rows:
-        where = Where(table.name, row.line)
-        f = Fields(row.values, where, problems)
-        boxes.append(
-            BoxInput(
-                code=f.text("code", limit=32, required=True).upper(),
-                name=f.text("name", limit=100, required=True),
-                length_mm=f.whole("length_mm"),
-                width_mm=f.whole("width_mm"),
-                height_mm=f.whole("height_mm"),
-                tare_g=f.optional_whole("tare_g") or 0,
-                max_weight_g=f.optional_whole("max_weight_g", minimum=1),
-                where=str(where),
-            )
-        )
+        boxes.append(box_of(Fields(row.values, Where(table.name, row.line), problems)))
     fail_if(problems)
     return boxes
+
+
+def box_of(f: Fields) -> BoxInput:
+    """One box type from a CSV row or a settings document's entry."""
+    return BoxInput(
+        code=f.text("code", limit=32, required=True).upper(),
+        name=f.text("name", limit=100, required=True),
+        length_mm=f.whole("length_mm"),
+        width_mm=f.whole("width_mm"),
+        height_mm=f.whole("height_mm"),
+        tare_g=f.optional_whole("tare_g") or 0,
+        max_weight_g=f.optional_whole("max_weight_g", minimum=1),
+        where=str(f.where),
+    )

@@ -21,10 +21,10 @@ from typing import Any
 import yaml
 
 from app.errors import ValidationFailed
+from app.imports.boxes import box_of
 from app.imports.common import Fields, Where, fail_if, file_text, read_json
 from app.output_file import write_text_file
 from app.services.master_data import (
-    BoxInput,
     CarrierInput,
     ChannelBranding,
     MasterData,
@@ -107,7 +107,7 @@ def read_settings_file(path: Path) -> SettingsDocument:
             problems.append(f"{where.at('settings')}.{key}: must be a single value")
         else:
             values[str(key)] = _scalar(value)
-    boxes = [_box(f) for f in _list(top, "box_types", BOX_KEYS)]
+    boxes = [box_of(f) for f in _list(top, "box_types", BOX_KEYS)]
     carriers = [_carrier(f) for f in _list(top, "carriers", CARRIER_KEYS)]
     channels = [_channel(f) for f in _list(top, "channels", CHANNEL_KEYS)]
     fail_if(problems)
@@ -127,19 +127,6 @@ def _list(top: Fields, key: str, known: tuple[str, ...]) -> list[Fields]:
     for record in found:
         record.unknown_keys(known)
     return found
-
-
-def _box(f: Fields) -> BoxInput:
-    return BoxInput(
-        code=f.text("code", limit=32, required=True).upper(),
-        name=f.text("name", limit=100, required=True),
-        length_mm=f.whole("length_mm"),
-        width_mm=f.whole("width_mm"),
-        height_mm=f.whole("height_mm"),
-        tare_g=f.optional_whole("tare_g") or 0,
-        max_weight_g=f.optional_whole("max_weight_g", minimum=1),
-        where=str(f.where),
-    )
 
 
 def _carrier(f: Fields) -> CarrierInput:
