@@ -8,10 +8,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -21,7 +19,7 @@ from app.services.master_data import ChannelBranding, MasterData, load_master_da
 from app.services.settings import RISK_PREFIX, SettingView, list_settings
 from ui.context import UiContext
 from ui.operations import DbOp, QueryOp
-from ui.settings.page_parts import ProblemsLabel, button, button_row, heading
+from ui.settings.page_parts import ProblemsLabel, button, table_and_editor
 from ui.views.feedback_banner import FeedbackBanner
 from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 
@@ -157,23 +155,15 @@ class ChannelsPage(QWidget):
         form = QFormLayout(risk)
         for key, edit in self.risk_edits.items():
             form.addRow(SPECS[key].label, edit)
-        side = QVBoxLayout()
-        side.addWidget(brand)
-        side.addWidget(risk)
-        side.addWidget(self.problems)
-        side.addLayout(button_row(self.save_button, stretch_at=0))
-        side.addStretch(1)
-        body = QHBoxLayout()
-        body.addWidget(self.table, 3)
-        body.addLayout(side, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(
-            heading(
+        table_and_editor(
+            self,
+            (
                 "Sales channels",
                 "Channels appear when orders first come in from them; set here how each "
                 "one is treated.",
-            )
+            ),
+            self.banner,
+            self.table,
+            (brand, risk, self.problems),
+            self.save_button,
         )
-        layout.addWidget(self.banner)
-        layout.addLayout(body, 1)

@@ -7,7 +7,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.settings.setting_fields import ERROR_STYLE
 
@@ -71,3 +78,28 @@ def ask_open_path(parent: QWidget, title: str, filters: str) -> Path | None:
 def ask_save_path(parent: QWidget, title: str, suggested: str, filters: str) -> Path | None:
     name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
     return Path(name) if name else None
+
+
+def table_and_editor(
+    page: QWidget,
+    title: tuple[str, str],
+    banner: QWidget,
+    table: QWidget,
+    editor: Iterable[QWidget],
+    save: QPushButton,
+) -> None:
+    """Lay `page` out as a master-detail page: its heading and banner above, the table on
+    the left, and on the right the editor's group boxes with the save button below."""
+    side = QVBoxLayout()
+    for widget in editor:
+        side.addWidget(widget)
+    side.addLayout(button_row(save, stretch_at=0))
+    side.addStretch(1)
+    body = QHBoxLayout()
+    body.addWidget(table, 3)
+    body.addLayout(side, 2)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(heading(*title))
+    layout.addWidget(banner)
+    layout.addLayout(body, 1)

@@ -6,10 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -17,7 +15,7 @@ from app.errors import ValidationFailed
 from app.services.stations import StationDevices, list_stations, save_station_devices
 from ui.context import UiContext
 from ui.operations import DbOp, QueryOp
-from ui.settings.page_parts import ProblemsLabel, button, button_row, heading
+from ui.settings.page_parts import ProblemsLabel, button, table_and_editor
 from ui.views.feedback_banner import FeedbackBanner
 from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 
@@ -110,20 +108,11 @@ class StationsPage(QWidget):
         hint.setObjectName("muted")
         hint.setWordWrap(True)
         form.addRow("", hint)
-        side = QVBoxLayout()
-        side.addWidget(box)
-        side.addWidget(self.problems)
-        side.addLayout(button_row(self.save_button, stretch_at=0))
-        side.addStretch(1)
-        body = QHBoxLayout()
-        body.addWidget(self.table, 3)
-        body.addLayout(side, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(
-            heading(
-                "Stations", "The devices each packing or picking station prints and weighs with."
-            )
+        table_and_editor(
+            self,
+            ("Stations", "The devices each packing or picking station prints and weighs with."),
+            self.banner,
+            self.table,
+            (box, self.problems),
+            self.save_button,
         )
-        layout.addWidget(self.banner)
-        layout.addLayout(body, 1)
