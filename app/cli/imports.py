@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from app.cli.registry import command
 from app.context import Actor
 from app.errors import ValidationFailed
@@ -32,6 +34,7 @@ from app.services.availability import availability
 from app.services.catalogue import upsert_products
 from app.services.inventory import apply_counts, receive_and_allocate
 from db.engine import Database
+from db.uow import sqlstate
 
 ORDER_READERS: dict[str, Callable[[Path, str | None], OrderFile]] = {
     "shopify": shopify.read_orders,
@@ -61,6 +64,11 @@ def _interruptible(work: Callable[[Database, Actor, argparse.Namespace], Report]
         except KeyboardInterrupt:
             print("error: import interrupted - nothing imported", file=sys.stderr)
             return INTERRUPTED
+        except DBAPIError as exc:
+            if not _cancelled_by_ctrl_c(exc):
+                raise
+            print("error: import interrupted - nothing imported", file=sys.stderr)
+            return INTERRUPTED
         try:
             return report()
         except KeyboardInterrupt:
@@ -68,6 +76,13 @@ def _interruptible(work: Callable[[Database, Actor, argparse.Namespace], Report]
             return INTERRUPTED
 
     return run
+
+
+def _cancelled_by_ctrl_c(exc: DBAPIError) -> bool:
+    """psycopg answers Ctrl-C during a wait by cancelling the query; the server's
+    "canceling statement due to user request" may then arrive instead of the
+    KeyboardInterrupt."""
+    return sqlstate(exc) == "57014" and "user request" in str(exc.orig)
 
 
 def _format_of(path: Path, given: str | None, options: Sequence[str]) -> str:
