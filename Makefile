@@ -21,7 +21,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy app db ui main.py
 
 test: lint
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q --durations=25
 
 clean:
 	rm -rf $(VENV)
