@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.context import Actor
-from app.domain.carriers import is_valid_s10
 from app.domain.gtin import is_valid_sscc
+from app.domain.tracking_numbers import TrackingScheme, is_valid_tracking_number
 from app.errors import ConcurrencyConflict, NotFound, ValidationFailed
 from app.services.allocation import allocate
 from app.services.catalogue import ProductInput, upsert_products
@@ -68,7 +68,9 @@ def test_a_fully_scanned_order_packs_into_a_shipment_with_valid_numbers(
     assert outcomes[-1].sound == "complete"
 
     result = complete_packing(db, packer, state.order_id, [PackageSpec()])
-    assert is_valid_s10(result.tracking_number)
+    assert is_valid_tracking_number(
+        TrackingScheme.S10, result.tracking_number, prefix="SS", suffix="GB", width=8
+    )
     assert all(is_valid_sscc(p.sscc) for p in result.packages)
     assert result.packages[0].weight_g == 2 * 350 + 120
     detail = order_detail(db, number)

@@ -2,13 +2,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.carriers import (
-    BookingRequest,
-    OwnFleetCarrier,
-    is_valid_s10,
-    s10_check_digit,
-    s10_number,
-)
 from app.domain.tracking_numbers import (
     TrackingScheme,
     check_digit,
@@ -286,37 +279,3 @@ def test_a_range_hands_out_exactly_the_numbers_it_has(
     else:
         with pytest.raises(ValueError, match="range exhausted"):
             next_in_range(next_value, range_end, count)
-
-
-# carriers.py keeps its S10 helpers, now on top of tracking_numbers.
-
-
-def test_the_carrier_s10_helpers_give_the_same_numbers() -> None:
-    assert s10_check_digit("47312482") == 9
-    assert s10_number(12345678, prefix="RB") == "RB123456785GB"
-    assert s10_number(1) == make_tracking_number(S10, 1, prefix="SS", suffix="GB", width=8)
-
-
-def test_the_carrier_s10_number_wraps_serials_past_eight_digits() -> None:
-    assert s10_number(10**8 + 5) == s10_number(5)
-
-
-@pytest.mark.parametrize(
-    ("number", "valid"),
-    [
-        ("RB123456785GB", True),
-        ("xx123456785yy", True),  # only the digits are checked, as before
-        ("RB123456786GB", False),
-        ("RB12345678GB", False),
-        ("RB12345678XGB", False),
-    ],
-)
-def test_the_carrier_s10_check_still_only_checks_the_digits(number: str, valid: bool) -> None:
-    assert is_valid_s10(number) is valid
-
-
-def test_own_fleet_bookings_are_valid_s10_numbers() -> None:
-    request = BookingRequest("100001", "standard", "DE", (500, 700, None))
-    booking = OwnFleetCarrier(country="DE").book(request, range(7, 10))
-    assert booking.package_tracking == tuple(s10_number(n, country="DE") for n in range(7, 10))
-    assert all(is_valid_s10(number) for number in booking.package_tracking)
