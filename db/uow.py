@@ -28,6 +28,8 @@ CONNECTION_ERROR_TEXT = (
     "could not connect",
     "server closed",
     "timeout",
+    # psycopg's executemany pipeline, when the server ended the backend mid-batch
+    "cannot exit pipeline mode while busy",
 )
 DEFAULT_ATTEMPTS = 6
 
