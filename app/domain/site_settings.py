@@ -266,6 +266,11 @@ def check_setting(key: str, value: str) -> str:
         raise ValueError(f"{key}: {exc}") from None
 
 
+def missing_sender_fields(values: Mapping[str, str]) -> list[str]:
+    """The required company.* keys the site has left empty."""
+    return [f"company.{f}" for f in REQUIRED_COMPANY_FIELDS if not values.get(f"company.{f}")]
+
+
 def sscc_serial_digits(prefix: str) -> int:
     """Digits left for the serial in an SSCC-18: 17 minus extension digit and prefix."""
     return 16 - len(prefix)

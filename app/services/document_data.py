@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.documents.data import Address, LabelData, SlipData, SlipLine
-from app.domain.site_settings import REQUIRED_COMPANY_FIELDS
+from app.domain.site_settings import missing_sender_fields
 from app.errors import NotFound
-from app.services.settings import effective_settings, setting_value
+from app.services.settings import effective_settings
 from app.services.site_readiness import SetupIncomplete
 from db.models import Carrier, Channel, Order, OrderLine, Package, PackageItem, Shipment
 
@@ -41,23 +41,21 @@ def _address_from(values: dict[str, str], prefix: str) -> Address:
     )
 
 
-def return_address(session: Session) -> Address:
+def return_address(values: dict[str, str]) -> Address:
     """Where returns go: the sender, with whatever return.* fields the site set instead
     (a returns dock at the same site needs only its own first line)."""
-    values = effective_settings(session)
     merged = {
         f"return.{name}": values[f"return.{name}"] or values[f"company.{name}"]
         for name in ("name", "address1", "address2", "postcode", "city", "region", "country")
     }
     if not values["return.address1"]:
-        return ship_from(session)
+        return ship_from(values)
     return _address_from(merged, "return")
 
 
-def ship_from(session: Session) -> Address:
+def ship_from(values: dict[str, str]) -> Address:
     """The sender from the site's settings; SetupIncomplete names what is missing."""
-    values = effective_settings(session)
-    missing = [f"company.{f}" for f in REQUIRED_COMPANY_FIELDS if not values[f"company.{f}"]]
+    missing = missing_sender_fields(values)
     if missing:
         raise SetupIncomplete(
             f"the sender address lacks {', '.join(missing)} - set it in Settings > Company "
@@ -74,9 +72,10 @@ def labels_for_shipment(session: Session, shipment_id: int) -> list[LabelData]:
     packages = session.scalars(
         select(Package).where(Package.shipment_id == shipment.id).order_by(Package.seq)
     ).all()
-    sender = ship_from(session)
-    prefix_length = len(setting_value(session, "gs1.company_prefix")) or 7
-    unit = setting_value(session, "units.weight")
+    site = effective_settings(session)
+    sender = ship_from(site)
+    prefix_length = len(site["gs1.company_prefix"]) or 7
+    unit = site["units.weight"]
     carrier_name = session.scalar(select(Carrier.name).where(Carrier.code == shipment.carrier))
     return [
         LabelData(
@@ -113,10 +112,11 @@ def slip_for_shipment(session: Session, shipment_id: int) -> SlipData:
     lines = session.scalars(
         select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
     ).all()
+    site = effective_settings(session)
     return SlipData(
         order_number=order.number,
         external_ref=order.external_ref,
-        placed_at=order.placed_at.astimezone(ZoneInfo(setting_value(session, "company.timezone"))),
+        placed_at=order.placed_at.astimezone(ZoneInfo(site["company.timezone"])),
         ship_to=ship_to(order),
         lines=[
             SlipLine(
@@ -130,6 +130,6 @@ def slip_for_shipment(session: Session, shipment_id: int) -> SlipData:
         ],
         return_code=f"R:{order.number}",
         sender=session.scalar(select(Channel.sender_name).where(Channel.id == order.channel_id))
-        or setting_value(session, "company.name"),
-        return_to=return_address(session),
+        or site["company.name"],
+        return_to=return_address(site),
     )

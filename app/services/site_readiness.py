@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.site_settings import REQUIRED_COMPANY_FIELDS, SPECS
+from app.domain.site_settings import SPECS, missing_sender_fields
 from app.errors import ValidationFailed
 from app.services.settings import effective_settings
 from db.engine import Database
@@ -20,9 +20,7 @@ class SetupIncomplete(ValidationFailed):
 
 def packing_problems(session: Session) -> list[str]:
     values = effective_settings(session)
-    missing = [
-        f"company.{name}" for name in REQUIRED_COMPANY_FIELDS if not values[f"company.{name}"]
-    ]
+    missing = missing_sender_fields(values)
     problems = []
     if missing:
         labels = ", ".join(SPECS[key].label.split(": ")[-1].lower() for key in missing)
