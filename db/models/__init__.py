@@ -29,7 +29,14 @@ from db.models.orders import (
     OrderLine,
 )
 from db.models.people import ROLES, AuditEvent, ScanEvent, Sequence, Setting, User
-from db.models.service import EmailOutbox, Refund, Return, ReturnLine
+from db.models.service import (
+    EmailAttachment,
+    EmailOutbox,
+    Refund,
+    Return,
+    ReturnLine,
+    TrackingEvent,
+)
 from db.models.shipping import TRACKING_SCHEMES, Carrier, CarrierService, Station
 
 __all__ = [
@@ -47,6 +54,7 @@ __all__ = [
     "CarrierService",
     "Channel",
     "Customer",
+    "EmailAttachment",
     "EmailOutbox",
     "Location",
     "Note",
@@ -70,6 +78,7 @@ __all__ = [
     "Station",
     "StockLevel",
     "StockMove",
+    "TrackingEvent",
     "User",
     "Warehouse",
 ]
