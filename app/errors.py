@@ -27,3 +27,7 @@ class ValidationFailed(OmsError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+
+
+class PermissionDenied(OmsError):
+    """The acting user's role may not do this (app.domain.permissions); nothing changed."""

@@ -1,0 +1,56 @@
+"""The permission check every service makes before it changes anything.
+
+Call `authorize(session, actor, "order.cancel")` inside the unit of work, first.
+A signed-in actor's role and account are read from the database at that moment, so
+a role change or a disabled account takes effect at the user's next action. A
+database where nobody has a password yet ("open mode", e.g. fresh or demo) lets any
+actor do anything, as before users existed; once someone has a password an actor who
+did not log in is refused.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from app.context import Actor
+from app.domain.permissions import GRANTS, require
+from app.errors import PermissionDenied
+from db.models import User
+
+OPEN_MODE_WARNING = (
+    "warning: this database has no users yet, so anyone can do anything - "
+    "add an administrator (users add NAME --role admin) to require log-in"
+)
+
+
+def login_required(session: Session) -> bool:
+    """Whether any active user has a password: from then on every actor must log in."""
+    return bool(
+        session.scalar(
+            select(exists().where(User.active.is_(True), User.password_hash.is_not(None)))
+        )
+    )
+
+
+def current_role(session: Session, actor: Actor) -> str:
+    """The role `actor` holds now (re-read from the database); refused if disabled or gone."""
+    row = session.execute(
+        select(User.role, User.active).where(User.id == actor.user_id)
+    ).one_or_none()
+    if row is None or not row.active:
+        raise PermissionDenied(f"{actor.username}'s account is disabled - nothing was changed")
+    return str(row.role)
+
+
+def authorize(session: Session, actor: Actor, action: str) -> None:
+    """Raise PermissionDenied, with one sentence, unless `actor` may do `action` now."""
+    if action not in GRANTS:
+        raise KeyError(f"no permission is defined for action {action!r}")
+    if actor.user_id is None:
+        if login_required(session):
+            raise PermissionDenied(
+                f"log in first: {actor.username} is not a signed-in user of this database"
+            )
+        return
+    require(current_role(session, actor), action)
