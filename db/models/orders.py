@@ -47,6 +47,8 @@ class Order(Base):
         UniqueConstraint("channel_id", "external_ref"),
         CheckConstraint(f"status IN {ORDER_STATUSES!r}", name="status"),
         Index("ix_orders_queue", "status", "priority", "ship_by", "placed_at"),
+        Index("ix_orders_placed_at", "placed_at"),
+        Index("ix_orders_ship_by", "ship_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

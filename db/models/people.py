@@ -31,7 +31,10 @@ class AuditEvent(Base):
     """Who did what, where and when. Insert-only."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_entity", "entity", "entity_id"),
+        Index("ix_audit_to_status_time", "to_status", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -51,6 +54,7 @@ class ScanEvent(Base):
     """Every scan at every station: the raw text, how it was read, what happened."""
 
     __tablename__ = "scan_events"
+    __table_args__ = (Index("ix_scan_events_time", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)

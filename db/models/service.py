@@ -26,7 +26,10 @@ OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 
 class Return(Base):
     __tablename__ = "returns"
-    __table_args__ = (CheckConstraint(f"status IN {RETURN_STATUSES!r}", name="status"),)
+    __table_args__ = (
+        CheckConstraint(f"status IN {RETURN_STATUSES!r}", name="status"),
+        Index("ix_returns_created_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
