@@ -15,7 +15,10 @@ ROLES = ("admin", "supervisor", "packer", "picker", "service", "returns")
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        CheckConstraint("failed_logins >= 0", name="failed_logins"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -25,6 +28,11 @@ class User(Base):
     badge: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A station log-in: badge scan plus this PIN (Argon2id like the password).
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    # Lock-out after repeated failures (app.services.users).
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
 
 class AuditEvent(Base):
@@ -34,6 +42,8 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_entity", "entity", "entity_id"),
         Index("ix_audit_to_status_time", "to_status", "occurred_at"),
+        Index("ix_audit_time", "occurred_at"),
+        Index("ix_audit_user_time", "username", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +64,10 @@ class ScanEvent(Base):
     """Every scan at every station: the raw text, how it was read, what happened."""
 
     __tablename__ = "scan_events"
-    __table_args__ = (Index("ix_scan_events_time", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_scan_events_time", "occurred_at"),
+        Index("ix_scan_events_user_time", "user_id", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
