@@ -27,6 +27,7 @@ DEMO_SETTINGS = {
     "company.city": "Bristol",
     "company.country": "GB",
     "company.timezone": "Europe/London",
+    "company.email": "orders@shipshape-demo.example",
     "gs1.company_prefix": "9528765",
 }
 DEMO_BOXES = [

@@ -1,0 +1,28 @@
+"""Addresses and header values: what may go into From, To and Subject."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+
+
+class HeaderRefused(ValueError):
+    """A header value carried a line break (header injection) or other control character."""
+
+
+def checked_address(text: str | None) -> str | None:
+    """The normalised address, or None when there is none or it is not a valid one."""
+    if not text or not text.strip():
+        return None
+    try:
+        return str(validate_email(text.strip(), check_deliverability=False).normalized)
+    except EmailNotValidError:
+        return None
+
+
+def header_value(field: str, value: str) -> str:
+    """`value` for a header; CR, LF and other control characters are refused, not cleaned."""
+    if "\r" in value or "\n" in value:
+        raise HeaderRefused(f"{field} contains a line break (header injection refused): {value!r}")
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise HeaderRefused(f"{field} contains a control character: {value!r}")
+    return value
