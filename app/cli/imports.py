@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from app.cli.registry import command
 from app.context import Actor
 from app.errors import ValidationFailed
-from app.imports import magento, own_format, shopify
+from app.imports import brightpearl, magento, netsuite, own_format, shopify
 from app.imports.common import write_csv, write_json
 from app.imports.orders import (
     OrderFile,
@@ -39,6 +39,8 @@ from db.uow import sqlstate
 ORDER_READERS: dict[str, Callable[[Path, str | None], OrderFile]] = {
     "shopify": shopify.read_orders,
     "magento": magento.read_orders,
+    "netsuite": netsuite.read_orders,
+    "brightpearl": brightpearl.read_orders,
     "csv": own_format.read_csv_orders,
     "json": own_format.read_json_orders,
 }

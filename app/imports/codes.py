@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pycountry
+
 _CURRENCY_CODES = """
 AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
 BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
@@ -96,3 +98,16 @@ def country_code(text: str) -> str | None:
     if len(value) == 2 and value.upper() in COUNTRIES:
         return value.upper()
     return COUNTRY_NAMES.get(value.casefold())
+
+
+def any_country_code(text: str) -> str | None:
+    """As `country_code`, and also an alpha-3 code (GBR) or an ISO 3166 name
+    ("United Kingdom of Great Britain and Northern Ireland"), as ERPs write them."""
+    found = country_code(text)
+    if found is not None or not text.strip():
+        return found
+    try:
+        country = pycountry.countries.lookup(text.strip())
+    except LookupError:
+        return None
+    return country.alpha_2 if country.alpha_2 in COUNTRIES else None

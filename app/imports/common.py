@@ -17,7 +17,7 @@ from pathlib import Path
 
 from app.domain.new_order import NewLine, NewOrder
 from app.errors import ValidationFailed
-from app.imports.codes import CURRENCIES, NO_POSTCODE, country_code
+from app.imports.codes import CURRENCIES, NO_POSTCODE, any_country_code, country_code
 from app.output_file import write_text_file
 from db.types import CENT, MONEY_MAX
 
@@ -427,9 +427,10 @@ class Fields:
             self.add(key, f"unknown currency {code!r} (an ISO 4217 code such as EUR)")
         return code
 
-    def country(self, key: str) -> str:
+    def country(self, key: str, *, iso_names: bool = False) -> str:
+        """A 2-letter code; `iso_names` also takes alpha-3 codes and ISO 3166 names."""
         text = self._plain(key)
-        code = country_code(text) if text else None
+        code = (any_country_code if iso_names else country_code)(text) if text else None
         if not text:
             self.add(key, "required")
         elif code is None:

@@ -18,7 +18,13 @@ from pathlib import Path
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.errors import ValidationFailed
 from app.imports.common import Fields, Where, check_amounts, read_json, service_level
-from app.imports.orders import Candidate, OrderFile, OrderKey, group_entries, key_text
+from app.imports.orders import (
+    Candidate,
+    OrderFile,
+    OrderKey,
+    key_text,
+    one_object_per_order,
+)
 
 CHANNEL_KIND = "magento"
 FINISHED_STATES = ("complete", "closed", "canceled")
@@ -38,16 +44,11 @@ def read_orders(path: Path, channel: str | None) -> OrderFile:
             '(expected {"items": [...], "total_count": N} or one order)'
         )
     warnings: list[str] = []
-    candidates = []
-    for group in group_entries(entries, _key, warnings):
-        (where, data), copies = group[0], group[1:]
-        candidate = _candidate(where, data, channel or "magento")
-        for other, copy in copies:
-            candidate.problems.append(
-                f"{other}: increment_id: {candidate.ref} is also at {where} with other contents"
-            )
-            candidate.entries.append(copy)
-        candidates.append(candidate)
+
+    def read(at: Where, data: object) -> Candidate:
+        return _candidate(at, data, channel or "magento")
+
+    candidates = one_object_per_order(entries, _key, read, "increment_id", warnings)
     return OrderFile(path, CHANNEL_KIND, candidates, json_wrap=_wrap, warnings=warnings)
 
 

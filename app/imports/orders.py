@@ -230,6 +230,28 @@ def group_entries(
     return groups
 
 
+def one_object_per_order(
+    entries: Sequence[tuple[Where, object]],
+    key: Callable[[object], OrderKey | None],
+    read: Callable[[Where, object], Candidate],
+    field: str,
+    warnings: list[str],
+) -> list[Candidate]:
+    """For API formats where an order is one object: the very same object again is read
+    once (with a warning), another object with the same reference refuses the order."""
+    candidates = []
+    for group in group_entries(entries, key, warnings):
+        (where, data), copies = group[0], group[1:]
+        candidate = read(where, data)
+        for other, copy in copies:
+            candidate.problems.append(
+                f"{other}: {field}: {candidate.ref} is also at {where} with other contents"
+            )
+            candidate.entries.append(copy)
+        candidates.append(candidate)
+    return candidates
+
+
 def key_text(value: object) -> str:
     """A reference or channel as an order key: as `Fields.text` stores it (a JSON number
     as written, spacing collapsed); "" for what cannot be one (null, true, an object)."""
@@ -248,11 +270,17 @@ def folded(value: object) -> str:
 
 
 def guess_format(path: Path) -> str | None:
-    """shopify or csv for a .csv file (by its header), magento or json for .json (by its shape)."""
+    """shopify, netsuite or csv for a .csv file (by its header); brightpearl, magento or
+    json for .json (by its shape)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         header = file_text(path).partition("\n")[0]
-        return "shopify" if "Lineitem sku" in header else "csv"
+        if "Lineitem sku" in header:
+            return "shopify"
+        return "netsuite" if "Document Number" in header else "csv"
     if suffix == ".json":
-        return "magento" if file_text(path).lstrip().startswith("{") else "json"
+        text = file_text(path).lstrip()
+        if '"orderRows"' in text[:100_000]:
+            return "brightpearl"
+        return "magento" if text.startswith("{") else "json"
     return None
