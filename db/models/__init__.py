@@ -11,6 +11,7 @@ from db.models.fulfilment import (
     PrintJob,
     Shipment,
 )
+from db.models.intercepts import UNPACK_TASK_STATUSES, UnpackTask
 from db.models.inventory import (
     LOCATION_KINDS,
     MOVE_KINDS,
@@ -47,6 +48,7 @@ __all__ = [
     "PICK_LIST_STATUSES",
     "ROLES",
     "TRACKING_SCHEMES",
+    "UNPACK_TASK_STATUSES",
     "Allocation",
     "AuditEvent",
     "BoxType",
@@ -79,6 +81,7 @@ __all__ = [
     "StockLevel",
     "StockMove",
     "TrackingEvent",
+    "UnpackTask",
     "User",
     "Warehouse",
 ]

@@ -89,6 +89,9 @@ class Order(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # A replacement (lost or damaged parcel) or a split-off part: the order it came from.
+    origin_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    origin_kind: Mapped[str | None] = mapped_column(String(16))  # replacement | split
 
     channel: Mapped[Channel] = relationship()
     customer: Mapped[Customer | None] = relationship()
