@@ -36,6 +36,7 @@ from db.models.service import (
     Refund,
     Return,
     ReturnLine,
+    ReturnReceipt,
     TrackingEvent,
 )
 from db.models.shipping import TRACKING_SCHEMES, Carrier, CarrierService, Station
@@ -73,6 +74,7 @@ __all__ = [
     "Refund",
     "Return",
     "ReturnLine",
+    "ReturnReceipt",
     "ScanEvent",
     "Sequence",
     "Setting",

@@ -20,7 +20,11 @@ from db.base import Base
 from db.types import utcnow
 
 RETURN_STATUSES = ("authorised", "received", "closed", "cancelled")
-RETURN_DISPOSITIONS = ("restock", "quarantine", "scrap")
+RETURN_RESOLUTIONS = ("refund", "exchange", "credit")
+RETURN_CONDITIONS = ("sellable", "opened", "damaged", "wrong_item")
+RETURN_DISPOSITIONS = ("restock", "quarantine", "scrap", "vendor")
+REFUND_METHODS = ("refund", "credit")
+REFUND_STATUSES = ("pending", "issued")
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 
 
@@ -34,22 +38,36 @@ class Return(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="authorised")
+    status: Mapped[str] = mapped_column(String(16), default="authorised", index=True)
     reason: Mapped[str | None] = mapped_column(String(500))
+    resolution: Mapped[str] = mapped_column(String(16), default="refund")
+    unexpected: Mapped[bool] = mapped_column(default=False)
     authorised_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     received_at: Mapped[datetime | None]
+    received_by: Mapped[str | None] = mapped_column(String(100))
+    received_station: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None]
+    exchange_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
 
     lines: Mapped[list[ReturnLine]] = relationship(back_populates="ret")
 
 
 class ReturnLine(Base):
+    """An order line on a return. `condition` and `disposition` summarise its receipts
+    ('mixed' when they differ)."""
+
     __tablename__ = "return_lines"
     __table_args__ = (
+        UniqueConstraint("return_id", "order_line_id"),
         CheckConstraint("qty_authorised > 0", name="authorised_positive"),
         CheckConstraint("qty_received BETWEEN 0 AND qty_authorised", name="received"),
         CheckConstraint(
             f"disposition IS NULL OR disposition IN {RETURN_DISPOSITIONS!r}", name="disposition"
+        ),
+        CheckConstraint(
+            f"condition IS NULL OR condition IN {RETURN_CONDITIONS!r} OR condition = 'mixed'",
+            name="condition",
         ),
     )
 
@@ -64,18 +82,54 @@ class ReturnLine(Base):
     ret: Mapped[Return] = relationship(back_populates="lines")
 
 
+class ReturnReceipt(Base):
+    """Units of one return line received in one condition and sent to one place by
+    exactly one stock move (`stock_move_id`)."""
+
+    __tablename__ = "return_receipts"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="positive"),
+        CheckConstraint(f"condition IN {RETURN_CONDITIONS!r}", name="condition"),
+        CheckConstraint(f"disposition IN {RETURN_DISPOSITIONS!r}", name="disposition"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_line_id: Mapped[int] = mapped_column(ForeignKey("return_lines.id"), index=True)
+    quantity: Mapped[int]
+    condition: Mapped[str] = mapped_column(String(16))
+    disposition: Mapped[str] = mapped_column(String(16))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    stock_move_id: Mapped[int] = mapped_column(ForeignKey("stock_moves.id"), unique=True)
+    username: Mapped[str] = mapped_column(String(100))
+    station: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Refund(Base):
+    """Money owed back for a return: goods less the restocking fee, plus shipping."""
+
     __tablename__ = "refunds"
-    __table_args__ = (CheckConstraint("amount > 0", name="positive"),)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="positive"),
+        CheckConstraint(f"method IN {REFUND_METHODS!r}", name="method"),
+        CheckConstraint(f"status IN {REFUND_STATUSES!r}", name="status"),
+        CheckConstraint("(status = 'issued') = (issued_at IS NOT NULL)", name="issued"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"))
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"), index=True)
     amount: Mapped[Decimal]
     currency: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(8), default="refund")
+    goods_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    fee_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    shipping_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_by: Mapped[str | None] = mapped_column(String(100))
+    issued_at: Mapped[datetime | None]
 
 
 class EmailOutbox(Base):
