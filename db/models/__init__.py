@@ -30,6 +30,7 @@ from db.models.orders import (
     OrderLine,
 )
 from db.models.people import ROLES, AuditEvent, ScanEvent, Sequence, Setting, User
+from db.models.search import OrderSearch, SavedView
 from db.models.service import (
     EmailAttachment,
     EmailOutbox,
@@ -63,6 +64,7 @@ __all__ = [
     "Note",
     "Order",
     "OrderLine",
+    "OrderSearch",
     "Package",
     "PackageItem",
     "PackingProgress",
@@ -75,6 +77,7 @@ __all__ = [
     "Return",
     "ReturnLine",
     "ReturnReceipt",
+    "SavedView",
     "ScanEvent",
     "Sequence",
     "Setting",

@@ -105,7 +105,7 @@ class Shipment(Base):
     packed_by: Mapped[str | None] = mapped_column(String(100))
     packed_station: Mapped[str | None] = mapped_column(String(64))
     packed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    shipped_at: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None] = mapped_column(index=True)
     delivered_at: Mapped[datetime | None]
 
     order: Mapped[Order] = relationship()

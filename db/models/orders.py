@@ -47,6 +47,9 @@ class Order(Base):
         UniqueConstraint("channel_id", "external_ref"),
         CheckConstraint(f"status IN {ORDER_STATUSES!r}", name="status"),
         Index("ix_orders_queue", "status", "priority", "ship_by", "placed_at"),
+        # Queue pages: one status newest first, or by ship-by (keyset on the id after).
+        Index("ix_orders_status_id", "status", "id"),
+        Index("ix_orders_status_ship_by", "status", "ship_by"),
         Index("ix_orders_placed_at", "placed_at"),
         Index("ix_orders_ship_by", "ship_by"),
     )
