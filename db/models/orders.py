@@ -121,6 +121,10 @@ class OrderLine(Base):
         CheckConstraint("qty_packed BETWEEN 0 AND qty_picked", name="packed"),
         CheckConstraint("qty_shipped BETWEEN 0 AND qty_packed", name="shipped"),
         CheckConstraint("qty_returned BETWEEN 0 AND qty_shipped", name="returned"),
+        CheckConstraint(
+            "qty_handled_elsewhere BETWEEN 0 AND qty_ordered - qty_allocated",
+            name="handled_elsewhere",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,6 +140,9 @@ class OrderLine(Base):
     qty_packed: Mapped[int] = mapped_column(default=0)
     qty_shipped: Mapped[int] = mapped_column(default=0)
     qty_returned: Mapped[int] = mapped_column(default=0)
+    # Units the channel dealt with itself (shipped, cancelled, refunded there): never
+    # reserved, picked or shipped here.
+    qty_handled_elsewhere: Mapped[int] = mapped_column(default=0)
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product | None] = relationship()
