@@ -1,0 +1,60 @@
+"""The supervisor's reports: one query per metric, shared by the CLI, the dashboard and
+the PDF pack, so every screen counts the same thing the same way.
+
+    report = run_report(db, actor, "daily", ReportQuery(start=date(2026, 11, 1)))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.context import Actor
+from app.errors import ValidationFailed
+from app.services.access import authorize
+from app.services.reports.backlog import backlog, late_by_channel
+from app.services.reports.cycle_times import cycle_times
+from app.services.reports.daily import daily
+from app.services.reports.period import Period, ReportQuery, resolve
+from app.services.reports.replenishment import replenishment
+from app.services.reports.report import NoData, OrderSelection, Report
+from app.services.reports.returns import returns_by_reason, returns_by_sku
+from app.services.reports.stations import stations
+from app.services.reports.stock_outs import stock_outs
+from db.engine import Database
+from db.uow import read
+
+Metric = Callable[[Session, Period], Report]
+
+# kind -> metric, in the order the PDF pack and the dashboard show them.
+KINDS: dict[str, Metric] = {
+    "daily": daily,
+    "backlog": backlog,
+    "late": late_by_channel,
+    "cycle-times": cycle_times,
+    "stations": stations,
+    "returns": returns_by_sku,
+    "return-reasons": returns_by_reason,
+    "stock-outs": stock_outs,
+    "replenishment": replenishment,
+}
+
+__all__ = ["KINDS", "NoData", "OrderSelection", "Report", "ReportQuery", "run_report"]
+
+
+def run_report(
+    db: Database, actor: Actor, kind: str, query: ReportQuery, *, now: datetime | None = None
+) -> Report:
+    """One report over `query`; ValidationFailed for a bad range or filter, NoData
+    when the range holds nothing to show."""
+    metric = KINDS.get(kind)
+    if metric is None:
+        raise ValidationFailed(f"there is no report {kind!r} (known: {', '.join(KINDS)})")
+
+    def work(session: Session) -> Report:
+        authorize(session, actor, "report.view")
+        return metric(session, resolve(session, query, now))
+
+    return read(db, work)

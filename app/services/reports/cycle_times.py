@@ -1,0 +1,106 @@
+"""How long orders take from placed to shipped, stage by stage, from the audit trail.
+
+For the orders that reached `shipped` in the range: placed -> allocated -> picked ->
+packed -> shipped, each the first time the order reached that status. A stage an
+order skipped (a phone order packed without a pick list) is left out of that stage
+only. Medians and 90th percentiles are nearest-rank.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import pairwise
+
+from sqlalchemy import ColumnElement, and_, case, func, select, type_coerce
+from sqlalchemy.orm import Session, aliased
+
+from app.domain.percentiles import nearest_rank
+from app.services.reports.period import Period, order_scope
+from app.services.reports.report import Chart, NoData, OrderSelection, Report, ReportColumn
+from db.models import AuditEvent, Order
+from db.types import UTCDateTime
+
+MILESTONES = ("placed", "allocated", "picked", "packed", "shipped")
+STAGES = (*pairwise(MILESTONES), ("placed", "shipped"))
+
+
+def _first(milestone: str, events: type[AuditEvent]) -> ColumnElement[datetime]:
+    """When the order first reached `milestone` (typed, so SQLite's text becomes UTC)."""
+    return type_coerce(
+        func.min(case((events.to_status == milestone, events.occurred_at))), UTCDateTime()
+    )
+
+
+def cycle_times(session: Session, period: Period) -> Report:
+    shipped = aliased(AuditEvent)
+    other = aliased(AuditEvent)
+    stmt = (
+        select(
+            Order.placed_at,
+            *(_first(m, other) for m in ("allocated", "picked", "packed")),
+            func.min(shipped.occurred_at),
+        )
+        .select_from(shipped)
+        .join(Order, Order.id == shipped.entity_id)
+        .outerjoin(
+            other,
+            and_(
+                other.entity == "order",
+                other.entity_id == shipped.entity_id,
+                other.to_status.in_(("allocated", "picked", "packed")),
+            ),
+        )
+        .where(
+            shipped.to_status == "shipped",
+            shipped.entity == "order",
+            shipped.occurred_at >= period.starts,
+            shipped.occurred_at < period.ends,
+            *order_scope(period),
+        )
+        .group_by(shipped.entity_id, Order.placed_at)
+    )
+    durations: dict[tuple[str, str], list[float]] = {stage: [] for stage in STAGES}
+    for row in session.execute(stmt):
+        moments: dict[str, datetime] = {
+            m: t for m, t in zip(MILESTONES, row, strict=True) if t is not None
+        }
+        for start, end in STAGES:
+            if start in moments and end in moments:
+                hours = (moments[end] - moments[start]).total_seconds() / 3600
+                durations[(start, end)].append(hours)
+    orders = len(durations[("placed", "shipped")])
+    if not orders:
+        raise NoData(f"no orders were shipped in {period.label}")
+    rows = [
+        {
+            "stage": f"{start} -> {end}",
+            "orders": len(values),
+            "median_hours": _hours(nearest_rank(values, 50)),
+            "p90_hours": _hours(nearest_rank(values, 90)),
+        }
+        for (start, end), values in durations.items()
+    ]
+    return Report(
+        kind="cycle-times",
+        title="Cycle times of the orders shipped",
+        period=period.label,
+        columns=(
+            ReportColumn("stage", "Stage", "text"),
+            ReportColumn("orders", "Orders"),
+            ReportColumn("median_hours", "Median (h)", "hours"),
+            ReportColumn("p90_hours", "90th percentile (h)", "hours"),
+        ),
+        rows=rows,
+        chart=Chart("stage", ("median_hours", "p90_hours"), unit="hours"),
+        notes=(f"{orders} orders shipped; each stage counts the orders that went through it",),
+        drill=lambda _row, _series: OrderSelection(
+            "Shipped in the range",
+            reached=("shipped", period.starts, period.ends),
+            channel_id=period.channel_id,
+            warehouse_id=period.warehouse_id,
+        ),
+    )
+
+
+def _hours(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

@@ -1,0 +1,103 @@
+"""Counting orders and their milestones (audit events) per report day.
+
+A milestone is the audit event of an order reaching a status (`to_status`), found
+through the index on (to_status, occurred_at); the days are a VALUES table joined by
+range, so each day is one index range scan.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.services.reports.period import Period, is_scoped, order_scope
+from db.models import AuditEvent, Order
+
+
+def placed_per_day(session: Session, period: Period) -> dict[int, int]:
+    days = period.day_table()
+    stmt = (
+        select(days.c.day, func.count())
+        .select_from(days)
+        .join(Order, and_(Order.placed_at >= days.c.starts, Order.placed_at < days.c.ends))
+        .where(*order_scope(period))
+        .group_by(days.c.day)
+    )
+    return {day: count for day, count in session.execute(stmt)}
+
+
+def reached_per_day(session: Session, period: Period, status: str) -> dict[int, int]:
+    """Orders that reached `status` on each day."""
+    days = period.day_table()
+    stmt = (
+        select(days.c.day, func.count())
+        .select_from(days)
+        .join(
+            AuditEvent,
+            and_(
+                AuditEvent.to_status == status,
+                AuditEvent.occurred_at >= days.c.starts,
+                AuditEvent.occurred_at < days.c.ends,
+                AuditEvent.entity == "order",
+            ),
+        )
+        .group_by(days.c.day)
+    )
+    if is_scoped(period):
+        stmt = stmt.join(Order, Order.id == AuditEvent.entity_id).where(*order_scope(period))
+    return {day: count for day, count in session.execute(stmt)}
+
+
+def open_before(session: Session, period: Period) -> int:
+    """Orders placed before the first day and neither shipped nor cancelled before it."""
+    placed = (
+        select(func.count())
+        .select_from(Order)
+        .where(Order.placed_at < period.starts, *order_scope(period))
+    )
+    closed = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.to_status.in_(("shipped", "cancelled")),
+            AuditEvent.occurred_at < period.starts,
+            AuditEvent.entity == "order",
+        )
+    )
+    if is_scoped(period):
+        closed = closed.join(Order, Order.id == AuditEvent.entity_id).where(*order_scope(period))
+    return int(session.scalar(placed) or 0) - int(session.scalar(closed) or 0)
+
+
+def is_late(period: Period) -> ColumnElement[bool]:
+    """An order is late when it shipped after its ship-by time, or is still not shipped
+    (nor cancelled) and that time has passed."""
+    shipped_at = (
+        select(func.min(AuditEvent.occurred_at))
+        .where(
+            AuditEvent.entity == "order",
+            AuditEvent.entity_id == Order.id,
+            AuditEvent.to_status == "shipped",
+        )
+        .scalar_subquery()
+    )
+    return and_(
+        Order.status != "cancelled",
+        or_(
+            shipped_at > Order.ship_by,
+            and_(shipped_at.is_(None), Order.ship_by < period.now),
+        ),
+    )
+
+
+def late_per_day(session: Session, period: Period) -> dict[int, int]:
+    """Late orders by the day they were due."""
+    days = period.day_table()
+    stmt = (
+        select(days.c.day, func.count())
+        .select_from(days)
+        .join(Order, and_(Order.ship_by >= days.c.starts, Order.ship_by < days.c.ends))
+        .where(is_late(period), *order_scope(period))
+        .group_by(days.c.day)
+    )
+    return {day: count for day, count in session.execute(stmt)}
