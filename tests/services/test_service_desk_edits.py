@@ -3,8 +3,11 @@ before picking, a split, a free replacement; on both databases."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.contact_details import ContactDetails
@@ -43,16 +46,16 @@ def agent() -> Actor:
 
 
 def _audit(db: Database, number: str) -> list[tuple[str, str | None]]:
-    def work(session: object) -> list[tuple[str, str | None]]:
-        order_id = session.scalar(select(Order.id).where(Order.number == number))  # type: ignore[attr-defined]
+    def work(session: Session) -> list[tuple[str, str | None]]:
+        order_id = session.scalar(select(Order.id).where(Order.number == number))
         stmt = (
             select(AuditEvent.action, AuditEvent.reason)
             .where(AuditEvent.entity == "order", AuditEvent.entity_id == order_id)
             .order_by(AuditEvent.id)
         )
-        return [tuple(row) for row in session.execute(stmt)]  # type: ignore[attr-defined]
+        return [(action, reason) for action, reason in session.execute(stmt)]
 
-    return read(db, work)  # type: ignore[arg-type]
+    return read(db, work)
 
 
 def _lines(db: Database, number: str) -> list[tuple[str, int, int]]:
@@ -247,7 +250,9 @@ def test_a_replacement_for_a_lost_parcel_is_free_linked_audited_and_allocated(
     replacement = order_detail(db, copy.number)
     assert copy.status == replacement.status == "allocated"
     assert replacement.grand_total == 0
-    assert [(li.sku, li.qty_ordered, li.unit_price) for li in replacement.lines] == [("MUG", 2, 0)]
+    assert [(li.sku, li.qty_ordered, li.unit_price) for li in replacement.lines] == [
+        ("MUG", 2, Decimal("0"))
+    ]
     assert replacement.external_ref == f"{order_detail(db, number).external_ref}-R1"
     assert stats(db).stock.reserved == 2
     assert _audit(db, number)[-1] == (
