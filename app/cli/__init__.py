@@ -20,9 +20,12 @@ from app.cli import (  # noqa: F401  (registers the commands)
     fulfilment,
     picking,
     printing,
+    reports,
     setup,
     tour,
+    users,
 )
+from app.cli.identity import cli_actor
 from app.cli.registry import COMMANDS, Command
 from app.cli.terminal import shown, shown_as_text
 from app.config import database_url
@@ -46,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="shipshape", description="Shipshape order management. No command opens the GUI."
     )
     parser.add_argument("--db", help="database URL (default: $SHIPSHAPE_DB or a local file)")
+    parser.add_argument(
+        "--user",
+        help="act as this user (default: $SHIPSHAPE_USER); password from "
+        "$SHIPSHAPE_PASSWORD or a prompt",
+    )
     parser.add_argument(
         "--station",
         choices=["pack", "pick", "returns"],
@@ -72,9 +80,10 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
     db: Database | None = None
     try:
         db = open_database(database_url(args.db), station="cli", create=not cmd.needs_schema)
-        if cmd.needs_schema:
-            require_current(db)
-        return cmd.handler(db, system_actor(), args)
+        if not cmd.needs_schema:
+            return cmd.handler(db, system_actor(), args)
+        require_current(db)
+        return cmd.handler(db, cli_actor(db, args.user), args)
     except ValidationFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         for problem in exc.problems:
