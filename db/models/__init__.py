@@ -18,6 +18,7 @@ from db.models.inventory import (
     Location,
     StockLevel,
     StockMove,
+    StockReceipt,
     Warehouse,
 )
 from db.models.orders import (
@@ -85,6 +86,7 @@ __all__ = [
     "Station",
     "StockLevel",
     "StockMove",
+    "StockReceipt",
     "TrackingEvent",
     "UnpackTask",
     "User",

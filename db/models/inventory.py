@@ -104,3 +104,21 @@ class StockMove(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     station: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StockReceipt(Base):
+    """A delivery taken into stock, once: its reference is unique, so receiving it again
+    (a retry after a lost reply, a file dropped twice) finds it and changes nothing.
+    `digest` names what it brought in, to tell a repeat from a reused reference."""
+
+    __tablename__ = "stock_receipts"
+    __table_args__ = (CheckConstraint("units >= 0", name="units"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(80), unique=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    units: Mapped[int]
+    lines: Mapped[int]
+    username: Mapped[str] = mapped_column(String(64))
+    station: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
