@@ -109,6 +109,12 @@ def _stock_args(p: argparse.ArgumentParser) -> None:
         help="add the quantities as receipts and re-allocate backorders "
         "(default: a stock take that sets the counted quantities)",
     )
+    p.add_argument(
+        "--receipt",
+        metavar="REF",
+        help="with --receive: the delivery note or order received; a receipt is taken in "
+        "once (default: a receipt column, else the file's contents)",
+    )
 
 
 def _orders_args(p: argparse.ArgumentParser) -> None:
@@ -152,11 +158,15 @@ def cmd_import_products(db: Database, actor: Actor, args: argparse.Namespace) ->
 @command("import-stock", "counts per SKU and location", configure=_stock_args)
 @_interruptible
 def cmd_import_stock(db: Database, actor: Actor, args: argparse.Namespace) -> Report:
-    counts = read_stock(args.file, receive=args.receive)
+    if args.receipt is not None and not args.receive:
+        raise ValidationFailed("--receipt goes with --receive")
+    counts = read_stock(args.file, receive=args.receive, receipt=args.receipt)
     if args.receive:
         change = receive_and_allocate(db, actor, counts)
-        summary = f"received {change.units_in} units in {change.moves} receipts; "
+        summary = f"received {change.units_in} units in {change.moves} moves; "
         summary += "backorders allocated"
+        if change.already_received and not change.receipts:
+            summary = "nothing received: the file's receipts were received before"
     else:
         change = apply_counts(db, actor, counts)
         summary = (
@@ -166,6 +176,10 @@ def cmd_import_stock(db: Database, actor: Actor, args: argparse.Namespace) -> Re
 
     def report() -> int:
         print(summary)
+        if change.receipts:
+            print(f"  receipts: {', '.join(change.receipts)}")
+        for seen in change.already_received:
+            print(f"  {seen}")
         if change.locations_created:
             print(f"  new locations: {', '.join(change.locations_created)}")
         return 0

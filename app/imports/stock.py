@@ -1,20 +1,35 @@
-"""Stock counts per SKU and location, as CSV with the header `sku,location,quantity`."""
+"""Stock counts per SKU and location, as CSV with the header `sku,location,quantity`.
+
+Received goods (`--receive`) belong to a receipt, taken in once: a `receipt` column
+(the delivery note of each row), else the reference given, else the file's own
+contents (`sha256:...`), so that the same file dropped twice is received once.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from pathlib import Path
 
+from app.errors import ValidationFailed
 from app.imports.common import MAX_WHOLE, Fields, Where, check_columns, fail_if, read_csv
 from app.services.inventory import StockCount
+from app.services.receipts import REFERENCE_LIMIT, check_reference
 
 COLUMNS = ("sku", "location", "quantity")
+RECEIPT = "receipt"
 
 
-def read_stock(path: Path, *, receive: bool) -> list[StockCount]:
+def read_stock(path: Path, *, receive: bool, receipt: str | None = None) -> list[StockCount]:
     """The counts of the file. A stock take may count a SKU at a location only once."""
     table = read_csv(path, fold=True)
-    check_columns(table, COLUMNS, COLUMNS)
+    check_columns(table, COLUMNS, (*COLUMNS, RECEIPT) if receive else COLUMNS)
+    per_row = RECEIPT in table.columns
+    if per_row and receipt is not None:
+        raise ValidationFailed(
+            f"{table.name}: the file has a receipt column; leave out --receipt (or the column)"
+        )
+    whole_file = "" if per_row or not receive else _file_receipt(path, receipt)
     problems: list[str] = []
     counts: list[StockCount] = []
     seen: dict[tuple[str, str], int] = {}
@@ -26,6 +41,9 @@ def read_stock(path: Path, *, receive: bool) -> list[StockCount]:
             location=record.text("location", limit=32, required=True),
             quantity=record.whole("quantity", minimum=0),
             source=str(record.where),
+            receipt=record.text(RECEIPT, limit=REFERENCE_LIMIT, required=True)
+            if per_row
+            else whole_file,
         )
         key = (count.sku, count.location)
         if key in seen and not receive:
@@ -43,3 +61,10 @@ def read_stock(path: Path, *, receive: bool) -> list[StockCount]:
         counts.append(count)
     fail_if(problems, "nothing changed")
     return counts
+
+
+def _file_receipt(path: Path, given: str | None) -> str:
+    """The reference given, or one named by the file's bytes."""
+    if given is not None:
+        return check_reference(given)
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()[:32]

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.errors import StockShortage, ValidationFailed
+from app.services.access import authorize
 from app.services.allocation import allocate
 from app.services.audit import record
+from app.services.receipts import SeenReceipt, claim
 from db.engine import Database
 from db.models import Location, Product, StockLevel, StockMove, Warehouse
 from db.uow import run_in_transaction
@@ -23,6 +25,7 @@ class StockCount:
     location: str
     quantity: int
     source: str = ""  # "file:line" for messages
+    receipt: str = ""  # the delivery it belongs to: received once (`app.services.receipts`)
 
 
 @dataclass
@@ -33,6 +36,8 @@ class StockChange:
     products: set[int] = field(default_factory=set)
     locations_created: list[str] = field(default_factory=list)
     allocated: list[str] = field(default_factory=list)  # backorders served by a receipt
+    receipts: list[str] = field(default_factory=list)  # receipt references taken in now
+    already_received: list[SeenReceipt] = field(default_factory=list)  # left unchanged
 
 
 def default_warehouse(session: Session) -> Warehouse:
@@ -68,9 +73,7 @@ def _sequence_for(code: str) -> int:
     return value
 
 
-def _lock_levels(
-    session: Session, pairs: set[tuple[int, int]]
-) -> dict[tuple[int, int], StockLevel]:
+def lock_levels(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
     """Lock the stock rows for (product, location) pairs, in id order, at once, creating
     the missing ones. Taking them one by one in input order could deadlock against
     allocation."""
@@ -107,7 +110,7 @@ def move(
     *,
     reason: str | None = None,
     order_id: int | None = None,
-) -> None:
+) -> StockMove:
     """Change on hand by `quantity` and write the ledger row that explains it."""
     if level.on_hand + quantity < level.reserved:
         raise StockShortage(
@@ -115,18 +118,18 @@ def move(
             f"{level.reserved} of {level.on_hand} are reserved for orders"
         )
     level.on_hand += quantity
-    session.add(
-        StockMove(
-            product_id=level.product_id,
-            location_id=level.location_id,
-            quantity=quantity,
-            kind=kind,
-            reason=reason,
-            order_id=order_id,
-            user_id=actor.user_id,
-            station=actor.station,
-        )
+    ledger = StockMove(
+        product_id=level.product_id,
+        location_id=level.location_id,
+        quantity=quantity,
+        kind=kind,
+        reason=reason,
+        order_id=order_id,
+        user_id=actor.user_id,
+        station=actor.station,
     )
+    session.add(ledger)
+    return ledger
 
 
 def _resolve(session: Session, counts: Sequence[StockCount]) -> dict[str, int]:
@@ -155,16 +158,17 @@ def apply_counts(
     receive: bool = False,
     reason: str = "stock take",
 ) -> StockChange:
-    """Set counted quantities (a stock take), or add them as receipts when `receive`."""
+    """Set counted quantities (a stock take), or add them as receipts when `receive`:
+    counts of a receipt already received are left out and named in the change."""
 
     def work(session: Session) -> StockChange:
+        authorize(session, actor, "stock.receive" if receive else "stock.adjust")
         products = _resolve(session, counts)
         change = StockChange()
-        locations = {c.location: ensure_location(session, c.location, change) for c in counts}
-        levels = _lock_levels(
-            session, {(products[c.sku], locations[c.location].id) for c in counts}
-        )
-        for count in counts:
+        todo = _new_receipts(session, actor, counts, change) if receive else counts
+        locations = {c.location: ensure_location(session, c.location, change) for c in todo}
+        levels = lock_levels(session, {(products[c.sku], locations[c.location].id) for c in todo})
+        for count in todo:
             level = levels[products[count.sku], locations[count.location].id]
             delta = count.quantity if receive else count.quantity - level.on_hand
             if delta == 0:
@@ -181,7 +185,9 @@ def apply_counts(
                 level,
                 delta,
                 "receipt" if receive else "adjustment",
-                reason=None if receive else reason,
+                reason=(f"receipt {count.receipt}" if count.receipt else None)
+                if receive
+                else reason,
             )
             change.moves += 1
             change.products.add(level.product_id)
@@ -195,11 +201,35 @@ def apply_counts(
             "stock",
             0,
             "received" if receive else "counted",
-            details={"moves": change.moves, "in": change.units_in, "out": change.units_out},
+            details={
+                "moves": change.moves,
+                "in": change.units_in,
+                "out": change.units_out,
+                "receipts": change.receipts,
+                "already_received": [seen.reference for seen in change.already_received],
+            },
         )
         return change
 
     return run_in_transaction(db, work)
+
+
+def _new_receipts(
+    session: Session, actor: Actor, counts: Sequence[StockCount], change: StockChange
+) -> list[StockCount]:
+    """The counts of receipts not received before (and those without a reference)."""
+    by_receipt: dict[str, list[StockCount]] = {}
+    for count in counts:
+        by_receipt.setdefault(count.receipt, []).append(count)
+    fresh = list(by_receipt.pop("", []))
+    for reference, group in by_receipt.items():
+        seen = claim(session, actor, reference, group)
+        if seen is None:
+            fresh += group
+            change.receipts.append(reference)
+        else:
+            change.already_received.append(seen)
+    return fresh
 
 
 def receive_and_allocate(db: Database, actor: Actor, counts: Sequence[StockCount]) -> StockChange:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -111,11 +112,13 @@ def test_a_stock_take_sets_counts_and_receiving_adds_and_allocates_backorders(
     assert cli(db, "import-stock", str(counts)) == 0
     assert cli(db, "import-stock", str(counts), "--receive") == 0
 
-    assert capsys.readouterr().out.splitlines()[-4:] == [
+    digest = hashlib.sha256(counts.read_bytes()).hexdigest()[:32]
+    assert capsys.readouterr().out.splitlines()[-5:] == [
         "stock take: 2 counts, 1 changed (+5 / -0 units)",
         "  new locations: A-01, A-02",
         "stock take: 2 counts, 0 changed (+0 / -0 units)",
-        "received 5 units in 1 receipts; backorders allocated",
+        "received 5 units in 1 moves; backorders allocated",
+        f"  receipts: sha256:{digest}",
     ]
     assert (stats(db).stock.on_hand, stats(db).stock.reserved) == (10, 7)
     assert order_detail(db, waiting).status == "allocated"
