@@ -100,6 +100,7 @@ class OrderDetail:
     events: tuple[EventView, ...]
     notes: tuple[str, ...]
     version: int
+    returns: tuple[str, ...] = ()  # return numbers (RMA-100001), oldest first
 
     def to_json(self) -> dict[str, Any]:
         return dict(jsonable(asdict(self)))

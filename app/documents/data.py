@@ -43,6 +43,9 @@ class LabelData:
     sscc: str
     sscc_prefix_length: int = 7
     weight_unit: str = "kg"  # kg, g or lb: as the site reads weights
+    # A return label: the `R:` code printed where a shipping label has its SSCC
+    # (which is then empty), from the customer to the returns dock.
+    return_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,11 @@ TITLES = {
     "tracking_title": "TRACKING #",
     "sscc_title": "SSCC",
 }
+RETURN_TITLES = {**TITLES, "to_title": "RETURN TO", "sscc_title": "RETURN AUTHORISATION"}
+
+
+def titles_for(label: LabelData) -> dict[str, str]:
+    return RETURN_TITLES if label.return_code else TITLES
 
 
 @cache
@@ -131,8 +136,8 @@ SENDER = frozenset({*FROM_KEYS, "carrier", "service"})
 
 
 def qr_data(label: LabelData) -> str:
-    """What the QR code carries: the order reference."""
-    return f"O:{label.order_number}"
+    """What the QR code carries: the return's code on a return label, else the order."""
+    return label.return_code or f"O:{label.order_number}"
 
 
 def label_fields(label: LabelData, sscc_text: str) -> dict[str, str]:
@@ -158,6 +163,6 @@ def label_fields(label: LabelData, sscc_text: str) -> dict[str, str]:
         ref=f"Ref {label.external_ref}" if label.external_ref else "",
         qr_text=qr_data(label),
         tracking_text=label.tracking_number,
-        sscc_text=sscc_text,
+        sscc_text=label.return_code or sscc_text,
     )
     return fields

@@ -22,6 +22,7 @@ from app.documents.label_layout import (
     label_fields,
     label_layout,
     qr_data,
+    titles_for,
 )
 from app.documents.vector import draw_linear, draw_matrix, module_size
 
@@ -131,30 +132,38 @@ def _draw_texts(
     canvas.drawText(text)
 
 
-def _define_static(canvas: Canvas, page: _Page) -> None:
-    """What every label shares (titles, rules), drawn once as a form."""
-    canvas.beginForm(_STATIC)
-    _draw_texts(canvas, page.titles, TITLES)
+def _define_static(canvas: Canvas, page: _Page, name: str, titles: dict[str, str]) -> None:
+    """What every label of a kind shares (titles, rules), drawn once as a form."""
+    canvas.beginForm(name)
+    _draw_texts(canvas, page.titles, titles)
     for x, y, width, height in page.rules:
         canvas.rect(x, y, width, height, stroke=0, fill=1)
     canvas.endForm()
 
 
 def _draw_label(canvas: Canvas, page: _Page, label: LabelData, forms: dict[object, str]) -> None:
-    sscc = symbols.sscc(label.sscc, label.sscc_prefix_length)
-    fields = label_fields(label, sscc.text)
+    code = (
+        symbols.code128(label.return_code)
+        if label.return_code
+        else symbols.sscc(label.sscc, label.sscc_prefix_length)
+    )
+    fields = label_fields(label, code.text)
+    kind = ("titles", bool(label.return_code))
+    if kind not in forms:
+        forms[kind] = f"{_STATIC}-return" if label.return_code else _STATIC
+        _define_static(canvas, page, forms[kind], titles_for(label))
     sender = (label.ship_from, label.carrier, label.service_level)
     if sender not in forms:
         forms[sender] = f"sender-{len(forms)}"
         canvas.beginForm(forms[sender])
         _draw_texts(canvas, page.sender, fields, label.ship_from.country)
         canvas.endForm()
-    canvas.doForm(_STATIC)
+    canvas.doForm(forms[kind])
     canvas.doForm(forms[sender])
     _draw_texts(canvas, page.slots, fields, label.ship_to.country)
     if label.tracking_number:
         _draw_barcode(canvas, symbols.code128(label.tracking_number), page.tracking)
-    _draw_barcode(canvas, sscc, page.sscc)
+    _draw_barcode(canvas, code, page.sscc)
     qr = symbols.qr(qr_data(label))
     x, bottom, side, _ = page.qr
     module = module_size(qr.total_modules, side, side)
@@ -175,7 +184,6 @@ def render(labels: Iterable[LabelData], page: str = "4x6") -> bytes:
     canvas = Canvas(out, pagesize=(geometry.width, geometry.height), pageCompression=0)
     canvas.setTitle("Shipping labels")
     canvas.setCreator("Shipshape")
-    _define_static(canvas, geometry)
     senders: dict[object, str] = {}
     for label in labels:
         _draw_label(canvas, geometry, label, senders)

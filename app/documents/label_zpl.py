@@ -25,6 +25,7 @@ from app.documents.label_layout import (
     Area,
     label_fields,
     label_layout,
+    titles_for,
 )
 from app.documents.label_layout import qr_data as order_qr_data
 from app.documents.scripts import cjk_fonts, is_rtl
@@ -108,7 +109,7 @@ class _Template:
 
 
 @cache
-def _template(page: str, dpi: int) -> _Template:
+def _template(page: str, dpi: int, titles: tuple[tuple[str, str], ...]) -> _Template:
     if dpi not in DPIS:
         raise ValueError(f"ZPL labels are made for {' or '.join(map(str, DPIS))} dpi, not {dpi}")
     layout = label_layout(page)
@@ -129,7 +130,7 @@ def _template(page: str, dpi: int) -> _Template:
         centre = dots(text.width) if text.key in CENTRED else 0
         slot = _Text(text.key, dots(text.x), dots(text.y), height, width, max_chars, centre)
         if text.key in TITLES:
-            head.append(slot.command(TITLES[text.key]))
+            head.append(slot.command(dict(titles)[text.key]))
         else:
             texts.append(slot)
     return _Template(
@@ -165,9 +166,12 @@ def _qr(area: tuple[int, int, int, int], data: str) -> str:
     return f"^FO{x + quiet},{y + quiet}^BQN,2,{magnification}^FH_^FDMA,{escape(data)}^FS"
 
 
-def _label(template: _Template, label: LabelData) -> str:
-    require_gs1(label.sscc, (18,), "SSCC")
-    fields = label_fields(label, sscc_text(label.sscc, label.sscc_prefix_length))
+def _label(page: str, dpi: int, label: LabelData) -> str:
+    template = _template(page, dpi, tuple(titles_for(label).items()))
+    if not label.return_code:
+        require_gs1(label.sscc, (18,), "SSCC")
+    shown = "" if label.return_code else sscc_text(label.sscc, label.sscc_prefix_length)
+    fields = label_fields(label, shown)
     texts = []
     for text in template.texts:
         value = fields.get(text.key)
@@ -186,7 +190,8 @@ def _label(template: _Template, label: LabelData) -> str:
                 template.tracking, *code128_data(label.tracking_number), template.largest_module
             )
         )
-    parts.append(_barcode(template.sscc, *sscc_data(label.sscc), template.largest_module))
+    code = code128_data(label.return_code) if label.return_code else sscc_data(label.sscc)
+    parts.append(_barcode(template.sscc, *code, template.largest_module))
     parts.append(_qr(template.qr, order_qr_data(label)))
     parts.append("^XZ\n")
     return "".join(parts)
@@ -194,5 +199,4 @@ def _label(template: _Template, label: LabelData) -> str:
 
 def render(labels: Iterable[LabelData], dpi: int = 203, page: str = "4x6") -> bytes:
     """One `^XA ... ^XZ` format per label, UTF-8 (`^CI28`)."""
-    template = _template(page, dpi)
-    return "".join([_label(template, label) for label in labels]).encode()
+    return "".join([_label(page, dpi, label) for label in labels]).encode()

@@ -150,6 +150,7 @@ LABELS = "Labels and GS1"
 PACKING = "Packing"
 BACKUP = "Backups"
 RISK = "Risk rules"
+RETURNS = "Returns"
 
 _ADDRESS_FIELDS = (
     ("name", "Name", 100),
@@ -184,6 +185,64 @@ def _address(prefix: str, title: str, *, required: bool) -> list[SettingSpec]:
         )
     )
     return specs
+
+
+def _codes(value: str) -> str:
+    """A comma-separated list of lower-case codes (letters, digits, _)."""
+    codes = [code.strip().lower() for code in value.split(",") if code.strip()]
+    bad = [code for code in codes if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", code)]
+    if bad:
+        raise ValueError(f"codes are letters, digits and _ only, up to 32 (got {bad[0]!r})")
+    return ",".join(dict.fromkeys(codes))
+
+
+def _reason_list(value: str) -> str:
+    codes = _codes(value)
+    if not codes:
+        raise ValueError("name at least one return reason")
+    return codes
+
+
+def _returns_specs() -> list[SettingSpec]:
+    return [
+        SettingSpec(
+            "returns.reasons",
+            "Return reasons",
+            RETURNS,
+            "damaged,wrong_item,doesnt_fit,not_as_described,changed_mind",
+            _reason_list,
+            "codes the desk chooses from, comma-separated",
+        ),
+        SettingSpec(
+            "returns.restocking_fee_percent",
+            "Restocking fee (%)",
+            RETURNS,
+            "0",
+            _decimal(Decimal(0), Decimal(100)),
+            "kept from opened units and from fee reasons",
+        ),
+        SettingSpec(
+            "returns.fee_reasons",
+            "Reasons that pay the restocking fee",
+            RETURNS,
+            "changed_mind",
+            _codes,
+        ),
+        _choice_spec(
+            "returns.refund_shipping",
+            "Refund shipping",
+            RETURNS,
+            "faulty",
+            ("never", "faulty", "always"),
+        ),
+        SettingSpec(
+            "returns.faulty_reasons",
+            "Reasons that are our fault (shipping refunded)",
+            RETURNS,
+            "damaged,wrong_item,not_as_described",
+            _codes,
+        ),
+    ]
 
 
 def _risk_specs() -> list[SettingSpec]:
@@ -251,6 +310,7 @@ CATALOGUE: tuple[SettingSpec, ...] = (
     SettingSpec("backup.daily", "Daily automatic backup", BACKUP, "true", _flag, choices=FLAG),
     SettingSpec("backup.keep", "Backups kept", BACKUP, "7", _whole(1, 365)),
     *_risk_specs(),
+    *_returns_specs(),
 )
 SPECS: Mapping[str, SettingSpec] = {spec.key: spec for spec in CATALOGUE}
 

@@ -15,6 +15,7 @@ from app.dto import (
     ShipmentView,
 )
 from app.errors import NotFound
+from app.services.return_views import return_numbers
 from db.base import table_of
 from db.engine import Database
 from db.folding import folded
@@ -227,6 +228,7 @@ def load_detail(session: Session, order: Order) -> OrderDetail:
         ),
         notes=tuple(f"{n.created_at:%Y-%m-%d %H:%M} {n.author}: {n.body}" for n in notes),
         version=order.version,
+        returns=return_numbers(session, order.id),
     )
 
 
