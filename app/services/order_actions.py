@@ -15,6 +15,7 @@ from app.context import Actor
 from app.domain.order_workflow import CANCELLABLE, OrderStatus
 from app.errors import InvalidTransition, ValidationFailed
 from app.services.audit import record, transition
+from app.services.intercepts import Intercepted, intercept_picked_units
 from app.services.orders import find_order
 from db.engine import Database
 from db.models import (
@@ -57,17 +58,20 @@ def release_allocations(session: Session, order: Order) -> int:
     return sum(per_level.values())
 
 
-def cancel_order(db: Database, actor: Actor, reference: str, reason: str) -> None:
+def cancel_order(db: Database, actor: Actor, reference: str, reason: str) -> Intercepted:
+    """Cancel before shipping. Once anything is picked this is an intercept: the picked
+    units become unpack tasks (back in stock only when put away), labels are voided."""
     if not reason.strip():
         raise ValidationFailed("a reason is needed to cancel an order")
 
-    def work(session: Session) -> None:
+    def work(session: Session) -> Intercepted:
         order = find_order(session, reference, for_update=True)
         if order.status not in CANCELLABLE:
             raise InvalidTransition(
                 f"order {order.number} is {order.status.replace('_', ' ')}; "
                 "only orders not yet shipped can be cancelled"
             )
+        intercepted = intercept_picked_units(session, actor, order)
         units = release_allocations(session, order)
         for shipment in session.scalars(
             select(Shipment).where(Shipment.order_id == order.id, Shipment.status == "packed")
@@ -92,10 +96,15 @@ def cancel_order(db: Database, actor: Actor, reference: str, reason: str) -> Non
             OrderStatus.CANCELLED,
             actor,
             reason=reason,
-            details={"units_released": units},
+            details={
+                "units_released": units,
+                "units_to_put_away": intercepted.units_to_put_away,
+                "print_jobs_cancelled": intercepted.print_jobs_cancelled,
+            },
         )
+        return intercepted
 
-    run_in_transaction(db, work)
+    return run_in_transaction(db, work)
 
 
 def hold_order(db: Database, actor: Actor, reference: str, reason: str) -> None:
