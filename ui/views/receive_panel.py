@@ -3,11 +3,16 @@
 Each field's Enter moves on to the next; a location label (`L:A-01-02-B`) scanned
 into any field lands in the location field, a product barcode in the product field.
 Receiving allocates the backorders waiting for the product at once.
+
+Each receipt carries a reference (the delivery note, if one is typed, and a token of
+its own) kept until the database confirms it: pressing Receive again after a failure
+whose reply was lost sends the same reference, so the stock goes in once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -17,6 +22,7 @@ from app.context import Actor
 from app.domain.scan_reading import DocType, Reading, ScanKind, describe, read_scan
 from app.services.inventory import StockCount, receive_and_allocate
 from app.services.lookups import ProductHit
+from app.services.receipts import SeenReceipt
 from app.services.stock_queries import backordered_orders, location_codes
 from ui.context import UiContext
 from ui.operations import DbOp, QueryOp
@@ -24,6 +30,7 @@ from ui.views.feedback_banner import FeedbackBanner
 from ui.views.product_lookup_edit import ProductLookupEdit
 
 MAX_RECEIPT = 100_000
+NOTE_LIMIT = 40  # of the delivery note, so that note/token fits a receipt reference
 
 
 @dataclass(frozen=True)
@@ -35,9 +42,15 @@ class Receipt:
     allocated: tuple[str, ...]
     still_waiting: int
     location_created: bool
+    seen: SeenReceipt | None = None  # this receipt had gone in before: nothing changed
 
     def summary(self) -> str:
         c = self.count
+        if self.seen is not None:
+            return (
+                f"Already received: {c.quantity} × {c.sku} at {c.location} went in at "
+                f"{self.seen.received_at:%H:%M} UTC; stock unchanged"
+            )
         text = f"Received {c.quantity} × {c.sku} at {c.location}"
         n = len(self.allocated)
         text += f"; {n} backorder{'' if n == 1 else 's'} allocated"
@@ -53,7 +66,8 @@ def receive_stock(db: Any, actor: Actor, count: StockCount) -> Receipt:
     change = receive_and_allocate(db, actor, [count])
     still = len(backordered_orders(db, count.sku))
     allocated = tuple(sorted(change.allocated))
-    return Receipt(count, allocated, still, bool(change.locations_created))
+    seen = change.already_received[0] if change.already_received else None
+    return Receipt(count, allocated, still, bool(change.locations_created), seen)
 
 
 def location_code(reading: Reading) -> str:
@@ -82,6 +96,10 @@ class ReceivePanel(QGroupBox):
         self._product: ProductHit | None = None
         self._known_locations: set[str] = set()
         self._confirmed_new = ""
+        self._pending: StockCount | None = None  # sent, not yet confirmed: its reference
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("Delivery note or PO number (optional)")
+        self.note_edit.setMaxLength(NOTE_LIMIT)
         self.product_edit = ProductLookupEdit(ctx)
         self.product_label = QLabel("No product yet")
         self.product_label.setObjectName("muted")
@@ -96,6 +114,7 @@ class ReceivePanel(QGroupBox):
         hint.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow(hint)
+        form.addRow("Delivery", self.note_edit)
         form.addRow("Product", self.product_edit)
         form.addRow("", self.product_label)
         form.addRow("Quantity", self.quantity_edit)
@@ -135,11 +154,22 @@ class ReceivePanel(QGroupBox):
                 "or press Enter again to create it"
             )
             return
-        count = StockCount(self._product.sku, location, quantity)
+        count = self._with_reference(StockCount(self._product.sku, location, quantity))
+        self._pending = count
         self.receive_button.setEnabled(False)
         DbOp(self, self._ctx, receive_stock, self._ctx.actor, count).success(
             self._on_receipt_done
         ).failure(self._on_receipt_failed).run(initiator=self)
+
+    def _with_reference(self, count: StockCount) -> StockCount:
+        """The count with the reference of the receipt sent before and not confirmed, if it
+        is the same receipt again (a retry); else with a new one."""
+        note = " ".join(self.note_edit.text().split()) or "scan"
+        pending = self._pending
+        same = pending is not None and replace(pending, receipt="") == count
+        if pending is not None and same and pending.receipt.rpartition("/")[0] == note:
+            return pending
+        return replace(count, receipt=f"{note}/{uuid.uuid4().hex[:16]}")
 
     def _quantity(self) -> int:
         text = self.quantity_edit.text().strip()
@@ -193,6 +223,7 @@ class ReceivePanel(QGroupBox):
 
     def _on_receipt_done(self, receipt: Receipt) -> None:
         self.receive_button.setEnabled(True)
+        self._pending = None
         self._product = None
         self._confirmed_new = ""
         self._known_locations.add(receipt.count.location)
