@@ -67,6 +67,7 @@ def _shoot_inventory(window: MainWindow, db: Database, out: Path) -> None:
     _wait_until(lambda: view.model.rowCount() > 0)
     short = _sku_that_frees_a_backorder(db)
     panel = view.receive_panel
+    _scan(panel.note_edit, "DN-2291")
     _scan(panel.product_edit, gtin13(int(short.removeprefix("SKU-"))))
     _wait_until(lambda: panel.product_label.text().startswith(short))
     _scan(panel.quantity_edit, "24")
