@@ -53,6 +53,12 @@ def _draw_location(canvas: Canvas, location: LocationLabelData) -> None:
     _barcode(canvas, symbol, MARGIN + 3.0 * mm, 11.5 * mm, 6)
 
 
+def _draw_badge(canvas: Canvas, badge: tuple[str, str]) -> None:
+    name, code = badge
+    _heading(canvas, name, 12)
+    _barcode(canvas, symbols.code128(code), MARGIN + 3.0 * mm, 11.5 * mm, 6)
+
+
 def _render(items: Iterable[T], draw: Callable[[Canvas, T], None], title: str) -> bytes:
     register_fonts()
     out = io.BytesIO()
@@ -74,3 +80,8 @@ def render_products(products: Iterable[ProductLabelData]) -> bytes:
 def render_locations(locations: Iterable[LocationLabelData]) -> bytes:
     """The bin code in large type over its `L:<code>` Code 128."""
     return _render(locations, _draw_location, "Location labels")
+
+
+def render_badges(badges: Iterable[tuple[str, str]]) -> bytes:
+    """A user's name over their `U:` badge code as Code 128, to scan at log-in."""
+    return _render(badges, _draw_badge, "User badges")

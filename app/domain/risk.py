@@ -15,6 +15,8 @@ class RiskSettings:
     first_order_value_limit: Decimal = Decimal("500")
     max_orders_per_address_per_day: int = 3
     max_orders_per_email_per_day: int = 3
+    # Releasing a hold an order came in with needs a supervisor above this total.
+    release_approval_value: Decimal = Decimal("1000")
 
 
 @dataclass(frozen=True)

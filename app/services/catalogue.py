@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
 from app.context import Actor
 from app.domain.gtin import is_valid_gtin, to_gtin14
 from app.errors import ValidationFailed
+from app.services.access import authorize
 from app.services.audit import record
 from db.engine import Database
 from db.models import Channel, Product, ProductBarcode
 from db.uow import run_in_transaction
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ def upsert_products(
 def upsert_products_in(
     session: Session, actor: Actor, products: Sequence[ProductInput]
 ) -> CatalogueChange:
+    authorize(session, actor, "catalogue.edit")
     problems = [
         problem
         for p in products

@@ -16,25 +16,26 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.domain.new_order import NewOrder
 from app.domain.order_workflow import OrderStatus
 from app.domain.risk import CustomerHistory, risk_reasons
 from app.domain.site_settings import format_order_number
 from app.errors import ValidationFailed
+from app.services.access import authorize
 from app.services.audit import audit_row
-from app.services.catalogue import ensure_channel
 from app.services.numbering import take_numbers
-from app.services.settings import load_risk_settings, risk_settings_with, setting_value
 from db.bulk import insert_returning_ids, insert_rows
 from db.engine import Database
 from db.models import AuditEvent, Channel, Customer, Order, OrderLine, Product
 from db.models import Sequence as NumberSequence
 from db.types import CENT, MONEY_MAX, utcnow
 from db.uow import run_in_transaction
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.services.catalogue import ensure_channel
+from app.services.settings import load_risk_settings, risk_settings_with, setting_value
 
 CHUNK = 2000
 
@@ -47,7 +48,11 @@ class IntakeResult:
 
 
 def create_orders(db: Database, actor: Actor, orders: Sequence[NewOrder]) -> IntakeResult:
-    return run_in_transaction(db, lambda session: add_orders(session, actor, orders))
+    def work(session: Session) -> IntakeResult:
+        authorize(session, actor, "order.import")
+        return add_orders(session, actor, orders)
+
+    return run_in_transaction(db, work)
 
 
 MANUAL_CHANNELS = {"phone": "Phone orders", "b2b": "B2B orders"}
@@ -61,6 +66,7 @@ def create_manual_order(db: Database, actor: Actor, order: NewOrder) -> IntakeRe
         )
 
     def work(session: Session) -> IntakeResult:
+        authorize(session, actor, "order.create")
         lock_intake(session)
         ensure_channel(session, order.channel, "manual", MANUAL_CHANNELS[order.channel])
         return add_orders(session, actor, [order])

@@ -7,17 +7,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.errors import ValidationFailed
+from app.services.access import authorize
 from app.services.audit import record
-from app.services.inventory import default_warehouse
 from app.services.orders import like_pattern
 from db.engine import Database
 from db.models import LOCATION_KINDS, Location, Warehouse
 from db.uow import read, run_in_transaction
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.services.inventory import default_warehouse
 
 WAREHOUSE_CODE = re.compile(r"[A-Z0-9_-]{1,16}")
 KINDS: tuple[str, ...] = LOCATION_KINDS  # pick, bulk, receiving, ... for the screens
@@ -65,6 +66,7 @@ def import_locations(
         raise ValidationFailed(f"{len(problems)} problem(s); nothing imported", problems)
 
     def work(session: Session) -> LocationImport:
+        authorize(session, actor, "catalogue.edit")
         houses = {w.code: w for w in session.scalars(select(Warehouse))}
         created_houses = []
         for code in sorted({loc.warehouse for loc in locations if loc.warehouse} - houses.keys()):
@@ -144,6 +146,7 @@ def save_warehouse(db: Database, actor: Actor, code: str, name: str) -> Warehous
         raise ValidationFailed("warehouse refused, nothing saved", problems)
 
     def work(session: Session) -> WarehouseView:
+        authorize(session, actor, "catalogue.edit")
         row = session.scalars(select(Warehouse).where(Warehouse.code == code)).first()
         if row is None:
             row = Warehouse(code=code, name=name)

@@ -7,18 +7,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.domain.site_settings import check_setting
 from app.domain.tracking_numbers import TrackingScheme, validate_scheme_fields
 from app.errors import NotFound, ValidationFailed
+from app.services.access import authorize
 from app.services.audit import record
-from app.services.settings import RISK_PREFIX
 from db.engine import Database
 from db.models import BoxType, Carrier, CarrierService, Channel
 from db.uow import read, run_in_transaction
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services.settings import RISK_PREFIX
 
 CODE_LIMIT = 32
 MAX_MM = 10_000
@@ -107,6 +108,7 @@ def box_problems(boxes: Sequence[BoxInput]) -> list[str]:
 
 
 def upsert_boxes(session: Session, actor: Actor, boxes: Sequence[BoxInput]) -> int:
+    authorize(session, actor, "catalogue.edit")
     problems = box_problems(boxes)
     if problems:
         raise ValidationFailed(
@@ -157,6 +159,7 @@ def deactivate_box(db: Database, actor: Actor, code: str) -> str:
     """Stop offering box type `code` to packers (saving it again brings it back)."""
 
     def work(session: Session) -> str:
+        authorize(session, actor, "catalogue.edit")
         box = session.scalars(select(BoxType).where(BoxType.code == code.upper())).first()
         if box is None:
             raise NotFound(f"no box type {code!r}")
@@ -218,6 +221,7 @@ def carrier_problems(carriers: Sequence[CarrierInput]) -> list[str]:
 def upsert_carriers(session: Session, actor: Actor, carriers: Sequence[CarrierInput]) -> int:
     """Create or update carriers by code. A range already partly used keeps its place:
     next_value never moves back, so no tracking number is handed out twice."""
+    authorize(session, actor, "catalogue.edit")
     existing = {c.code: c for c in session.scalars(select(Carrier))}
     problems = carrier_problems(carriers) + _used_range_problems(existing, carriers)
     if problems:
@@ -295,6 +299,7 @@ def list_carriers(db: Database) -> list[CarrierRecord]:
 
 
 def update_channels(session: Session, actor: Actor, brandings: Sequence[ChannelBranding]) -> int:
+    authorize(session, actor, "catalogue.edit")
     problems = []
     channels = {c.code: c for c in session.scalars(select(Channel))}
     overrides: dict[str, dict[str, str]] = {}

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.domain.order_workflow import CANCELLABLE, OrderStatus
 from app.errors import InvalidTransition, ValidationFailed
+from app.services.access import authorize
 from app.services.audit import record, transition
 from app.services.intercepts import Intercepted, intercept_picked_units
 from app.services.orders import find_order
@@ -29,6 +27,10 @@ from db.models import (
     StockLevel,
 )
 from db.uow import run_in_transaction
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from app.services.settings import load_risk_settings
 
 
 def release_allocations(session: Session, order: Order) -> int:
@@ -65,6 +67,7 @@ def cancel_order(db: Database, actor: Actor, reference: str, reason: str) -> Int
         raise ValidationFailed("a reason is needed to cancel an order")
 
     def work(session: Session) -> Intercepted:
+        authorize(session, actor, "order.cancel")
         order = find_order(session, reference, for_update=True)
         if order.status not in CANCELLABLE:
             raise InvalidTransition(
@@ -112,6 +115,7 @@ def hold_order(db: Database, actor: Actor, reference: str, reason: str) -> None:
         raise ValidationFailed("a reason is needed to put an order on hold")
 
     def work(session: Session) -> None:
+        authorize(session, actor, "order.hold")
         order = find_order(session, reference, for_update=True)
         transition(session, order, OrderStatus.ON_HOLD, actor, reason=reason)
 
@@ -124,9 +128,16 @@ def release_hold(db: Database, actor: Actor, reference: str, note: str) -> str:
         raise ValidationFailed("a note is needed to release a hold: say why it is safe")
 
     def work(session: Session) -> str:
+        authorize(session, actor, "order.release")
         order = find_order(session, reference, for_update=True)
         if order.status != OrderStatus.ON_HOLD:
             raise InvalidTransition(f"order {order.number} is not on hold")
+        if (
+            order.held_from is None
+            and order.grand_total > load_risk_settings(session).release_approval_value
+        ):
+            # It came in on hold (risk rules, unknown SKU) and is worth a lot.
+            authorize(session, actor, "risk.release_over_threshold")
         target = OrderStatus(order.held_from or OrderStatus.NEW)
         held_for = order.hold_reason
         transition(
@@ -148,6 +159,7 @@ def add_note(db: Database, actor: Actor, reference: str, body: str) -> None:
         raise ValidationFailed("the note is empty")
 
     def work(session: Session) -> None:
+        authorize(session, actor, "order.note")
         order = find_order(session, reference)
         session.add(
             Note(order_id=order.id, user_id=actor.user_id, author=actor.username, body=body.strip())

@@ -7,20 +7,21 @@ side by side, on SQLite BEGIN IMMEDIATE serialises them.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.dto import PackState
 from app.errors import ConcurrencyConflict, InvalidTransition, ValidationFailed
+from app.services.access import authorize
 from app.services.audit import record
 from app.services.orders import find_order
-from app.services.packing import busy_message, pack_state
 from db.engine import Database
 from db.models import Order
 from db.types import utcnow
 from db.uow import read, run_in_transaction
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services.packing import busy_message, pack_state
 
 # The queue skips orders a picker is working on: scanning such an order's slip still
 # opens it (the packer has it in hand), but N never sends a packer after it.
@@ -36,6 +37,7 @@ def claim_next_order(db: Database, actor: Actor) -> PackState | None:
     """
 
     def work(session: Session) -> PackState | None:
+        authorize(session, actor, "pack")
         mine = session.scalars(
             select(Order)
             .where(Order.packing_station == actor.station)
@@ -69,6 +71,7 @@ def release_packing(
     """Let go of an order; a supervisor may `force` another station's claim free."""
 
     def work(session: Session) -> None:
+        authorize(session, actor, "pack.release" if force else "pack")
         order = session.get_one(Order, order_id, with_for_update=True)
         if order.packing_station is None:
             return

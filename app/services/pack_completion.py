@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.domain.gtin import make_sscc
 from app.domain.order_workflow import OrderStatus
@@ -21,10 +18,10 @@ from app.domain.site_settings import sscc_serial_digits
 from app.domain.weight_check import WeightTolerance, check_weight
 from app.dto import PackageView, PackResult
 from app.errors import ConcurrencyConflict, InvalidTransition, ValidationFailed
+from app.services.access import authorize
 from app.services.audit import OrderRef, lock_order, lock_order_by_reference, record, set_status
 from app.services.carrier_booking import book_tracking_numbers
 from app.services.numbering import take_numbers
-from app.services.packing import PACKABLE
 from app.services.print_queue import queue_shipment_documents
 from app.services.site_readiness import SetupIncomplete, require_ready_to_pack
 from app.services.supervisors import supervisor_by_badge
@@ -44,6 +41,10 @@ from db.models import (
 )
 from db.types import utcnow
 from db.uow import run_in_transaction
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm import Session
+
+from app.services.packing import PACKABLE
 
 LINES = table_of(OrderLine)
 _PRODUCTS = table_of(Product)
@@ -158,6 +159,7 @@ def complete_packing(
     """
 
     def work(session: Session) -> PackResult:
+        authorize(session, actor, "pack")
         order = lock_order(session, order_id)
         if order.packing_station != actor.station:
             raise ConcurrencyConflict(
@@ -205,6 +207,7 @@ def pack_unverified(
     """
 
     def work(session: Session) -> PackResult:
+        authorize(session, actor, "pack.unverified")
         order = lock_order_by_reference(session, reference)
         if order.packing_station not in (None, actor.station):
             raise ConcurrencyConflict(order.busy_message)
@@ -248,8 +251,7 @@ def _finish(
     site = _Site.load(session)
     rows = conn.execute(_OPEN_LINES, {"order_id": order.id}).all()
     lines = {
-        row.id: _Line(row.id, row.sku, row.product_id, row.open_units, row.weight_g)
-        for row in rows
+        row.id: _Line(row.id, row.sku, row.product_id, row.open_units, row.weight_g) for row in rows
     }
     units = {i: line.open_units for i, line in lines.items()} if scanned is None else scanned
     _check_all_scanned(order, lines, units)

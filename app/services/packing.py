@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.domain.scan_reading import DocType, Reading, ScanKind, describe, read_scan
@@ -22,6 +19,7 @@ from app.errors import (
     NotFound,
     OmsError,
 )
+from app.services.access import authorize
 from app.services.audit import record
 from app.services.orders import find_order
 from app.services.scan_log import record_scan, scan_event
@@ -40,6 +38,8 @@ from db.models import (
 )
 from db.types import utcnow
 from db.uow import run_in_transaction
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 PACKABLE = frozenset({OrderStatus.ALLOCATED, OrderStatus.PICKING, OrderStatus.PICKED})
 
@@ -86,6 +86,7 @@ def open_for_packing(db: Database, actor: Actor, code: str, *, manual: bool = Fa
     """
 
     def work(session: Session) -> PackState:
+        authorize(session, actor, "pack")
         reading = read_scan(code)
         if reading.kind is ScanKind.DOCUMENT:
             order = order_for_document(session, reading)
@@ -186,6 +187,7 @@ def record_pack_scan(
     """
 
     def work(session: Session) -> ScanOutcome:
+        authorize(session, actor, "pack")
         reading = read_scan(raw)
         order = session.get_one(Order, order_id, with_for_update=True)
         if units > 1 and reading.serial:

@@ -9,15 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.documents.data import PickLine, PickListData
 from app.documents.render import render_pick_list
 from app.domain.order_workflow import OrderStatus
 from app.domain.picking import PickStop
 from app.errors import NotFound
+from app.services.access import authorize
 from app.services.pick_list_builder import PickListRequest, build_in
 from db.engine import Database
 from db.models import (
@@ -31,6 +29,8 @@ from db.models import (
     ProductBarcode,
 )
 from db.uow import read, run_in_transaction
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 CHUNK = 2000
 LIVE_ORDER_STATUSES = (OrderStatus.ALLOCATED.value, OrderStatus.PICKING.value)
@@ -68,6 +68,7 @@ def create_pick_lists(
     request = PickListRequest(totes=batch_size, small_order_units=small_order_units).checked()
 
     def work(session: Session) -> list[PickListView]:
+        authorize(session, actor, "pick_list.build")
         return load_views(session, [built.id for built in build_in(session, actor, request).lists])
 
     return run_in_transaction(db, work)

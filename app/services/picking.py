@@ -15,23 +15,24 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import ConcurrencyConflict, InvalidTransition, NotFound, ValidationFailed
+from app.services.access import authorize
 from app.services.audit import record, transition
+from db.engine import Database
+from db.models import AuditEvent, Order, OrderLine, PickList, PickTask, User
+from db.types import utcnow
+from db.uow import run_in_transaction
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
 from app.services.pick_lists import (
     LIVE_ORDER_STATUSES,
     PickListView,
     find_pick_list,
     load_views,
 )
-from db.engine import Database
-from db.models import AuditEvent, Order, OrderLine, PickList, PickTask, User
-from db.types import utcnow
-from db.uow import run_in_transaction
 
 DEFAULT_LEASE_SECONDS = 600
 CLAIM_ACTIONS = ("claimed", "reclaimed", "resumed")
@@ -124,6 +125,7 @@ def claim_next_pick_list(
     lease = _lease(lease_seconds)
 
     def work(session: Session) -> PickListView | None:
+        authorize(session, actor, "pick")
         now = db_now(session)
         own = session.scalars(
             select(PickList)
@@ -154,6 +156,7 @@ def claim_pick_list(
     lease = _lease(lease_seconds)
 
     def work(session: Session) -> PickListView:
+        authorize(session, actor, "pick")
         found = find_pick_list(session, reference)
         pick_list = session.get_one(
             PickList, found.id, with_for_update=True, populate_existing=True
@@ -284,6 +287,7 @@ def release_pick_list(
     """
 
     def work(session: Session) -> PickListView:
+        authorize(session, actor, "pick")
         pick_list = lock_list(session, pick_list_id)
         if pick_list.status != "claimed":
             raise InvalidTransition(f"{pick_list.number} is {pick_list.status}, not claimed")
@@ -329,6 +333,7 @@ def complete_pick_list(db: Database, actor: Actor, pick_list_id: int) -> PickLis
     """
 
     def work(session: Session) -> PickListView:
+        authorize(session, actor, "pick")
         now = db_now(session)
         pick_list = held(session, actor, pick_list_id)
         orders = lock_orders(session, pick_list.id)

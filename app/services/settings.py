@@ -11,17 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.domain.risk import RiskSettings
 from app.domain.site_settings import CATALOGUE, SPECS, check_setting, cross_check
 from app.errors import ValidationFailed
+from app.services.access import authorize
 from app.services.audit import record
 from db.engine import Database
 from db.models import Sequence, Setting
 from db.uow import read, run_in_transaction
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 RISK_PREFIX = "risk."
 
@@ -116,6 +116,7 @@ def checked_values(changes: Mapping[str, object]) -> dict[str, str]:
 
 def apply_settings(session: Session, actor: Actor, values: Mapping[str, str]) -> list[str]:
     """Write checked `values`; the keys that changed. Refuses combinations that clash."""
+    authorize(session, actor, "settings.change")
     current = effective_settings(session)
     merged = {**current, **values}
     problems = cross_check(merged)

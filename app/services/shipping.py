@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import InvalidTransition
+from app.services.access import authorize
 from app.services.audit import OrderRef, lock_order_by_reference, set_status
 from db.base import table_of
 from db.bulk import insert_rows
@@ -23,6 +21,8 @@ from db.engine import Database
 from db.models import Allocation, OrderLine, Shipment, StockLevel, StockMove
 from db.types import utcnow
 from db.uow import run_in_transaction
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
 
 ALLOCATIONS = table_of(Allocation)
 LINES = table_of(OrderLine)
@@ -88,6 +88,7 @@ def ship_order(db: Database, actor: Actor, reference: str) -> str:
 
 
 def ship_in(session: Session, actor: Actor, order: OrderRef) -> str:
+    authorize(session, actor, "ship")
     if order.status != OrderStatus.PACKED:
         raise InvalidTransition(
             f"{order.number} is {order.status.replace('_', ' ')}; only packed orders ship"

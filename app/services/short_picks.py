@@ -11,19 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.domain.picking import PickStop
 from app.errors import InvalidTransition, NotFound, ValidationFailed
+from app.services.access import authorize
 from app.services.audit import record, transition
 from app.services.availability import SELLABLE_KINDS
-from app.services.inventory import move
-from app.services.order_actions import release_allocations
-from app.services.pick_lists import load_views
-from app.services.picking import held, lock_orders
 from db.engine import Database
 from db.models import (
     Allocation,
@@ -36,6 +30,13 @@ from db.models import (
     StockLevel,
 )
 from db.uow import run_in_transaction
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.services.inventory import move
+from app.services.order_actions import release_allocations
+from app.services.pick_lists import load_views
+from app.services.picking import held, lock_orders
 
 SHORT_PICK_REASON = "short pick: not found"
 
@@ -62,6 +63,7 @@ def report_short(db: Database, actor: Actor, task_id: int, found: int) -> ShortP
     """
 
     def work(session: Session) -> ShortPick:
+        authorize(session, actor, "pick")
         stub = session.get(PickTask, task_id)
         if stub is None:
             raise NotFound(f"no pick task with id {task_id}")

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from app.context import Actor
 from app.errors import ValidationFailed
+from app.services.access import authorize
 from app.services.audit import record
 from app.services.printing import printer_for
 from db.engine import Database
 from db.models import Station
 from db.uow import read, run_in_transaction
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 FALLBACK_PRINTER = "folder"
 
@@ -75,6 +75,7 @@ def save_station_devices(db: Database, actor: Actor, devices: StationDevices) ->
         raise ValidationFailed("station devices refused, nothing saved", problems)
 
     def work(session: Session) -> StationDevices:
+        authorize(session, actor, "station.configure")
         row = session.scalars(select(Station).where(Station.name == devices.name)).first()
         if row is None:
             row = Station(name=devices.name)
