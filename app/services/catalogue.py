@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
 from app.context import Actor
 from app.domain.gtin import is_valid_gtin, to_gtin14
 from app.errors import ValidationFailed
@@ -14,8 +17,6 @@ from app.services.audit import record
 from db.engine import Database
 from db.models import Channel, Product, ProductBarcode
 from db.uow import run_in_transaction
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
 
 
 @dataclass(frozen=True)

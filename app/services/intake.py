@@ -16,6 +16,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.domain.new_order import NewOrder
 from app.domain.order_workflow import OrderStatus
@@ -24,18 +27,15 @@ from app.domain.site_settings import format_order_number
 from app.errors import ValidationFailed
 from app.services.access import authorize
 from app.services.audit import audit_row
+from app.services.catalogue import ensure_channel
 from app.services.numbering import take_numbers
+from app.services.settings import load_risk_settings, risk_settings_with, setting_value
 from db.bulk import insert_returning_ids, insert_rows
 from db.engine import Database
 from db.models import AuditEvent, Channel, Customer, Order, OrderLine, Product
 from db.models import Sequence as NumberSequence
 from db.types import CENT, MONEY_MAX, utcnow
 from db.uow import run_in_transaction
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from app.services.catalogue import ensure_channel
-from app.services.settings import load_risk_settings, risk_settings_with, setting_value
 
 CHUNK = 2000
 

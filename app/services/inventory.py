@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.errors import StockShortage, ValidationFailed
 from app.services.access import authorize
@@ -14,8 +17,6 @@ from app.services.receipts import SeenReceipt, claim
 from db.engine import Database
 from db.models import Location, Product, StockLevel, StockMove, Warehouse
 from db.uow import run_in_transaction
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

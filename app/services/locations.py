@@ -7,18 +7,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.errors import ValidationFailed
 from app.services.access import authorize
 from app.services.audit import record
+from app.services.inventory import default_warehouse
 from app.services.orders import like_pattern
 from db.engine import Database
 from db.models import LOCATION_KINDS, Location, Warehouse
 from db.uow import read, run_in_transaction
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from app.services.inventory import default_warehouse
 
 WAREHOUSE_CODE = re.compile(r"[A-Z0-9_-]{1,16}")
 KINDS: tuple[str, ...] = LOCATION_KINDS  # pick, bulk, receiving, ... for the screens

@@ -7,19 +7,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.domain.site_settings import check_setting
 from app.domain.tracking_numbers import TrackingScheme, validate_scheme_fields
 from app.errors import NotFound, ValidationFailed
 from app.services.access import authorize
 from app.services.audit import record
+from app.services.settings import RISK_PREFIX
 from db.engine import Database
 from db.models import BoxType, Carrier, CarrierService, Channel
 from db.uow import read, run_in_transaction
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from app.services.settings import RISK_PREFIX
 
 CODE_LIMIT = 32
 MAX_MM = 10_000

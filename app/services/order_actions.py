@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.domain.order_workflow import CANCELLABLE, OrderStatus
 from app.errors import InvalidTransition, ValidationFailed
@@ -15,6 +18,7 @@ from app.services.access import authorize
 from app.services.audit import record, transition
 from app.services.intercepts import Intercepted, intercept_picked_units
 from app.services.orders import find_order
+from app.services.settings import load_risk_settings
 from db.engine import Database
 from db.models import (
     Allocation,
@@ -27,10 +31,6 @@ from db.models import (
     StockLevel,
 )
 from db.uow import run_in_transaction
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
-
-from app.services.settings import load_risk_settings
 
 
 def release_allocations(session: Session, order: Order) -> int:

@@ -7,6 +7,9 @@ side by side, on SQLite BEGIN IMMEDIATE serialises them.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.dto import PackState
@@ -14,14 +17,11 @@ from app.errors import ConcurrencyConflict, InvalidTransition, ValidationFailed
 from app.services.access import authorize
 from app.services.audit import record
 from app.services.orders import find_order
+from app.services.packing import busy_message, pack_state
 from db.engine import Database
 from db.models import Order
 from db.types import utcnow
 from db.uow import read, run_in_transaction
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from app.services.packing import busy_message, pack_state
 
 # The queue skips orders a picker is working on: scanning such an order's slip still
 # opens it (the packer has it in hand), but N never sends a packer after it.

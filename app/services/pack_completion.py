@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.domain.gtin import make_sscc
 from app.domain.order_workflow import OrderStatus
@@ -22,6 +25,7 @@ from app.services.access import authorize
 from app.services.audit import OrderRef, lock_order, lock_order_by_reference, record, set_status
 from app.services.carrier_booking import book_tracking_numbers
 from app.services.numbering import take_numbers
+from app.services.packing import PACKABLE
 from app.services.print_queue import queue_shipment_documents
 from app.services.site_readiness import SetupIncomplete, require_ready_to_pack
 from app.services.supervisors import supervisor_by_badge
@@ -41,10 +45,6 @@ from db.models import (
 )
 from db.types import utcnow
 from db.uow import run_in_transaction
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.orm import Session
-
-from app.services.packing import PACKABLE
 
 LINES = table_of(OrderLine)
 _PRODUCTS = table_of(Product)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.domain.scan_reading import DocType, Reading, ScanKind, describe, read_scan
@@ -38,8 +41,6 @@ from db.models import (
 )
 from db.types import utcnow
 from db.uow import run_in_transaction
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 PACKABLE = frozenset({OrderStatus.ALLOCATED, OrderStatus.PICKING, OrderStatus.PICKED})
 

@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.documents.data import PickLine, PickListData
 from app.documents.render import render_pick_list
@@ -29,8 +32,6 @@ from db.models import (
     ProductBarcode,
 )
 from db.uow import read, run_in_transaction
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 CHUNK = 2000
 LIVE_ORDER_STATUSES = (OrderStatus.ALLOCATED.value, OrderStatus.PICKING.value)

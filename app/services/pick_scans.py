@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.domain.picking import PickStop, judge_location, judge_product, where_next
 from app.domain.scan_reading import DocType, Reading, ScanKind, describe, read_scan
 from app.services.access import authorize
+from app.services.pick_lists import PickListView, load_views
+from app.services.picking import db_now, holder_problem, lock_list, lock_orders
 from app.services.scan_log import scan_event
 from db.engine import Database
 from db.models import (
@@ -27,11 +32,6 @@ from db.models import (
     ScanEvent,
 )
 from db.uow import run_in_transaction
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from app.services.pick_lists import PickListView, load_views
-from app.services.picking import db_now, holder_problem, lock_list, lock_orders
 
 
 @dataclass(frozen=True)

@@ -15,24 +15,24 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import ConcurrencyConflict, InvalidTransition, NotFound, ValidationFailed
 from app.services.access import authorize
 from app.services.audit import record, transition
-from db.engine import Database
-from db.models import AuditEvent, Order, OrderLine, PickList, PickTask, User
-from db.types import utcnow
-from db.uow import run_in_transaction
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
-
 from app.services.pick_lists import (
     LIVE_ORDER_STATUSES,
     PickListView,
     find_pick_list,
     load_views,
 )
+from db.engine import Database
+from db.models import AuditEvent, Order, OrderLine, PickList, PickTask, User
+from db.types import utcnow
+from db.uow import run_in_transaction
 
 DEFAULT_LEASE_SECONDS = 600
 CLAIM_ACTIONS = ("claimed", "reclaimed", "resumed")

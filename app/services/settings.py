@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.domain.risk import RiskSettings
 from app.domain.site_settings import CATALOGUE, SPECS, check_setting, cross_check
@@ -20,8 +23,6 @@ from app.services.audit import record
 from db.engine import Database
 from db.models import Sequence, Setting
 from db.uow import read, run_in_transaction
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 RISK_PREFIX = "risk."
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import InvalidTransition
@@ -21,8 +24,6 @@ from db.engine import Database
 from db.models import Allocation, OrderLine, Shipment, StockLevel, StockMove
 from db.types import utcnow
 from db.uow import run_in_transaction
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
 
 ALLOCATIONS = table_of(Allocation)
 LINES = table_of(OrderLine)

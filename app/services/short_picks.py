@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.domain.picking import PickStop
@@ -18,6 +21,10 @@ from app.errors import InvalidTransition, NotFound, ValidationFailed
 from app.services.access import authorize
 from app.services.audit import record, transition
 from app.services.availability import SELLABLE_KINDS
+from app.services.inventory import move
+from app.services.order_actions import release_allocations
+from app.services.pick_lists import load_views
+from app.services.picking import held, lock_orders
 from db.engine import Database
 from db.models import (
     Allocation,
@@ -30,13 +37,6 @@ from db.models import (
     StockLevel,
 )
 from db.uow import run_in_transaction
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
-
-from app.services.inventory import move
-from app.services.order_actions import release_allocations
-from app.services.pick_lists import load_views
-from app.services.picking import held, lock_orders
 
 SHORT_PICK_REASON = "short pick: not found"
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from app.context import Actor
 from app.errors import ValidationFailed
 from app.services.access import authorize
@@ -13,8 +16,6 @@ from app.services.printing import printer_for
 from db.engine import Database
 from db.models import Station
 from db.uow import read, run_in_transaction
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 FALLBACK_PRINTER = "folder"
 
