@@ -28,6 +28,7 @@ class SettingSpec:
     check: Check
     help: str = ""
     choices: tuple[str, ...] = ()  # the only values the check accepts, for a drop-down
+    secret: bool = False  # never shown, exported or audited (a password)
 
 
 def _text(limit: int, *, required: bool = False) -> Check:
@@ -151,6 +152,7 @@ PACKING = "Packing"
 BACKUP = "Backups"
 RISK = "Risk rules"
 RETURNS = "Returns"
+EMAIL = "E-mail"
 
 _ADDRESS_FIELDS = (
     ("name", "Name", 100),
@@ -185,6 +187,49 @@ def _address(prefix: str, title: str, *, required: bool) -> list[SettingSpec]:
         )
     )
     return specs
+
+
+def _host(value: str) -> str:
+    text = value.strip()
+    if text and not re.fullmatch(r"[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]+", text):
+        raise ValueError(f"must be a host name or IP address (got {value!r})")
+    return text
+
+
+def _email_specs() -> list[SettingSpec]:
+    return [
+        _choice_spec("email.transport", "Send e-mails by", EMAIL, "folder", ("folder", "smtp")),
+        SettingSpec(
+            "email.folder",
+            "Folder for .eml files",
+            EMAIL,
+            "",
+            _text(500),
+            "with the folder transport; empty: 'outbox' in the user's data folder",
+        ),
+        SettingSpec("smtp.host", "SMTP server", EMAIL, "", _host, "e.g. smtp.example.com"),
+        SettingSpec("smtp.port", "SMTP port", EMAIL, "587", _whole(1, 65535)),
+        SettingSpec(
+            "smtp.security",
+            "SMTP security",
+            EMAIL,
+            "starttls",
+            _choice("starttls", "tls", "none"),
+            "starttls: upgrade when offered, required to log in; tls: implicit TLS (465); "
+            "none: a trusted relay, no log-in",
+            choices=("starttls", "tls", "none"),
+        ),
+        SettingSpec("smtp.username", "SMTP user name", EMAIL, "", _text(255)),
+        SettingSpec("smtp.password", "SMTP password", EMAIL, "", _text(255), secret=True),
+        SettingSpec(
+            "email.max_attempts",
+            "Attempts before a message fails",
+            EMAIL,
+            "10",
+            _whole(1, 100),
+            "temporary refusals (4xx) only; while the server is down messages wait",
+        ),
+    ]
 
 
 def _codes(value: str) -> str:
@@ -309,10 +354,18 @@ CATALOGUE: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("backup.daily", "Daily automatic backup", BACKUP, "true", _flag, choices=FLAG),
     SettingSpec("backup.keep", "Backups kept", BACKUP, "7", _whole(1, 365)),
+    *_email_specs(),
     *_risk_specs(),
     *_returns_specs(),
 )
 SPECS: Mapping[str, SettingSpec] = {spec.key: spec for spec in CATALOGUE}
+SECRET_KEYS = frozenset(spec.key for spec in CATALOGUE if spec.secret)
+MASK = "********"
+
+
+def shown_value(key: str, value: str) -> str:
+    """What a screen, a listing or the audit trail may show of `key`'s value."""
+    return MASK if key in SECRET_KEYS and value else value
 
 
 def check_setting(key: str, value: str) -> str:

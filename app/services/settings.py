@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.risk import RiskSettings
-from app.domain.site_settings import CATALOGUE, SPECS, check_setting, cross_check
+from app.domain.site_settings import (
+    CATALOGUE,
+    SECRET_KEYS,
+    SPECS,
+    check_setting,
+    cross_check,
+    shown_value,
+)
 from app.errors import ValidationFailed
 from app.services.access import authorize
 from app.services.audit import record
@@ -37,10 +44,16 @@ class SettingView:
     required: bool  # no default: the site must set it
     help: str
     choices: tuple[str, ...] = ()  # when set, the only values accepted
+    secret: bool = False  # the value is masked (a password)
 
 
 def stored_settings(session: Session) -> dict[str, str]:
     return dict(session.execute(select(Setting.key, Setting.value)).all())
+
+
+def shareable_settings(session: Session) -> dict[str, str]:
+    """The stored settings without secrets: what a settings document may carry."""
+    return {k: v for k, v in stored_settings(session).items() if k not in SECRET_KEYS}
 
 
 def effective_settings(session: Session) -> dict[str, str]:
@@ -81,11 +94,12 @@ def list_settings(db: Database) -> list[SettingView]:
                 spec.key,
                 spec.label,
                 spec.section,
-                stored.get(spec.key, spec.default or ""),
+                shown_value(spec.key, stored.get(spec.key, spec.default or "")),
                 spec.key in stored,
                 spec.default is None,
                 spec.help,
                 spec.choices,
+                spec.secret,
             )
             for spec in CATALOGUE
         ]
@@ -96,7 +110,7 @@ def list_settings(db: Database) -> list[SettingView]:
 def get_setting(db: Database, key: str) -> str:
     if key not in SPECS:
         raise ValidationFailed(f"unknown setting {key!r}; `settings get` lists every key")
-    return read(db, lambda session: setting_value(session, key))
+    return shown_value(key, read(db, lambda session: setting_value(session, key)))
 
 
 def checked_values(changes: Mapping[str, object]) -> dict[str, str]:
@@ -139,7 +153,7 @@ def apply_settings(session: Session, actor: Actor, values: Mapping[str, str]) ->
             "settings",
             0,
             "settings_changed",
-            details={key: values[key] for key in changed},
+            details={key: shown_value(key, values[key]) for key in changed},
         )
     return changed
 

@@ -16,7 +16,7 @@ from app.services.master_data import (
     upsert_boxes,
     upsert_carriers,
 )
-from app.services.settings import apply_settings, checked_values, stored_settings
+from app.services.settings import apply_settings, checked_values, shareable_settings
 from db.engine import Database
 from db.uow import read, run_in_transaction
 
@@ -30,7 +30,7 @@ class SiteImport:
 
 
 def export_site(db: Database) -> tuple[dict[str, str], MasterData]:
-    return read(db, lambda session: (stored_settings(session), master_data(session)))
+    return read(db, lambda session: (shareable_settings(session), master_data(session)))
 
 
 def import_site(

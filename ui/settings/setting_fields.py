@@ -51,6 +51,8 @@ class _Field:
                 edit.setCompleter(completer)
             if compact and view.help:
                 edit.setPlaceholderText(view.help)
+            if view.secret:
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
             self.editor = edit
         self.editor.setObjectName(view.key)
         self.editor.setToolTip(f"{view.key}" + (f" - {view.help}" if view.help else ""))
