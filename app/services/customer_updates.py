@@ -1,0 +1,144 @@
+"""What each change tells the customer: the context of every outbox message the
+warehouse's own services queue (order received, shipped, delayed, delivered).
+
+Called inside the change's transaction; see app.services.notifications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.context import Actor
+from app.services.audit import audit_row
+from app.services.notifications import MessageRequest, queue_message, queue_messages
+from app.services.settings import setting_value
+from db.bulk import insert_rows
+from db.models import (
+    AuditEvent,
+    Carrier,
+    Order,
+    OrderLine,
+    Package,
+    PackageItem,
+    Shipment,
+)
+from db.types import utcnow
+
+DELAY_NOTICE = "customer told of delay"
+
+
+def queue_order_received(session: Session, order_ids: Sequence[int], actor: Actor) -> None:
+    queue_messages(
+        session, [MessageRequest(oid, "order_received") for oid in order_ids], actor=actor
+    )
+
+
+def tracking_link(url_template: str, tracking_number: str | None) -> str:
+    """The carrier's tracking page for this parcel: {tracking} replaced, web links only."""
+    if not tracking_number or "{tracking}" not in url_template:
+        return ""
+    if not url_template.lower().startswith(("https://", "http://")):
+        return ""
+    return url_template.replace("{tracking}", quote(tracking_number, safe=""))
+
+
+def _carrier(session: Session, code: str) -> tuple[str, str]:
+    """Display name and tracking URL template of a carrier code (the code if unknown)."""
+    row = session.execute(
+        select(Carrier.name, Carrier.tracking_url).where(Carrier.code == code)
+    ).first()
+    return (row.name, row.tracking_url) if row else (code, "")
+
+
+def _shipment_lines(session: Session, shipment_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(OrderLine.sku, OrderLine.name, func.sum(PackageItem.quantity))
+        .join(PackageItem, PackageItem.order_line_id == OrderLine.id)
+        .join(Package, Package.id == PackageItem.package_id)
+        .where(Package.shipment_id == shipment_id)
+        .group_by(OrderLine.line_no, OrderLine.sku, OrderLine.name)
+        .order_by(OrderLine.line_no)
+    ).all()
+    return [{"sku": sku, "name": name, "qty": int(qty)} for sku, name, qty in rows]
+
+
+def queue_shipped_messages(
+    session: Session, order_id: int, shipment_ids: Sequence[int], actor: Actor
+) -> None:
+    """One "shipped" e-mail per parcel that just left, with its tracking link."""
+    for shipment in session.scalars(
+        select(Shipment).where(Shipment.id.in_(shipment_ids)).order_by(Shipment.id)
+    ):
+        name, url = _carrier(session, shipment.carrier)
+        context = {
+            "carrier": name,
+            "tracking_number": shipment.tracking_number or "",
+            "tracking_url": tracking_link(url, shipment.tracking_number),
+            "shipped_lines": _shipment_lines(session, shipment.id),
+        }
+        queue_message(session, order_id, "shipped", context, actor=actor)
+
+
+def queue_delivered_message(
+    session: Session,
+    shipment: Shipment,
+    delivered_at: datetime,
+    location: str,
+    actor: Actor,
+) -> None:
+    zone = ZoneInfo(setting_value(session, "company.timezone") or "UTC")
+    name, _ = _carrier(session, shipment.carrier)
+    context = {
+        "carrier": name,
+        "tracking_number": shipment.tracking_number or "",
+        "delivered_at": delivered_at.astimezone(zone).strftime("%d %b %Y %H:%M"),
+        "location": location,
+    }
+    queue_message(session, shipment.order_id, "delivered", context, actor=actor)
+
+
+def queue_delay_notices(session: Session, actor: Actor, now: datetime | None = None) -> int:
+    """A "delayed" e-mail for each backordered order past its ship-by that has not had
+    one yet; how many were queued."""
+    now = now or utcnow()
+    told = select(AuditEvent.id).where(
+        AuditEvent.entity == "order",
+        AuditEvent.entity_id == Order.id,
+        AuditEvent.action == DELAY_NOTICE,
+    )
+    late = session.scalars(
+        select(Order.id)
+        .where(Order.status == "backordered", Order.ship_by < now, ~told.exists())
+        .order_by(Order.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not late:
+        return 0
+    waiting: dict[int, list[dict[str, Any]]] = {oid: [] for oid in late}
+    for line in session.scalars(
+        select(OrderLine)
+        .where(OrderLine.order_id.in_(late), OrderLine.qty_allocated < OrderLine.qty_ordered)
+        .order_by(OrderLine.order_id, OrderLine.line_no)
+    ):
+        waiting[line.order_id].append(
+            {"sku": line.sku, "name": line.name, "qty": line.qty_ordered - line.qty_allocated}
+        )
+    queue_messages(
+        session,
+        [MessageRequest(oid, "delayed", {"waiting_lines": waiting[oid]}) for oid in late],
+        actor=actor,
+    )
+    reason = "backordered past its ship-by date"
+    insert_rows(
+        session,
+        AuditEvent,
+        [audit_row(actor, "order", oid, DELAY_NOTICE, reason=reason) for oid in late],
+    )
+    return len(late)
