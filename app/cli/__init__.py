@@ -21,6 +21,7 @@ from app.cli import (  # noqa: F401  (registers the commands)
     picking,
     printing,
     reports,
+    returns,
     setup,
     tour,
     users,

@@ -111,6 +111,26 @@ HOSTILE: dict[str, list[tuple[str, ...]]] = {
     "backup": [("backup", "{dir}"), ("backup", "/dev/full"), ("backup", "{missing}")],
     "restore": [("restore", "/dev/null"), ("restore", "{dir}")],
     "demo": [("demo", "--orders", "5")],
+    "return-create": [
+        ("return-create", "{packed}", "--item", "X=1", "--reason", "damaged"),
+        ("return-create", "{packed}", "--item", f"X={BEYOND_64_BITS}", "--reason", "damaged"),
+        ("return-create", ESCAPES, "--item", "X=1", "--reason", "damaged"),
+        ("return-create", "{packed}", "--item", "X=1", "--reason", ESCAPES),
+    ],
+    "return-receive": [
+        ("return-receive", "RMA-999999", "--item", "X=1:sellable:restock"),
+        ("return-receive", "{packed}", "--item", "X=1:fine:restock"),
+        ("return-receive", "{packed}", "--item", "X=1:damaged:restock"),
+        ("return-receive", ESCAPES, "--item", f"X={BEYOND_64_BITS}:sellable:restock"),
+    ],
+    "show-return": [("show-return", ESCAPES), ("show-return", "RMA-" + "9" * 300)],
+    "returns": [("returns", "--status", ESCAPES), ("returns", "--limit", BEYOND_64_BITS)],
+    "refund-issue": [("refund-issue", "RMA-999999"), ("refund-issue", ESCAPES)],
+    "return-label": [
+        ("return-label", "RMA-999999", "--out", "{missing}"),
+        ("return-label", "RMA-100001", "--out", "{dir}"),
+    ],
+    "return-slip": [("return-slip", "RMA-100001", "--out", "/dev/full")],
 }
 CASES = [
     pytest.param(args, id=f"{command}-{i}")

@@ -114,8 +114,15 @@ def test_authorise_then_receive_restocks_closes_and_owes_a_refund(
     assert issued.refund_status == "issued" and issued.refunds[0].issued_by == "agent"
     with pytest.raises(InvalidTransition, match="issued already by agent"):
         issue_refund(db, actor, ret.number)
-    templates = read(db, lambda s: list(s.scalars(select(EmailOutbox.template).order_by(EmailOutbox.id))))
-    assert templates[-4:] == ["return_authorised", "return_received", "return_received", "refund_issued"]
+    templates = read(
+        db, lambda s: list(s.scalars(select(EmailOutbox.template).order_by(EmailOutbox.id)))
+    )
+    assert templates[-4:] == [
+        "return_authorised",
+        "return_received",
+        "return_received",
+        "refund_issued",
+    ]
 
 
 def test_a_restock_serves_the_backorder_waiting_for_it(db: Database, actor: Actor) -> None:
@@ -137,10 +144,17 @@ def test_receive_by_tracking_number_and_dispositions_land_in_their_bins(
     tracking = order_detail(db, order).shipments[0].tracking_number
     assert tracking
     result = receive_return(
-        db, actor, tracking, [item("TEE", 1, D, SCRAP), item("TEE", 1, W, VENDOR), item("MUG", 1, O, QUAR)]
+        db,
+        actor,
+        tracking,
+        [item("TEE", 1, D, SCRAP), item("TEE", 1, W, VENDOR), item("MUG", 1, O, QUAR)],
     )
     assert result.ret.unexpected and result.ret.status == "closed" and result.restocked == 0
-    assert (on_hand(db, "TEE", "SCRAP"), on_hand(db, "TEE", "RTV"), on_hand(db, "MUG", "QUARANTINE")) == (1, 1, 1)
+    assert (
+        on_hand(db, "TEE", "SCRAP"),
+        on_hand(db, "TEE", "RTV"),
+        on_hand(db, "MUG", "QUARANTINE"),
+    ) == (1, 1, 1)
     # the wrong item earns nothing; no reason was given, so no fee and no shipping
     assert result.ret.refund_total == Decimal("20.00")
     assert integrity.verify(db) == []
@@ -152,12 +166,17 @@ def test_fee_and_shipping_follow_the_settings(db: Database, actor: Actor, order:
         actor,
         {"returns.restocking_fee_percent": "10", "returns.refund_shipping": "always"},
     )
-    run_in_transaction(db, lambda s: s.execute(update(Order).values(shipping_total=Decimal("4.95"))))
+    run_in_transaction(
+        db, lambda s: s.execute(update(Order).values(shipping_total=Decimal("4.95")))
+    )
     ret = authorise_return(db, actor, order, {"TEE": 2}, "changed_mind")
     result = receive_return(db, actor, ret.number, [item("TEE", 2, O)])
     refund = result.ret.refunds[0]
     assert (refund.goods, refund.fee, refund.shipping, refund.amount) == (
-        Decimal("20.00"), Decimal("2.00"), Decimal("4.95"), Decimal("22.95")
+        Decimal("20.00"),
+        Decimal("2.00"),
+        Decimal("4.95"),
+        Decimal("22.95"),
     )
 
 
@@ -288,3 +307,28 @@ def test_show_return_json_keeps_the_contract(db: Database, actor: Actor, order: 
     }  # fmt: skip
     assert data["refund"] == {"amount": "10.00", "currency": "EUR", "status": "pending"}
     assert data["refunds"][0]["method"] == "credit"
+
+
+def test_verify_names_a_receipt_without_its_move_and_a_move_without_receipt(
+    db: Database, actor: Actor, order: str
+) -> None:
+    ret = authorise_return(db, actor, order, {"TEE": 1}, "damaged")
+    receive_return(db, actor, ret.number, [item("TEE", 1)])
+
+    def tamper(s: Session) -> None:
+        move = s.scalars(select(StockMove).where(StockMove.kind == "return")).one()
+        s.add(
+            StockMove(
+                product_id=move.product_id,
+                location_id=move.location_id,
+                quantity=1,
+                kind="return",
+                order_id=move.order_id,
+            )
+        )
+        s.execute(update(StockMove).where(StockMove.id == move.id).values(quantity=2))
+
+    run_in_transaction(db, tamper)
+    problems = "\n".join(integrity.verify(db))
+    assert f"return {ret.number} TEE receipt 1: has no return move" in problems
+    assert "is a return move that no return receipt explains [return-move-receipt]" in problems

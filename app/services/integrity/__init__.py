@@ -13,11 +13,12 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.services.integrity.orders import ORDER_RULES, order_problems
+from app.services.integrity.returns import RETURN_RULES, return_problems
 from app.services.integrity.stock import STOCK_RULES, stock_problems
 from db.engine import Database
 from db.uow import read
 
-RULES: dict[str, str] = {**STOCK_RULES, **ORDER_RULES}
+RULES: dict[str, str] = {**STOCK_RULES, **ORDER_RULES, **RETURN_RULES}
 
 
 def verify(db: Database) -> list[str]:
@@ -26,4 +27,4 @@ def verify(db: Database) -> list[str]:
 
 
 def _problems(session: Session) -> list[str]:
-    return [*stock_problems(session), *order_problems(session)]
+    return [*stock_problems(session), *order_problems(session), *return_problems(session)]
