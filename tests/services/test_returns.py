@@ -27,7 +27,7 @@ from db.models import EmailOutbox, Location, Order, Product, Return, StockLevel,
 from db.uow import read, run_in_transaction
 from tests import factories
 
-S, O, D, W = Condition.SELLABLE, Condition.OPENED, Condition.DAMAGED, Condition.WRONG_ITEM
+S, OPENED, D, W = Condition.SELLABLE, Condition.OPENED, Condition.DAMAGED, Condition.WRONG_ITEM
 RESTOCK, QUAR, SCRAP, VENDOR = (
     Disposition.RESTOCK,
     Disposition.QUARANTINE,
@@ -147,7 +147,7 @@ def test_receive_by_tracking_number_and_dispositions_land_in_their_bins(
         db,
         actor,
         tracking,
-        [item("TEE", 1, D, SCRAP), item("TEE", 1, W, VENDOR), item("MUG", 1, O, QUAR)],
+        [item("TEE", 1, D, SCRAP), item("TEE", 1, W, VENDOR), item("MUG", 1, OPENED, QUAR)],
     )
     assert result.ret.unexpected and result.ret.status == "closed" and result.restocked == 0
     assert (
@@ -170,7 +170,7 @@ def test_fee_and_shipping_follow_the_settings(db: Database, actor: Actor, order:
         db, lambda s: s.execute(update(Order).values(shipping_total=Decimal("4.95")))
     )
     ret = authorise_return(db, actor, order, {"TEE": 2}, "changed_mind")
-    result = receive_return(db, actor, ret.number, [item("TEE", 2, O)])
+    result = receive_return(db, actor, ret.number, [item("TEE", 2, OPENED)])
     refund = result.ret.refunds[0]
     assert (refund.goods, refund.fee, refund.shipping, refund.amount) == (
         Decimal("20.00"),
