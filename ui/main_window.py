@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from ui.backup_scheduler import DailyBackupScheduler
 from ui.context import UiContext
 from ui.settings.settings_view import SettingsView
+from ui.views.dashboard_view import DashboardView
 from ui.views.inventory_view import InventoryView
 from ui.views.orders_view import OrdersView
 from ui.views.print_jobs_view import PrintJobsView
@@ -40,6 +41,10 @@ class MainWindow(QMainWindow):
         self.sidebar_list = QListWidget()
         self.sidebar_list.setObjectName("sidebarList")
         self._add_area("Orders", self.orders_view)
+        self.dashboard_view = DashboardView(ctx)
+        self.dashboard_view.setObjectName("dashboardPage")
+        self.dashboard_view.order_opened.connect(self._on_dashboard_order_opened)
+        self._add_area("Dashboard", self.dashboard_view)
         self._add_area("Inventory", self.inventory_view)
         self._add_area("Print jobs", self.print_jobs_view)
         self.settings_view = SettingsView(ctx)
@@ -72,6 +77,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label)
         self.daily_backup = DailyBackupScheduler(ctx, self.statusBar(), parent=self)
         self.daily_backup.start()
+
+    def _on_dashboard_order_opened(self, number: str) -> None:
+        self.sidebar_list.setCurrentRow(self.pages.indexOf(self.orders_view))
+        self.orders_view.open_order(number)
 
     def _add_area(self, title: str, page: QWidget) -> None:
         item = QListWidgetItem(title)

@@ -8,9 +8,10 @@ from pathlib import Path
 from app.cli.registry import command
 from app.context import Actor
 from app.errors import ValidationFailed
-from app.output_file import write_file, write_text_file
-from app.services.reports import KINDS, NoData, Report, ReportQuery, run_report
-from app.services.reports.export import cell_text, to_csv, to_json, to_pdf
+from app.output_file import write_text_file
+from app.services.reports import KINDS, Report, ReportQuery, run_report
+from app.services.reports.export import cell_text, to_csv, to_json
+from app.services.reports.files import save_pdf
 from app.services.reports.period import parse_date
 from db.engine import Database
 
@@ -87,8 +88,8 @@ def cmd_report(db: Database, actor: Actor, args: argparse.Namespace) -> int:
         if not args.out:
             raise ValidationFailed("a PDF report needs --out FILE")
         kinds = list(KINDS) if args.kind == ALL else [args.kind]
-        write_file(Path(args.out), to_pdf([_page(db, actor, kind, query) for kind in kinds]))
-        print(f"wrote {len(kinds)} page{'s' if len(kinds) > 1 else ''} to {args.out}")
+        pages = save_pdf(db, actor, kinds, query, Path(args.out))
+        print(f"wrote {pages} page{'s' if pages > 1 else ''} to {args.out}")
         return 0
     if args.kind == ALL:
         raise ValidationFailed(f"{ALL} makes a PDF pack: add --format pdf --out FILE")
@@ -100,14 +101,6 @@ def cmd_report(db: Database, actor: Actor, args: argparse.Namespace) -> int:
         for line in text.splitlines():  # the terminal filter keeps one newline per write
             print(line)
     return 0
-
-
-def _page(db: Database, actor: Actor, kind: str, query: ReportQuery) -> Report | tuple[str, str]:
-    """The report, or for the PDF pack a page that says why there is nothing to show."""
-    try:
-        return run_report(db, actor, kind, query)
-    except NoData as exc:
-        return kind, str(exc)
 
 
 def _table(report: Report) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.order_workflow import OrderStatus
-from app.services.reports.order_events import is_late
+from app.services.reports.order_events import late_condition
 from app.services.reports.period import Period, order_scope, selection
 from app.services.reports.report import Chart, NoData, OrderSelection, Report, ReportColumn
 from db.models import Channel, Order
@@ -69,7 +69,7 @@ def backlog(session: Session, period: Period) -> Report:
 
 def late_by_channel(session: Session, period: Period) -> Report:
     """Orders due in the range that shipped late or are overdue, per sales channel."""
-    late = func.sum(case((is_late(period), 1), else_=0))
+    late = func.sum(case((late_condition(period.now), 1), else_=0))
     stmt = (
         select(Channel.code, func.count(), late)
         .join(Channel, Channel.id == Order.channel_id)
@@ -108,7 +108,7 @@ def late_by_channel(session: Session, period: Period) -> Report:
         chart=Chart("channel", ("due", "late")),
         drill=lambda row, _series: OrderSelection(
             f"Late orders of {rows[row]['channel']}",
-            late_due=(period.starts, period.ends),
+            late_due=(period.starts, period.ends, period.now),
             channel_id=channel_ids[rows[row]["channel"]],
             warehouse_id=period.warehouse_id,
         ),

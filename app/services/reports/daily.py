@@ -84,5 +84,5 @@ def _selection(period: Period, row: int, series: str) -> OrderSelection | None:
     if series in ("shipped", "cancelled"):
         return selection(period, f"{series.capitalize()} on {label}", reached=(series, *when))
     if series == "late":
-        return selection(period, f"Due on {label} and late", late_due=when)
+        return selection(period, f"Due on {label} and late", late_due=(*when, period.now))
     return None

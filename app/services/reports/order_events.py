@@ -7,6 +7,8 @@ range, so each day is one index range scan.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -69,7 +71,7 @@ def open_before(session: Session, period: Period) -> int:
     return int(session.scalar(placed) or 0) - int(session.scalar(closed) or 0)
 
 
-def is_late(period: Period) -> ColumnElement[bool]:
+def late_condition(now: datetime) -> ColumnElement[bool]:
     """An order is late when it shipped after its ship-by time, or is still not shipped
     (nor cancelled) and that time has passed."""
     shipped_at = (
@@ -85,7 +87,7 @@ def is_late(period: Period) -> ColumnElement[bool]:
         Order.status != "cancelled",
         or_(
             shipped_at > Order.ship_by,
-            and_(shipped_at.is_(None), Order.ship_by < period.now),
+            and_(shipped_at.is_(None), Order.ship_by < now),
         ),
     )
 
@@ -97,7 +99,7 @@ def late_per_day(session: Session, period: Period) -> dict[int, int]:
         select(days.c.day, func.count())
         .select_from(days)
         .join(Order, and_(Order.ship_by >= days.c.starts, Order.ship_by < days.c.ends))
-        .where(is_late(period), *order_scope(period))
+        .where(late_condition(period.now), *order_scope(period))
         .group_by(days.c.day)
     )
     return {day: count for day, count in session.execute(stmt)}

@@ -44,7 +44,7 @@ class OrderSelection:
     title: str
     placed: tuple[datetime, datetime] | None = None
     reached: tuple[str, datetime, datetime] | None = None  # status reached in the window
-    late_due: tuple[datetime, datetime] | None = None  # due in the window and late
+    late_due: tuple[datetime, datetime, datetime] | None = None  # due in window, late at [2]
     statuses: tuple[str, ...] = ()
     sku: str | None = None
     channel_id: int | None = None
