@@ -83,7 +83,7 @@ def _password_and_pin(args: argparse.Namespace, first: str = "new password") -> 
 def cmd_users(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     action = args.users_action
     if action == "list":
-        return _list(db, args.json)
+        return _list(db, actor, args.json)
     if action == "add":
         password, *pin = _password_and_pin(args)
         made = users.add_user(
@@ -118,8 +118,8 @@ def cmd_users(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     return 0
 
 
-def _list(db: Database, as_json: bool) -> int:
-    found = users.list_users(db)
+def _list(db: Database, actor: Actor, as_json: bool) -> int:
+    found = users.list_users(db, actor)
     if as_json:
         emit_json(
             [

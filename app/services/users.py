@@ -149,8 +149,12 @@ def add_user(
     return run_in_transaction(db, work)
 
 
-def list_users(db: Database) -> list[UserView]:
-    return read(db, lambda s: [_view(u) for u in s.scalars(select(User).order_by(User.username))])
+def list_users(db: Database, actor: Actor) -> list[UserView]:
+    def work(session: Session) -> list[UserView]:
+        authorize(session, actor, "users.manage")
+        return [_view(u) for u in session.scalars(select(User).order_by(User.username))]
+
+    return read(db, work)
 
 
 def _change(db: Database, actor: Actor, username: str, action: str, change: _Change) -> UserView:
