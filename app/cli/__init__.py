@@ -18,6 +18,7 @@ from app.cli import (  # noqa: F401  (registers the commands)
     backups,
     core,
     fulfilment,
+    notifications,
     picking,
     printing,
     reports,

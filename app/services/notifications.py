@@ -13,6 +13,7 @@ What cannot be sent never blocks the change:
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -207,6 +208,7 @@ def _outbox_row(
         "status": "pending",
         "attempts": 0,
         "next_attempt_at": utcnow(),
+        "context": json.loads(json.dumps(dict(request.context), default=str)),
         "created_by": actor.username if actor else SYSTEM_AUTHOR,
         "created_at": utcnow(),
     }
