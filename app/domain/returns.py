@@ -232,11 +232,12 @@ def plan_receipt(
         if left:
             room = sum(_room(line, unexpected, returnable) for line in own)
             already = sum(line.received for line in own)
-            whom = f" (by {received_by})" if received_by and already else ""
+            whom = f" ({received_by})" if received_by and already else ""
             if unexpected:
+                last = f"; last received {received_by}" if received_by else ""
                 problems.append(
                     f"{item.source or item.sku}: {item.sku}: more than was shipped and not yet "
-                    f"returned on {label} ({room} can come back, {item.quantity} scanned)"
+                    f"returned on {label} ({room} can come back, {item.quantity} scanned{last})"
                 )
             else:
                 authorised = sum(line.authorised for line in own)

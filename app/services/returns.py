@@ -157,7 +157,7 @@ def receive_return(
             items,
             unexpected=ret is None,
             returnable=returnable,
-            received_by=_who_received(ret) if ret is not None else None,
+            received_by=_who_received(ret or _last_received(session, order.id)),
         )
         if ret is None:
             ret = _unexpected_return(session, actor, order.id)
@@ -346,8 +346,17 @@ def _not_open(ret: Return) -> str:
     return f"{ret.number} was received already, {_who_received(ret)}, {when}; nothing changed"
 
 
-def _who_received(ret: Return) -> str | None:
-    if ret.received_by is None:
+def _last_received(session: Session, order_id: int) -> Return | None:
+    return session.scalars(
+        select(Return)
+        .where(Return.order_id == order_id, Return.received_at.is_not(None))
+        .order_by(Return.received_at.desc(), Return.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _who_received(ret: Return | None) -> str | None:
+    if ret is None or ret.received_by is None:
         return None
     return f"by {ret.received_by} at station {ret.received_station or '?'}"
 
