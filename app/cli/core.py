@@ -9,7 +9,7 @@ from app.cli.registry import at_least, command, emit_json, json_flag
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import ValidationFailed
-from app.services import demo_data, integrity, orders, stats
+from app.services import demo_data, integrity, orders, search_index, stats
 from app.services.allocation import allocate
 from db.engine import Database
 from db.schema import SchemaState, require_current, schema_state, upgrade
@@ -62,7 +62,10 @@ def cmd_init_db(db: Database, actor: Actor, args: argparse.Namespace) -> int:
 def cmd_migrate(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     before = schema_state(db)
     upgrade(db)
+    indexed = search_index.index_missing(db)
     print("schema already up to date" if before is SchemaState.CURRENT else "schema upgraded")
+    if indexed:
+        print(f"search index written for {indexed} existing orders")
     return 0
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.context import Actor
 from app.errors import OmsError
+from app.services import search_index
 from app.services.demo_data import load_demo
 from db.engine import Database, DatabaseConfigError, open_database
 from db.schema import SchemaError, SchemaState, require_current, schema_state, upgrade
@@ -54,6 +55,7 @@ def prepare_database(
         if not confirm_upgrade(question):
             return False
         upgrade(db)
+        search_index.index_missing(db)
     require_current(db)
     return True
 

@@ -25,6 +25,7 @@ from app.domain.order_workflow import OrderStatus
 from app.domain.risk import CustomerHistory, risk_reasons
 from app.domain.site_settings import format_order_number
 from app.errors import ValidationFailed
+from app.services import search_index
 from app.services.access import authorize
 from app.services.audit import audit_row
 from app.services.catalogue import ensure_channel
@@ -208,6 +209,7 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
             result.held[row["number"]] = hold
     insert_rows(session, OrderLine, line_rows)
     insert_rows(session, AuditEvent, audit_rows)
+    search_index.refresh(session, ids)
     return result
 
 

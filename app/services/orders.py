@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from app.domain.order_query import OrderQuery, Queue
 from app.dto import (
     EventView,
     LineView,
@@ -16,9 +17,9 @@ from app.dto import (
 )
 from app.errors import NotFound
 from app.services.return_views import return_numbers
+from app.services import order_queue
 from db.base import table_of
 from db.engine import Database
-from db.folding import folded
 from db.models import (
     AuditEvent,
     Channel,
@@ -72,42 +73,6 @@ def find_order(session: Session, reference: str, *, for_update: bool = False) ->
     )
 
 
-def _search_clause(text: str) -> ColumnElement[bool]:
-    pattern = like_pattern(text)
-    exact = text.strip()
-    by_line = select(OrderLine.order_id).where(OrderLine.sku == exact)
-    by_tracking = select(Shipment.order_id).where(Shipment.tracking_number == exact)
-    anywhere = folded(pattern)
-    return or_(
-        Order.number == exact.upper(),
-        Order.external_ref == exact,
-        Order.external_ref == f"#{exact.lstrip('#')}",
-        *(
-            folded(column).like(anywhere, escape="\\")
-            for column in (Order.email, Order.ship_name, Order.ship_phone, Order.ship_postcode)
-        ),
-        Order.id.in_(by_line),
-        Order.id.in_(by_tracking),
-    )
-
-
-def _row_query() -> Select[Order, str, int, int]:
-    line_counts = (
-        select(
-            OrderLine.order_id,
-            func.count().label("lines"),
-            func.sum(OrderLine.qty_ordered).label("units"),
-        )
-        .group_by(OrderLine.order_id)
-        .subquery()
-    )
-    return (
-        select(Order, Channel.code, line_counts.c.lines, line_counts.c.units)
-        .join(Channel, Channel.id == Order.channel_id)
-        .outerjoin(line_counts, line_counts.c.order_id == Order.id)
-    )
-
-
 def list_orders(
     db: Database,
     *,
@@ -116,40 +81,10 @@ def list_orders(
     limit: int = 100,
     before_id: int | None = None,
 ) -> list[OrderRow]:
-    """Newest first; page with `before_id` = the last row's id (keyset paging)."""
-
-    def work(session: Session) -> list[OrderRow]:
-        stmt = _row_query().order_by(Order.id.desc()).limit(limit)
-        if status:
-            stmt = stmt.where(Order.status == status)
-        if search and search.strip():
-            stmt = stmt.where(_search_clause(search))
-        if before_id is not None:
-            stmt = stmt.where(Order.id < before_id)
-        return [
-            OrderRow(
-                id=o.id,
-                number=o.number,
-                external_ref=o.external_ref,
-                channel=channel,
-                status=o.status,
-                priority=o.priority,
-                service_level=o.service_level,
-                ship_by=o.ship_by,
-                placed_at=o.placed_at,
-                customer=o.ship_name,
-                country=o.ship_country,
-                lines=lines or 0,
-                units=units or 0,
-                total=o.grand_total,
-                currency=o.currency,
-                hold_reason=o.hold_reason,
-                packing_station=o.packing_station,
-            )
-            for o, channel, lines, units in session.execute(stmt)
-        ]
-
-    return read(db, work)
+    """Newest first; page with `before_id` = the last row's id (the queue's keyset)."""
+    query = OrderQuery(queue=Queue(status) if status else None, text=search or "")
+    after = (before_id, before_id) if before_id is not None else None
+    return order_queue.page(db, query, limit=limit, after=after)
 
 
 def order_detail(db: Database, reference: str) -> OrderDetail:

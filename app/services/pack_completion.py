@@ -21,6 +21,7 @@ from app.domain.site_settings import sscc_serial_digits
 from app.domain.weight_check import WeightTolerance, check_weight
 from app.dto import PackageView, PackResult
 from app.errors import ConcurrencyConflict, InvalidTransition, ValidationFailed
+from app.services import search_index
 from app.services.access import authorize
 from app.services.audit import OrderRef, lock_order, lock_order_by_reference, record, set_status
 from app.services.carrier_booking import book_tracking_numbers
@@ -308,6 +309,7 @@ def _finish(
         )
     ]
     package_ids = insert_returning_ids(session, Package, package_rows)
+    search_index.refresh(session, [order.id])  # its tracking numbers find it now
     insert_rows(session, PackageItem, _package_items(package_ids, contents, serials or {}))
     # Picking is recorded at pack time when the packer picked the order himself.
     conn.execute(_PACK_LINE, [{"b_id": k, "b_qty": v} for k, v in sorted(units.items()) if v])

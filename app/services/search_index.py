@@ -1,0 +1,141 @@
+"""The order search index: one document of search keys per order, kept by the services.
+
+A document is the `search_key` of the order number, channel reference, e-mail, name,
+postcode, every SKU and tracking number, and the `phone_key` of the phone, separated by
+spaces (a key never holds one). A typed entry, keyed the same way, is looked for as a
+substring: `document LIKE '%key%'`, which the database's own trigram index answers
+(db.models.search). Whatever changes one of those values calls `refresh` for its orders
+in the same transaction: intake, address edits, packing (tracking numbers).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, column, delete, insert, or_, select, table
+from sqlalchemy.orm import Session
+
+from app.domain.search_terms import SearchTerms, phone_key, search_key
+from db.engine import Database
+from db.models import (
+    Order,
+    OrderLine,
+    OrderSearch,
+    Package,
+    Product,
+    ProductBarcode,
+    Shipment,
+)
+from db.models.search import SQLITE_FTS_TABLE
+from db.uow import run_in_transaction
+
+CHUNK = 1000
+MIN_KEY = 3  # a trigram index needs three characters to narrow anything down
+
+
+def document(values: Iterable[str | None], phone: str | None) -> str:
+    """The search document of an order's values (None skipped)."""
+    keys = {search_key(v) for v in values if v}
+    if phone:
+        keys.add(phone_key(phone))
+    keys.discard("")
+    return " ".join(sorted(keys))
+
+
+def refresh(session: Session, order_ids: Collection[int]) -> None:
+    """Rewrite the documents of these orders from their current rows."""
+    ids = sorted(set(order_ids))
+    for chunk in (ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        extra: dict[int, list[str | None]] = defaultdict(list)
+        for order_id, sku in session.execute(
+            select(OrderLine.order_id, OrderLine.sku).where(OrderLine.order_id.in_(chunk))
+        ):
+            extra[order_id].append(sku)
+        shipment_numbers = select(Shipment.order_id, Shipment.tracking_number).where(
+            Shipment.order_id.in_(chunk), Shipment.tracking_number.is_not(None)
+        )
+        package_numbers = (
+            select(Shipment.order_id, Package.tracking_number)
+            .join(Package, Package.shipment_id == Shipment.id)
+            .where(Shipment.order_id.in_(chunk), Package.tracking_number.is_not(None))
+        )
+        for stmt in (shipment_numbers, package_numbers):
+            for order_id, tracking in session.execute(stmt):
+                extra[order_id].append(tracking)
+        rows = [
+            {
+                "order_id": oid,
+                "document": document([number, ref, email, name, postcode, *extra[oid]], phone),
+            }
+            for oid, number, ref, email, name, postcode, phone in session.execute(
+                select(
+                    Order.id,
+                    Order.number,
+                    Order.external_ref,
+                    Order.email,
+                    Order.ship_name,
+                    Order.ship_postcode,
+                    Order.ship_phone,
+                ).where(Order.id.in_(chunk))
+            )
+        ]
+        session.execute(delete(OrderSearch).where(OrderSearch.order_id.in_(chunk)))
+        if rows:
+            session.execute(insert(OrderSearch), rows)
+
+
+def index_missing(db: Database, *, batch: int = 20_000) -> int:
+    """Documents for orders that have none (after the upgrade that made the index, or
+    an interrupted fill); batch by batch, so it can be stopped and run again."""
+    done = 0
+    while True:
+
+        def work(session: Session) -> int:
+            ids = session.scalars(
+                select(Order.id)
+                .outerjoin(OrderSearch, OrderSearch.order_id == Order.id)
+                .where(OrderSearch.order_id.is_(None))
+                .order_by(Order.id)
+                .limit(batch)
+            ).all()
+            refresh(session, ids)
+            return len(ids)
+
+        count = run_in_transaction(db, work)
+        done += count
+        if count < batch:
+            return done
+
+
+def matching(session: Session, terms: SearchTerms) -> ColumnElement[bool] | None:
+    """A condition on Order for the orders whose document holds what was typed, or
+    None when the entry is too short for the index (fewer than three letters or digits)
+    and names no order number."""
+    keys = {k for k in (terms.key, terms.phone) if len(k) >= MIN_KEY}
+    if terms.barcode:
+        keys.update(
+            search_key(sku)
+            for sku in session.scalars(
+                select(Product.sku)
+                .join(ProductBarcode, ProductBarcode.product_id == Product.id)
+                .where(ProductBarcode.code == terms.barcode)
+            )
+        )
+    conditions: list[ColumnElement[bool]] = []
+    if terms.order_number:
+        conditions.append(Order.number == terms.order_number)
+    if keys:
+        conditions.append(Order.id.in_(_ids_containing(session, keys)))
+    return or_(*conditions) if conditions else None
+
+
+def _ids_containing(session: Session, keys: Collection[str]) -> Select[Any]:
+    # Keys are letters and digits only: nothing in them is a LIKE wildcard.
+    if session.get_bind().dialect.name == "sqlite":
+        fts = table(SQLITE_FTS_TABLE, column("rowid"), column("document"))
+        return select(fts.c.rowid).where(or_(*(fts.c.document.like(f"%{k}%") for k in keys)))
+    return select(OrderSearch.order_id).where(
+        or_(*(OrderSearch.document.like(f"%{k}%") for k in keys))
+    )
