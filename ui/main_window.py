@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
 
 from ui.backup_scheduler import DailyBackupScheduler
 from ui.context import UiContext
+from ui.email_sender_scheduler import EmailSenderScheduler
 from ui.settings.settings_view import SettingsView
 from ui.views.dashboard_view import DashboardView
 from ui.views.inventory_view import InventoryView
 from ui.views.orders_view import OrdersView
+from ui.views.outbox_view import OutboxView
 from ui.views.print_jobs_view import PrintJobsView
 
 SIDEBAR_ROW_HEIGHT = 36
@@ -47,6 +49,10 @@ class MainWindow(QMainWindow):
         self._add_area("Dashboard", self.dashboard_view)
         self._add_area("Inventory", self.inventory_view)
         self._add_area("Print jobs", self.print_jobs_view)
+        self.email_sender = EmailSenderScheduler(ctx, self.statusBar(), parent=self)
+        self.outbox_view = OutboxView(ctx, send_now=self.email_sender.run_now)
+        self.outbox_view.setObjectName("outboxPage")
+        self._add_area("E-mails", self.outbox_view)
         self.settings_view = SettingsView(ctx)
         self._add_area("Settings", self.settings_view)
         self.sidebar_list.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -77,6 +83,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label)
         self.daily_backup = DailyBackupScheduler(ctx, self.statusBar(), parent=self)
         self.daily_backup.start()
+        self.email_sender.start()
 
     def _on_dashboard_order_opened(self, number: str) -> None:
         self.sidebar_list.setCurrentRow(self.pages.indexOf(self.orders_view))

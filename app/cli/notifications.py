@@ -13,13 +13,12 @@ from app.cli.registry import at_least, command, emit_json, json_flag
 from app.context import Actor
 from app.emails.transport import mail_config
 from app.imports.tracking import read_tracking_file
-from app.services.customer_updates import queue_delay_notices
-from app.services.email_sender import SendReport, send_due
+from app.services.email_sender import SendReport, send_pass
 from app.services.outbox import list_outbox, preview_message, resend_message
 from app.services.settings import effective_settings
 from app.services.tracking import import_tracking
 from db.engine import Database
-from db.uow import read, run_in_transaction
+from db.uow import read
 
 MAX_INTERVAL_S = 3600
 
@@ -39,8 +38,7 @@ def _summary(report: SendReport) -> str:
 
 
 def _one_pass(db: Database, actor: Actor, worker: str) -> SendReport:
-    run_in_transaction(db, lambda s: queue_delay_notices(s, actor))
-    report = send_due(db, worker=worker)
+    report = send_pass(db, actor, worker=worker)
     for failure in report.failures:
         print(f"failed {failure}")
     return report

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from app.context import Actor
 from app.emails.message import AttachmentData, OutgoingMessage, build_message
 from app.emails.transport import (
     FolderConfig,
@@ -44,6 +45,7 @@ from app.emails.transport import (
     mail_config,
     open_transport,
 )
+from app.services.customer_updates import queue_delay_notices
 from app.services.settings import effective_settings
 from db.engine import Database
 from db.models import EmailAttachment, EmailOutbox
@@ -75,6 +77,13 @@ def back_off(attempts: int, policy: SenderPolicy) -> timedelta:
     doublings = min(max(attempts - 1, 0), 30)
     step: timedelta = min(policy.retry_base * (1 << doublings), policy.retry_cap)
     return step * random.uniform(0.8, 1.2)
+
+
+def send_pass(db: Database, actor: Actor, *, worker: str) -> SendReport:
+    """One pass of the sender as the CLI and the desk run it: queue the delay notices
+    that fell due, then send everything due."""
+    run_in_transaction(db, lambda s: queue_delay_notices(s, actor))
+    return send_due(db, worker=worker)
 
 
 def send_due(

@@ -27,8 +27,10 @@ def test_the_main_window_opens_on_demo_data_and_fills_the_orders_table(
     sidebar = main_window.sidebar_list
     assert [sidebar.item(i).text() for i in range(sidebar.count())] == [
         "Orders",
+        "Dashboard",
         "Inventory",
         "Print jobs",
+        "E-mails",
         "Settings",
     ]
     status = main_window.status_label.text()
