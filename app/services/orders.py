@@ -16,8 +16,8 @@ from app.dto import (
     ShipmentView,
 )
 from app.errors import NotFound
-from app.services.return_views import return_numbers
 from app.services import order_queue
+from app.services.return_views import return_numbers
 from db.base import table_of
 from db.engine import Database
 from db.models import (
