@@ -25,7 +25,7 @@ from app.services.printing import label_format_for, print_test_label
 from app.services.stations import StationDevices, save_station_devices
 from ui.context import UiContext
 from ui.operations import DbOp
-from ui.station.pack_steps import failure_message
+from ui.station.feedback import failure_message
 
 SCALE_PATTERNS = ("/dev/ttyUSB*", "/dev/ttyACM*", "/dev/ttyS[0-3]", "/dev/hidraw*")
 TEST_LABEL_KEY = "F5"

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ui.sounds import SoundPlayer
-from ui.station.pack_steps import Feedback, Tone
+from ui.station.feedback import Feedback, Tone
 from ui.station.station_style import set_style_property
 
 FLASH_MS = 600

@@ -31,9 +31,10 @@ from app.services.supervisors import approver_name
 from ui.context import UiContext
 from ui.operations import DbOp, QueryOp
 from ui.station.box_types import BoxCatalogue, BoxChoice
+from ui.station.feedback import Feedback, Tone, failure_message
 from ui.station.pack_advice import suggested_box, suggestion_prompt
 from ui.station.pack_printing import PackPrinter, PrintFailure, PrintSummary
-from ui.station.pack_steps import WAITING_STEPS, Feedback, Step, Tone, failure_message
+from ui.station.pack_steps import WAITING_STEPS, Step
 from ui.station.station_setup import StationSetup, check_station
 from ui.widgets.scan_input import DUPLICATE_SCAN_IGNORED
 

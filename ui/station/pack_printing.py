@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from app.services.printing import PrintOutcome, print_job
 from ui.context import UiContext
 from ui.operations import DbOp
-from ui.station.pack_steps import failure_message
+from ui.station.feedback import failure_message
 
 DOCUMENT_NAMES = {"label": "Label", "packing_slip": "Packing slip"}
 RETRY_KEYS, ELSEWHERE_KEYS, GO_ON_KEYS = ("r", "R"), ("e", "E"), ("g", "G", "Esc")

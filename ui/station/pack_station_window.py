@@ -32,13 +32,14 @@ from app.services.stations import StationDevices
 from ui.context import UiContext
 from ui.sounds import SoundPlayer
 from ui.station.devices_dialog import StationDevicesDialog
+from ui.station.feedback import Feedback
 from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
 from ui.station.order_panel import OrderPanelWidget
 from ui.station.pack_advice import suggestion_prompt, weight_context
 from ui.station.pack_controller import NEXT_ORDER_KEYS, QUANTITY_KEYS, PackController
 from ui.station.pack_lines_model import PackLinesModel
 from ui.station.pack_printing import PRINTER_KEYS
-from ui.station.pack_steps import Feedback, Step
+from ui.station.pack_steps import Step
 from ui.station.scale_watcher import ScaleWatcher
 from ui.station.settings import StationSettings
 from ui.station.station_setup import StationSetup

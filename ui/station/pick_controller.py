@@ -24,18 +24,19 @@ from app.services.picking import (
     release_pick_list,
 )
 from ui.context import UiContext
-from ui.station.pack_steps import Tone, failure_message
+from ui.station.feedback import Tone, failure_message
 from ui.station.pick_lease import LeaseKeeper
 from ui.station.pick_ops import ShortResult, resume_scanned_list, short_pick
-from ui.station.pick_plumbing import StepController
 from ui.station.pick_steps import (
     QUEUE_EMPTY,
+    WAITING_STEPS,
     PickStep,
     current_stop,
     found_range,
     parse_found,
     short_question,
 )
+from ui.station.step_machine import StepController
 
 NEXT_KEYS = ("n", "N")
 SHORT_KEYS = ("s", "S")
@@ -55,7 +56,7 @@ class PickController(StepController):
         lease_seconds: int = DEFAULT_LEASE_SECONDS,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(ctx, parent)
+        super().__init__(ctx, PickStep.IDLE, WAITING_STEPS, parent)
         self.view: PickListView | None = None
         self.location: str | None = None  # the location confirmed by its label
         self.short_stop: PickStop | None = None

@@ -10,7 +10,7 @@ from app.errors import ConcurrencyConflict
 from app.services.picking import renew_lease
 from ui.context import UiContext
 from ui.operations import DbOp
-from ui.station.pack_steps import failure_message
+from ui.station.feedback import failure_message
 
 RENEWALS_PER_LEASE = 3
 

@@ -27,8 +27,8 @@ from app.services.pick_lists import PickListView
 from app.services.picking import DEFAULT_LEASE_SECONDS
 from ui.context import UiContext
 from ui.sounds import SoundPlayer
+from ui.station.feedback import Feedback
 from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
-from ui.station.pack_steps import Feedback
 from ui.station.pick_controller import NEXT_KEYS, SHORT_KEYS, PickController
 from ui.station.pick_panels import (
     CurrentStopWidget,
