@@ -18,6 +18,7 @@ from app.domain.order_workflow import OrderStatus
 from app.errors import InvalidTransition
 from app.services.access import authorize
 from app.services.audit import OrderRef, lock_order_by_reference, set_status
+from app.services.customer_updates import queue_shipped_messages
 from db.base import table_of
 from db.bulk import insert_rows
 from db.engine import Database
@@ -32,7 +33,7 @@ SHIPMENTS = table_of(Shipment)
 # Built once: these run for every parcel dispatched.
 _LINES_OF = select(
     LINES.c.id,
-    LINES.c.qty_ordered,
+    LINES.c.qty_ordered - LINES.c.qty_handled_elsewhere,  # the units to ship from here
     LINES.c.qty_allocated,
     LINES.c.qty_packed,
     LINES.c.qty_shipped,
@@ -73,6 +74,9 @@ _ALL_PACKED_SHIPPED = (
     update(LINES)
     .where(LINES.c.order_id == bindparam("b_order_id"))
     .values(qty_shipped=LINES.c.qty_packed)
+)
+_PACKED_SHIPMENTS = select(SHIPMENTS.c.id).where(
+    SHIPMENTS.c.order_id == bindparam("order_id"), SHIPMENTS.c.status == "packed"
 )
 _SHIPMENTS_LEAVE = (
     update(SHIPMENTS)
@@ -147,8 +151,10 @@ def ship_in(session: Session, actor: Actor, order: OrderRef) -> str:
                 for k, v in sorted(shipped_from.items())
             ],
         )
+    leaving = conn.execute(_PACKED_SHIPMENTS, {"order_id": order.id}).all()
     conn.execute(_ALL_PACKED_SHIPPED, {"b_order_id": order.id})
     conn.execute(_SHIPMENTS_LEAVE, {"b_order_id": order.id, "now": utcnow()})
+    queue_shipped_messages(session, order.id, [row.id for row in leaving], actor)
     if all(packed == ordered for _, ordered, _, packed, _ in lines):
         return set_status(session, order, OrderStatus.SHIPPED, actor, action="shipped").status
     order = set_status(session, order, OrderStatus.PARTIALLY_SHIPPED, actor, action="shipped part")
