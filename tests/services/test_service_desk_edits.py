@@ -18,6 +18,7 @@ from app.services.integrity import verify
 from app.services.order_contact import edit_contact
 from app.services.order_copies import create_replacement, split_order
 from app.services.order_lines import LineEdit, edit_lines
+from app.services.order_lookup import resolve_order_number
 from app.services.orders import order_detail
 from app.services.pack_completion import pack_unverified
 from app.services.packing import open_for_packing
@@ -286,3 +287,15 @@ def test_a_replacement_needs_a_shipped_order_a_reason_and_shipped_quantities(
     with pytest.raises(ValidationFailed, match="shipped 2 × MUG; cannot replace 3"):
         create_replacement(db, agent, number, "damaged", {"MUG": 3})
     assert stats(db).orders_total == 1
+
+
+@pytest.mark.parametrize("typed", ["{n}", "so{n}", " SO {n} ", "o:{number}", "{ref}"])
+def test_an_order_is_found_by_its_number_typed_any_usual_way(
+    db: Database, actor: Actor, typed: str
+) -> None:
+    stock(db, actor, {"MUG": 5})
+    number = place(db, actor, {"MUG": 1}, ref="#7001")
+    text = typed.format(n=number.removeprefix("SO-"), number=number.lower(), ref="7001")
+    assert resolve_order_number(db, text) == number
+    with pytest.raises(NotFound, match="no order 99999999"):
+        resolve_order_number(db, "99999999")

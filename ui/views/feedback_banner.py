@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.errors import OmsError, ValidationFailed
@@ -11,6 +12,7 @@ _STYLES = {
     "ok": "background: #dcfce7; color: #14532d; border: 1px solid #86efac;",
     "problem": "background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5;",
 }
+_PADDING = 6
 
 
 def refusal_text(exc: OmsError) -> str:
@@ -29,6 +31,23 @@ class FeedbackBanner(QLabel):
         self.setObjectName("feedbackBanner")
         self.setWordWrap(True)
         self.kind = ""
+        self._keeps_place = False
+        self.hide()
+
+    def keep_place(self) -> None:
+        """Reserve one line's height even while hidden, so that a message appearing or
+        going never moves what is below it; a longer message is elided, whole in the
+        tooltip."""
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.setWordWrap(False)
+        self.setFixedHeight(self.fontMetrics().height() + 2 * (_PADDING + 1))  # + border
+        self._keeps_place = True
+
+    def dismiss(self) -> None:
+        """Take the message away (it was about something no longer shown)."""
+        self.kind = ""
         self.hide()
 
     def show_ok(self, text: str) -> None:
@@ -46,6 +65,11 @@ class FeedbackBanner(QLabel):
 
     def _show(self, kind: str, text: str) -> None:
         self.kind = kind
+        if self._keeps_place:
+            self.setToolTip(text)
+            text = self.fontMetrics().elidedText(
+                text, Qt.TextElideMode.ElideRight, max(self.width() - 24, 200)
+            )
         self.setText(text)
-        self.setStyleSheet(f"{_STYLES[kind]} border-radius: 6px; padding: 6px 10px;")
+        self.setStyleSheet(f"{_STYLES[kind]} border-radius: 6px; padding: {_PADDING}px 10px;")
         self.show()

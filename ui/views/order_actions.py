@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.domain.order_workflow import CANCELLABLE, HOLDABLE, OrderStatus
 from app.services.allocation import AllocationResult, allocate
+from app.services.intercepts import Intercepted
 from app.services.order_actions import add_note, cancel_order, hold_order, release_hold
 from app.services.pack_claims import free_from_station
 from ui.context import UiContext
@@ -50,6 +51,30 @@ def allocation_summary(result: AllocationResult) -> str:
     return text
 
 
+def cancel_warning(number: str, status: str | None) -> str:
+    """What cancelling will do: release stock, or intercept once units are picked."""
+    if status in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
+        return (
+            f"{number} is {status_label(status).lower()}: cancelling intercepts it. Its label "
+            "and print jobs are voided and the picked units go on an unpack task; they are "
+            "back in stock only when put away. This cannot be undone. Why is it cancelled?"
+        )
+    return (
+        f"Cancelling {number} releases its reserved stock and cannot be undone. "
+        "Why is it cancelled?"
+    )
+
+
+def cancelled_text(number: str, reason: str, result: Intercepted) -> str:
+    text = f"{number} cancelled: {reason}"
+    if result.units_to_put_away:
+        units = result.units_to_put_away
+        text += f". {units} unit{'s' if units != 1 else ''} to unpack and put away"
+    if result.print_jobs_cancelled:
+        text += f"; {result.print_jobs_cancelled} print job(s) voided"
+    return text
+
+
 class OrderActionsController(QObject):
     """Owns the order actions of `host`, enabled by the current order's status."""
 
@@ -61,6 +86,7 @@ class OrderActionsController(QObject):
         self._host = host
         self._banner = banner
         self._number: str | None = None
+        self._status: str | None = None
         self._station: str | None = None
         self.dialog: ReasonDialog | NewOrderDialog | PickListsDialog | None = None
         self.new_order_action = self._action(
@@ -112,6 +138,7 @@ class OrderActionsController(QObject):
         """The order the actions apply to, its status and the station packing it (which
         actions make sense)."""
         self._number = number
+        self._status = status
         self._station = packing_station
         self.free_action.setEnabled(packing_station is not None)
         self.hold_action.setEnabled(status in HOLDABLE)
@@ -227,8 +254,7 @@ class OrderActionsController(QObject):
         self._ask(
             ReasonDialog(
                 title=f"Cancel {self._number}?",
-                prompt=f"Cancelling {self._number} releases its reserved stock and cannot be "
-                "undone. Why is it cancelled?",
+                prompt=cancel_warning(str(self._number), self._status),
                 ok_text="Cancel order",
                 cancel_text="Keep order",
                 required="A reason is needed to cancel an order.",
@@ -241,7 +267,7 @@ class OrderActionsController(QObject):
 
     def _cancel(self, number: str, reason: str) -> None:
         DbOp(self._host, self._ctx, cancel_order, self._ctx.actor, number, reason).success(
-            lambda _: self._banner.show_ok(f"{number} cancelled: {reason}")
+            lambda result: self._banner.show_ok(cancelled_text(number, reason, result))
         ).failure(self._banner.show_refusal).run(initiator=self._host)
 
     def _on_note_triggered(self) -> None:

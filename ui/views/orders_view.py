@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.dto import OrderDetail, Stats
 from app.errors import NotFound
 from app.services import orders, stats
+from app.services.order_lookup import resolve_order_number
 from ui.context import UiContext
 from ui.models.order_queue_model import Column, OrderQueueModel
 from ui.operations import QueryOp
@@ -49,6 +50,11 @@ BOLD_COLUMNS = (Column.NUMBER, Column.SHIP_BY)
 BADGE_PADDING = 22
 
 
+def orders_count(count: int) -> str:
+    """ "1 order", "12 orders"."""
+    return f"{count:,} order" if count == 1 else f"{count:,} orders"
+
+
 class OrdersView(QWidget):
     """Search box, status chips with live counts, the order queue and the detail panel."""
 
@@ -58,6 +64,8 @@ class OrdersView(QWidget):
         self._counts: dict[str, int] = {}
         self._wanted_number: str | None = None
         self._detail_number: str | None = None
+        self._open_single = False  # Enter in the search box: open a lone result
+        self._restoring = False  # a reloaded page: only the wanted order may be selected
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(
@@ -76,6 +84,7 @@ class OrdersView(QWidget):
         self.table = QTableView()
         self.detail_panel = OrderDetailPanel()
         self.feedback_banner = FeedbackBanner()
+        self.feedback_banner.keep_place()  # a message never pushes the buttons down
         self.action_controller = OrderActionsController(ctx, self, self.feedback_banner)
         self.toolbar = QToolBar()
         self.toolbar.setStyleSheet(ACTION_BUTTON_STYLE)
@@ -84,6 +93,8 @@ class OrdersView(QWidget):
             [actions.new_order_action, actions.allocate_action, actions.pick_lists_action]
         )
         self.detail_panel.set_actions(self.action_controller.order_actions(), ACTION_BUTTON_STYLE)
+        self.next_action = self._step_action("Next order", "Alt+Down", 1)
+        self.previous_action = self._step_action("Previous order", "Alt+Up", -1)
         self._setup_table()
         self._lay_out()
 
@@ -95,6 +106,7 @@ class OrdersView(QWidget):
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self.filter_bar.status_selected.connect(self._apply_filter)
         self.model.page_loaded.connect(self._on_model_page_loaded)
+        self.model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
         self.model.load_failed.connect(self._show_problem)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         ctx.hub.changes_applied.connect(self._on_hub_changes_applied)
@@ -115,16 +127,39 @@ class OrdersView(QWidget):
         ).run()
 
     def open_order(self, reference: str) -> None:
-        """Show the order with this number or channel reference, if there is one."""
+        """Show the order with this number or channel reference, if there is one: it is
+        searched for, so that the table holds it and the panel shows a row of the table."""
         QueryOp(self, self._ctx, orders.order_detail, reference).success(
             self._on_exact_order_loaded
         ).failure(self._on_exact_order_failed).run()
+
+    def step_order(self, step: int) -> None:
+        """Select the next (1) or previous (-1) order in the table."""
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        current = self.table.currentIndex().row()
+        row = 0 if current < 0 else max(0, min(rows - 1, current + step))
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def _step_action(self, text: str, keys: str, step: int) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{text} in the list ({QKeySequence(keys).toString()})")
+        action.triggered.connect(lambda: self.step_order(step))
+        self.addAction(action)
+        return action
 
     def _setup_table(self) -> None:
         table = self.table
         table.setModel(self.model)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         table.addActions(self.action_controller.order_actions())
+        separator = QAction(table)
+        separator.setSeparator(True)
+        table.addActions([separator, self.next_action, self.previous_action])
         table.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -173,24 +208,55 @@ class OrdersView(QWidget):
         )
 
     def _on_search_edit_return_pressed(self) -> None:
-        text = self.search_edit.text().strip()
+        self._open_single = bool(self.search_edit.text().strip())
         self._apply_filter()
-        if text:
-            self.open_order(text)
 
     def _on_exact_order_loaded(self, detail: OrderDetail) -> None:
-        self._wanted_number = self._detail_number = detail.number
-        self._show_detail(detail)
-        self._select_wanted()
+        self._wanted_number = detail.number
+        if self.model.row_of(detail.number) is not None:
+            self._select_wanted()
+            return
+        self.search_edit.blockSignals(True)
+        self.search_edit.setText(detail.number)
+        self.search_edit.blockSignals(False)
+        self.filter_bar.chip(None).setChecked(True)
+        self._apply_filter()
 
     def _on_exact_order_failed(self, exc: Exception) -> None:
         if not isinstance(exc, NotFound):
             self._show_problem(exc)
 
+    def _on_model_about_to_be_reset(self) -> None:
+        self._restoring = True
+
     def _on_model_page_loaded(self) -> None:
         self.problem_label.hide()
         self._select_wanted()
+        self._restoring = False
+        shown = self.detail_panel.current_number()
+        if shown is not None and self.model.row_of(shown) is None:
+            self._clear_detail()  # never act on an order the result no longer holds
+        if self._open_single:
+            self._open_single = False
+            self._open_lone_result()
         self._update_result_label()
+
+    def _open_lone_result(self) -> None:
+        """Enter in the search box: one order found opens it, whatever matched; none
+        found tries the text as an order number or channel reference."""
+        if self.model.rowCount() == 1 and not self.model.canFetchMore(QModelIndex()):
+            self.table.selectRow(0)
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif self.model.rowCount() == 0 and self.search_edit.text().strip():
+            QueryOp(self, self._ctx, resolve_order_number, self.search_edit.text().strip()).success(
+                self.open_order
+            ).failure(self._on_exact_order_failed).run()
+
+    def _clear_detail(self) -> None:
+        self._wanted_number = self._detail_number = None
+        self.detail_panel.clear()
+        self.action_controller.set_order(None, None)
+        self.feedback_banner.dismiss()
 
     def _select_wanted(self) -> None:
         row = self.model.row_of(self._wanted_number) if self._wanted_number else None
@@ -202,8 +268,12 @@ class OrdersView(QWidget):
         if not current.isValid():
             return
         number = self.model.order_at(current.row()).number
+        if self._restoring and number != self._wanted_number:
+            return  # the view's own pick after a reset, not the agent's
         self._wanted_number = number
-        if number != self.detail_panel.current_number():
+        if number != self._detail_number:  # the last one asked for, shown or on its way
+            if self._detail_number is not None:
+                self.feedback_banner.dismiss()  # it was about the order left behind
             self._load_detail(number)
 
     def _load_detail(self, number: str) -> None:
@@ -213,7 +283,7 @@ class OrdersView(QWidget):
         ).failure(self._show_problem).run()
 
     def _on_detail_loaded(self, detail: OrderDetail) -> None:
-        if detail.number == self._detail_number:
+        if detail.number == self._detail_number and self.model.row_of(detail.number) is not None:
             self._show_detail(detail)
 
     def _show_detail(self, detail: OrderDetail) -> None:
@@ -237,10 +307,10 @@ class OrdersView(QWidget):
         more = self.model.canFetchMore(QModelIndex()) or self.model.is_loading()
         status = self.filter_bar.selected_status()
         if self.search_edit.text().strip() or not self._counts:
-            text = f"{shown}+ orders" if more else f"{shown} orders"
+            text = f"{shown}+ orders" if more else orders_count(shown)
         else:
             total = self._counts.get(status, 0) if status else sum(self._counts.values())
-            text = f"{shown} of {total} orders" if shown < total else f"{total} orders"
+            text = f"{shown} of {orders_count(total)}" if shown < total else orders_count(total)
         self.result_label.setText(text)
 
     def _show_problem(self, problem: object) -> None:
