@@ -6,6 +6,7 @@ again after an interrupted attempt is the same message.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -66,4 +67,13 @@ def build_message(message: OutgoingMessage) -> EmailMessage:
             subtype=subtype or "octet-stream",
             filename=attachment.filename,
         )
+    _fixed_boundaries(mail, message.message_id)
     return mail
+
+
+def _fixed_boundaries(mail: EmailMessage, message_id: str) -> None:
+    """MIME boundaries from the Message-ID instead of random ones: a message sent again
+    is byte for byte the same."""
+    seed = hashlib.sha256(message_id.encode()).hexdigest()[:24]
+    for index, part in enumerate(p for p in mail.walk() if p.is_multipart()):
+        part.set_boundary(f"=_shipshape_{seed}_{index}")

@@ -1,0 +1,166 @@
+"""The transactional outbox: a message is written with the change that causes it, or
+not at all; what cannot be sent never blocks the change. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from jinja2 import DictLoader, Environment, StrictUndefined
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import app.emails.templates as templates
+from app.context import Actor
+from app.services.allocation import allocate
+from app.services.intake import create_orders
+from app.services.notifications import Attachment, queue_message
+from app.services.orders import find_order_id, order_detail
+from app.services.pack_completion import pack_unverified
+from app.services.shipping import ship_order
+from db.engine import Database
+from db.models import EmailAttachment, Order
+from db.uow import read, run_in_transaction
+from tests import factories
+from tests.notifications.mail import notes_of, outbox
+
+
+class Boom(Exception):
+    pass
+
+
+def test_a_new_order_and_its_received_message_commit_together(db: Database, actor: Actor) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    number = factories.place(db, actor, {"MUG": 1}, ref="#9001")
+
+    [row] = outbox(db)
+    assert (row.template, row.status, row.to_addr) == (
+        "order_received",
+        "pending",
+        "zoe@example.de",
+    )
+    assert row.order_id == read(db, lambda s: find_order_id(s, number))
+    assert row.subject == "Shipshape Demo Ltd: we have received your order #9001"
+
+
+def test_no_message_is_left_behind_by_a_change_that_rolled_back(db: Database, actor: Actor) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    number = factories.place(db, actor, {"MUG": 1})
+
+    def change_then_fail(session: Session) -> None:
+        order_id = find_order_id(session, number)
+        queue_message(session, order_id, "delayed", {"waiting_lines": []}, actor=actor)
+        raise Boom
+
+    with pytest.raises(Boom):
+        run_in_transaction(db, change_then_fail)
+    assert [r.template for r in outbox(db)] == ["order_received"]
+
+
+@pytest.mark.parametrize("email", [None, "not-an-address", "zoe@@example.de"])
+def test_a_customer_without_a_valid_address_gets_no_message_and_a_note(
+    db: Database, actor: Actor, email: str | None
+) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    factories.channel(db)
+    order = replace(factories.new_order({"MUG": 1}), email=email)
+
+    [number] = create_orders(db, actor, [order]).created
+
+    assert outbox(db) == []
+    why = (
+        "the customer has no e-mail address"
+        if email is None
+        else f"'{email}' is not a valid address"
+    )
+    assert notes_of(db, number) == [f"No order received e-mail sent: {why}."]
+
+
+def test_a_line_break_in_the_customer_name_is_refused_and_the_order_still_comes_in(
+    db: Database, actor: Actor
+) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    factories.channel(db)
+    hostile = replace(factories.ADDRESS, name="Eve\r\nBcc: victim@example.com")
+    order = replace(factories.new_order({"MUG": 1}), ship_to=hostile)
+
+    [number] = create_orders(db, actor, [order]).created
+
+    assert order_detail(db, number).status in ("new", "on_hold")
+    [row] = outbox(db)
+    assert row.status == "failed" and row.body == ""
+    assert row.last_error is not None
+    assert row.last_error.startswith(
+        "customer name contains a line break (header injection refused)"
+    )
+
+
+def test_a_template_error_fails_the_message_with_the_reason_and_the_change_commits(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    broken = Environment(
+        loader=DictLoader({
+            "order_received.subject.txt": "Order {{ order.number }}",
+            "order_received.txt": "{{ order.no_such_field }}",
+            "order_received.html": "<p>{{ order.number }}</p>",
+        }),
+        undefined=StrictUndefined,
+    )  # fmt: skip
+    monkeypatch.setattr(templates, "environment", lambda: broken)
+
+    number = factories.place(db, actor, {"MUG": 1})
+
+    assert read(db, lambda s: s.scalar(select(func.count()).select_from(Order))) == 1
+    [row] = outbox(db)
+    assert row.status == "failed"
+    assert (
+        row.last_error
+        == "template order_received.txt: 'dict object' has no attribute 'no_such_field'"
+    )
+    assert order_detail(db, number).number == number
+
+
+def test_an_attachment_is_stored_with_its_message(db: Database, actor: Actor) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    number = factories.place(db, actor, {"MUG": 1})
+    label = Attachment("return-label.pdf", "application/pdf", b"%PDF-1.4 label")
+    context = {"return_number": "RMA-1", "return_lines": [], "has_label": True}
+
+    outbox_id = run_in_transaction(
+        db,
+        lambda s: queue_message(s, find_order_id(s, number), "return_authorised", context,
+                                attachments=[label], actor=actor),
+    )  # fmt: skip
+
+    stored = read(
+        db,
+        lambda s: s.execute(
+            select(
+                EmailAttachment.filename, EmailAttachment.content_type, EmailAttachment.data
+            ).where(EmailAttachment.outbox_id == outbox_id)
+        ).all(),
+    )
+    assert [tuple(r) for r in stored] == [
+        ("return-label.pdf", "application/pdf", b"%PDF-1.4 label")
+    ]
+    assert outbox(db)[-1].subject == "Shipshape Demo Ltd: your return RMA-1 is authorised"
+
+
+def test_dispatch_queues_a_shipped_message_with_the_carriers_tracking_link(
+    db: Database, actor: Actor
+) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    number = factories.place(db, actor, {"MUG": 2}, ref="#9002")
+    allocate(db, actor)
+    packed = pack_unverified(db, actor, number)
+
+    ship_order(db, actor, number)
+
+    shipped = outbox(db)[-1]
+    assert shipped.template == "shipped"
+    tracking = packed.tracking_number
+    assert f"Tracking number: {tracking}" in shipped.body
+    assert f"https://tracking.example/{tracking}" in shipped.body
+    assert f'href="https://tracking.example/{tracking}"' in (shipped.body_html or "")
+    assert "2 x Product MUG (MUG)" in shipped.body
