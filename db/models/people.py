@@ -42,6 +42,7 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_entity", "entity", "entity_id"),
         Index("ix_audit_to_status_time", "to_status", "occurred_at"),
+        Index("ix_audit_entity_milestones", "entity", "entity_id", "to_status", "occurred_at"),
         Index("ix_audit_time", "occurred_at"),
         Index("ix_audit_user_time", "username", "occurred_at"),
     )
