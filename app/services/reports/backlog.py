@@ -9,19 +9,13 @@ from datetime import timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.domain.order_workflow import OrderStatus
-from app.services.reports.order_events import late_condition
+from app.services.reports.order_events import OPEN_STATUSES, late_condition
 from app.services.reports.period import Period, order_scope, selection
 from app.services.reports.report import Chart, NoData, OrderSelection, Report, ReportColumn
 from db.models import Channel, Order
 
-OPEN_STATUSES = tuple(
-    s.value
-    for s in OrderStatus
-    if s not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CANCELLED)
-)
-AGES = (("under_1d", "< 1 day", 1), ("1_3d", "1-3 days", 3), ("3_7d", "3-7 days", 7))
-OLDEST = ("over_7d", "> 7 days")
+AGES = (("under_1d", "under 1 day", 1), ("1_3d", "1-3 days", 3), ("3_7d", "3-7 days", 7))
+OLDEST = ("over_7d", "over 7 days")
 
 
 def backlog(session: Session, period: Period) -> Report:

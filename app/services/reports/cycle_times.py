@@ -73,7 +73,7 @@ def cycle_times(session: Session, period: Period) -> Report:
         raise NoData(f"no orders were shipped in {period.label}")
     rows = [
         {
-            "stage": f"{start} -> {end}",
+            "stage": f"{start} → {end}",
             "orders": len(values),
             "median_hours": _hours(nearest_rank(values, 50)),
             "p90_hours": _hours(nearest_rank(values, 90)),

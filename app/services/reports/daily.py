@@ -4,8 +4,8 @@ received  orders placed that day (placed_at)
 shipped   orders that reached `shipped` that day (audit trail)
 late      orders due that day (ship_by) that shipped after it or have not shipped yet
 backlog   orders open at the end of the day: placed, neither shipped nor cancelled.
-          Carried forward from the count before the first day, so the last day of a
-          range ending today equals the open statuses of `stats`.
+          Counted back from the orders open now, so the last day of a range ending
+          today equals the open statuses of `stats`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.services.reports.order_events import (
     late_per_day,
-    open_before,
+    open_after,
     placed_per_day,
     reached_per_day,
 )
@@ -36,11 +36,10 @@ def daily(session: Session, period: Period) -> Report:
     shipped = reached_per_day(session, period, "shipped")
     cancelled = reached_per_day(session, period, "cancelled")
     late = late_per_day(session, period)
-    backlog = open_before(session, period)
+    backlog = open_after(session, period)
     rows = []
-    for day in period.days:
+    for day in reversed(period.days):  # back from the end: the backlog before each day
         i = day.index
-        backlog += received.get(i, 0) - shipped.get(i, 0) - cancelled.get(i, 0)
         rows.append(
             {
                 "date": day.day,
@@ -52,6 +51,8 @@ def daily(session: Session, period: Period) -> Report:
                 "hours": day.hours,
             }
         )
+        backlog -= received.get(i, 0) - shipped.get(i, 0) - cancelled.get(i, 0)
+    rows.reverse()
     notes = tuple(
         f"{row['date']:%d %b %Y} had {row['hours']:g} hours (clock change)"
         for row in rows

@@ -12,8 +12,16 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.domain.order_workflow import OrderStatus
 from app.services.reports.period import Period, is_scoped, order_scope
 from db.models import AuditEvent, Order
+
+# Placed and not yet out of the door (nor cancelled): the backlog.
+OPEN_STATUSES = tuple(
+    s.value
+    for s in OrderStatus
+    if s not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CANCELLED)
+)
 
 
 def placed_per_day(session: Session, period: Period) -> dict[int, int]:
@@ -50,25 +58,39 @@ def reached_per_day(session: Session, period: Period, status: str) -> dict[int, 
     return {day: count for day, count in session.execute(stmt)}
 
 
-def open_before(session: Session, period: Period) -> int:
-    """Orders placed before the first day and neither shipped nor cancelled before it."""
-    placed = (
+def open_after(session: Session, period: Period) -> int:
+    """Orders open at the end of the last day: those open now (by status, as `stats`
+    counts them), less the ones placed since, plus the ones closed (shipped or
+    cancelled) since. Counted back from now, so a recent range reads only recent rows
+    however long the history is."""
+    open_now = (
         select(func.count())
         .select_from(Order)
-        .where(Order.placed_at < period.starts, *order_scope(period))
+        .where(Order.status.in_(OPEN_STATUSES), *order_scope(period))
     )
-    closed = (
+    placed_since = (
         select(func.count())
-        .select_from(AuditEvent)
+        .select_from(Order)
         .where(
-            AuditEvent.to_status.in_(("shipped", "cancelled")),
-            AuditEvent.occurred_at < period.starts,
-            AuditEvent.entity == "order",
+            Order.placed_at >= period.ends, Order.status.in_(OPEN_STATUSES), *order_scope(period)
         )
     )
-    if is_scoped(period):
-        closed = closed.join(Order, Order.id == AuditEvent.entity_id).where(*order_scope(period))
-    return int(session.scalar(placed) or 0) - int(session.scalar(closed) or 0)
+    closed_since = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .join(Order, Order.id == AuditEvent.entity_id)
+        .where(
+            AuditEvent.to_status.in_(("shipped", "cancelled")),
+            AuditEvent.occurred_at >= period.ends,
+            AuditEvent.entity == "order",
+            Order.placed_at < period.ends,
+            *order_scope(period),
+        )
+    )
+    return sum(
+        sign * int(session.scalar(stmt) or 0)
+        for sign, stmt in ((1, open_now), (-1, placed_since), (1, closed_since))
+    )
 
 
 def late_condition(now: datetime) -> ColumnElement[bool]:
