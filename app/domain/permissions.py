@@ -33,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "risk.release_over_threshold": "release a risk hold on an order over the threshold value",
     "stock.adjust": "adjust stock",
     "stock.receive": "receive stock",
+    "stock.put_away": "put units of a cancelled order back into stock",
     "catalogue.edit": "change products, locations, boxes, carriers or channels",
     "pick_list.build": "build pick lists",
     "pick": "pick orders",
@@ -40,7 +41,6 @@ ACTIONS: dict[str, str] = {
     "pack.release": "free an order from another station",
     "pack.unverified": "pack an order without scanning its items",
     "ship": "dispatch parcels",
-    "print": "print labels and documents",
     "return.create": "create returns",
     "return.receive": "receive returns",
     "refund.issue": "issue refunds",
@@ -50,9 +50,6 @@ ACTIONS: dict[str, str] = {
     "audit.view": "view the audit trail",
     "settings.change": "change the site's settings",
     "station.configure": "set up a station's devices",
-    "backup.run": "back up the database",
-    "backup.restore": "restore the database from a backup",
-    "demo.load": "load demo data",
     "users.manage": "manage users",
 }
 
@@ -73,6 +70,7 @@ GRANTS: dict[str, frozenset[str]] = {
     "risk.release_over_threshold": _LEADS,
     "stock.adjust": _LEADS,
     "stock.receive": _LEADS,
+    "stock.put_away": _LEADS | {"picker", "returns"},
     "catalogue.edit": _LEADS,
     "pick_list.build": _LEADS,
     "pick": _LEADS | {"picker"},
@@ -80,7 +78,6 @@ GRANTS: dict[str, frozenset[str]] = {
     "pack.release": _LEADS,
     "pack.unverified": _LEADS,
     "ship": _LEADS | {"packer"},
-    "print": _EVERYONE,
     "return.create": _OFFICE | {"returns"},
     "return.receive": _LEADS | {"returns"},
     "refund.issue": _OFFICE,
@@ -90,9 +87,6 @@ GRANTS: dict[str, frozenset[str]] = {
     "audit.view": _LEADS,
     "settings.change": _ADMIN,
     "station.configure": _LEADS,
-    "backup.run": _LEADS,
-    "backup.restore": _ADMIN,
-    "demo.load": _ADMIN,
     "users.manage": _ADMIN,
 }
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.errors import NotFound, ValidationFailed
+from app.services.access import authorize
 from app.services.allocation import allocate_in
 from app.services.audit import record
 from app.services.catalogue import normalise_barcode
@@ -190,6 +191,7 @@ def put_away(
         raise ValidationFailed(f"quantity must be 1 to 9999, not {quantity}")
 
     def work(session: Session) -> PutAway:
+        authorize(session, actor, "stock.put_away")
         order = find_order(session, reference, for_update=True)
         product = _product(session, code)
         tasks = session.scalars(

@@ -22,6 +22,7 @@ from app.services.settings import load_risk_settings
 from db.engine import Database
 from db.models import (
     Allocation,
+    AuditEvent,
     Note,
     Order,
     OrderLine,
@@ -132,11 +133,8 @@ def release_hold(db: Database, actor: Actor, reference: str, note: str) -> str:
         order = find_order(session, reference, for_update=True)
         if order.status != OrderStatus.ON_HOLD:
             raise InvalidTransition(f"order {order.number} is not on hold")
-        if (
-            order.held_from is None
-            and order.grand_total > load_risk_settings(session).release_approval_value
-        ):
-            # It came in on hold (risk rules, unknown SKU) and is worth a lot.
+        limit = load_risk_settings(session).release_approval_value
+        if order.grand_total > limit and _held_at_intake(session, order.id):
             authorize(session, actor, "risk.release_over_threshold")
         target = OrderStatus(order.held_from or OrderStatus.NEW)
         held_for = order.hold_reason
@@ -152,6 +150,22 @@ def release_hold(db: Database, actor: Actor, reference: str, note: str) -> str:
         return target.value
 
     return run_in_transaction(db, work)
+
+
+def _held_at_intake(session: Session, order_id: int) -> bool:
+    """Whether the order's hold is the one intake put on (risk rules, unknown SKU),
+    not one a person put on by hand since."""
+    latest = session.scalar(
+        select(AuditEvent.action)
+        .where(
+            AuditEvent.entity == "order",
+            AuditEvent.entity_id == order_id,
+            AuditEvent.to_status == OrderStatus.ON_HOLD.value,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return latest == "created"
 
 
 def add_note(db: Database, actor: Actor, reference: str, body: str) -> None:

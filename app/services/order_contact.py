@@ -15,6 +15,7 @@ from app.domain.contact_details import ContactDetails, contact_problems
 from app.domain.new_order import SERVICE_PRIORITY
 from app.domain.order_workflow import OrderStatus
 from app.errors import ConcurrencyConflict, InvalidTransition, ValidationFailed
+from app.services.access import authorize
 from app.services.audit import record
 from app.services.orders import find_order
 from db.engine import Database
@@ -81,9 +82,10 @@ def edit_contact(
     wanted = details.cleaned()
     problems = contact_problems(wanted)
     if problems:
-        raise ValidationFailed(f"{reference}: {problems[0]}", problems)
+        raise ValidationFailed(f"the address of {reference} was not saved", problems)
 
     def work(session: Session) -> int:
+        authorize(session, actor, "order.edit")
         order = find_order(session, reference, for_update=True)
         require_version(order, seen_version)
         require_not_packing(order, "the address")

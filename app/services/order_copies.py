@@ -19,6 +19,7 @@ from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.domain.site_settings import format_order_number
 from app.errors import InvalidTransition, NotFound, ValidationFailed
+from app.services.access import authorize
 from app.services.audit import record
 from app.services.numbering import take_numbers
 from app.services.order_contact import require_version
@@ -123,6 +124,7 @@ def create_replacement(
     wanted = _quantities(items) if items is not None else None
 
     def work(session: Session) -> OrderCopy:
+        authorize(session, actor, "order.create")
         original = find_order(session, reference, for_update=True)
         if original.status not in REPLACEABLE:
             raise InvalidTransition(
@@ -178,6 +180,7 @@ def split_order(
     wanted = _quantities(items)
 
     def work(session: Session) -> OrderCopy:
+        authorize(session, actor, "order.edit")
         original = find_order(session, reference, for_update=True)
         require_version(original, seen_version)
         require_before_picking(session, original, "the lines")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import InvalidTransition, NotFound, ValidationFailed
+from app.services.access import authorize
 from app.services.allocation import WAITING, allocate_in
 from app.services.audit import record, transition
 from app.services.order_actions import release_allocations
@@ -165,6 +166,7 @@ def edit_lines(
     _check(edits)
 
     def work(session: Session) -> LinesEdited:
+        authorize(session, actor, "order.edit")
         order = find_order(session, reference, for_update=True)
         require_version(order, seen_version)
         require_before_picking(session, order, "the lines")
