@@ -53,6 +53,7 @@ from db.models import (
     Order,
     OrderLine,
     Package,
+    ProductBarcode,
     Return,
     ReturnLine,
     ReturnReceipt,
@@ -60,7 +61,7 @@ from db.models import (
     StockLevel,
 )
 from db.types import utcnow
-from db.uow import run_in_transaction
+from db.uow import read, run_in_transaction
 
 NEVER_RETURNED = (OrderStatus.CANCELLED.value,)
 
@@ -449,24 +450,10 @@ def _targets(
     unit shipped from, or the disposition's default bin (made on first use)."""
     targets: dict[int, Location] = {}
     for line, item in plan:
-        kinds = DISPOSITION_LOCATION_KINDS[item.disposition]
         where = item.source or item.sku
+        location: Location | None
         if item.location:
-            location = (
-                session.scalars(
-                    select(Location).where(Location.code == item.location.strip().upper())
-                ).first()
-                or session.scalars(
-                    select(Location).where(Location.code == item.location.strip())
-                ).first()
-            )
-            if location is None or not location.active:
-                raise NotFound(f"{where}: there is no location {item.location!r}")
-            if location.kind not in kinds:
-                raise ValidationFailed(
-                    f"{where}: {location.code} is a {location.kind} location; "
-                    f"{item.disposition.value} goes to a {' or '.join(kinds)} location"
-                )
+            location = location_for(session, item.location, item.disposition, where)
         elif item.disposition is Disposition.RESTOCK:
             location = _shipped_from(session, line.order_line_id)
             if location is None:
@@ -478,6 +465,94 @@ def _targets(
             location = _default_location(session, item.disposition)
         targets[id(item)] = location
     return targets
+
+
+def location_for(session: Session, code: str, disposition: Disposition, where: str) -> Location:
+    """The active bin `code` if `disposition` may put units there, else one sentence why not."""
+    kinds = DISPOSITION_LOCATION_KINDS[disposition]
+    text = code.strip().removeprefix("L:")
+    location = session.scalars(
+        select(Location).where(Location.code.in_({text, text.upper()})).order_by(Location.id)
+    ).first()
+    if location is None or not location.active:
+        raise NotFound(f"{where}: there is no location {text!r}")
+    if location.kind not in kinds:
+        raise ValidationFailed(
+            f"{where}: {location.code} is a {location.kind} location; "
+            f"{disposition.value} goes to a {' or '.join(kinds)} location"
+        )
+    return location
+
+
+def check_location(db: Database, code: str, disposition: Disposition) -> str:
+    """The bin's code when `disposition` may use it (the returns station's L: scan)."""
+    return read(db, lambda s: location_for(s, code, disposition, f"L:{code}").code)
+
+
+@dataclass(frozen=True)
+class ParcelLine:
+    sku: str
+    name: str
+    expected: int  # units that may still come back on this line
+    codes: frozenset[str]  # what a scan of the item reads as: SKU, GTIN-14s, barcodes
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """A parcel opened at the returns station: receive it with `reference`."""
+
+    reference: str  # the RMA number, or the order number of an unexpected return
+    order: str
+    rma: str | None
+    customer: str
+    lines: tuple[ParcelLine, ...]
+
+
+def open_parcel(db: Database, actor: Actor, reference: str) -> Parcel:
+    """What a parcel named by RMA, slip, order reference or tracking number may hold."""
+
+    def work(session: Session) -> Parcel:
+        authorize(session, actor, "return.receive")
+        order, ret = _parcel(session, reference)
+        if ret is not None and ret.status not in OPEN:
+            raise InvalidTransition(_not_open(ret))
+        expected, returnable = _expected(session, order.id, ret)
+        room = {
+            line.order_line_id: (
+                line.authorised - line.received
+                if ret is not None
+                else returnable.get(line.order_line_id, 0)
+            )
+            for line in expected
+        }
+        lines = session.execute(
+            select(OrderLine.id, OrderLine.sku, OrderLine.name, OrderLine.product_id).where(
+                OrderLine.id.in_([line for line, left in room.items() if left > 0])
+            )
+        ).all()
+        codes: dict[int, set[str]] = {}
+        for product_id, code in session.execute(
+            select(ProductBarcode.product_id, ProductBarcode.code).where(
+                ProductBarcode.product_id.in_([p for *_, p in lines if p is not None])
+            )
+        ):
+            codes.setdefault(product_id, set()).add(code)
+        parcel_lines = tuple(
+            ParcelLine(sku, name, room[line_id], frozenset({sku, *codes.get(product_id or 0, ())}))
+            for line_id, sku, name, product_id in sorted(lines, key=lambda row: row[0])
+        )
+        label = ret.number if ret is not None else order.number
+        if not parcel_lines:
+            raise InvalidTransition(f"nothing more can come back on {label}")
+        return Parcel(
+            label,
+            order.number,
+            ret.number if ret is not None else None,
+            order.ship_name,
+            parcel_lines,
+        )
+
+    return run_in_transaction(db, work)
 
 
 def _shipped_from(session: Session, order_line_id: int) -> Location | None:

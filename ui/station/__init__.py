@@ -13,14 +13,17 @@ from ui.context import UiContext
 from ui.station.kiosk import make_kiosk
 from ui.station.pack_station_window import PackStationWindow
 from ui.station.pick_station_window import PickStationWindow
+from ui.station.returns_station_window import ReturnsStationWindow
 from ui.station.settings import load_station_settings
 
 __all__ = [
     "STATION_SCREENS",
     "PackStationWindow",
     "PickStationWindow",
+    "ReturnsStationWindow",
     "open_pack_station",
     "open_pick_station",
+    "open_returns_station",
 ]
 
 
@@ -42,8 +45,15 @@ def open_pick_station(db: Database, actor: Actor) -> QWidget:
     return make_kiosk(PickStationWindow(ctx, settings=load_station_settings(QSettings())))
 
 
+def open_returns_station(db: Database, actor: Actor) -> QWidget:
+    """The returns screen on `db` for `actor`, filling the screen; the caller shows it."""
+    ctx = UiContext.open(db, actor, station=actor.station)
+    return make_kiosk(ReturnsStationWindow(ctx, settings=load_station_settings(QSettings())))
+
+
 # `python main.py --station KIND` opens STATION_SCREENS[KIND](db, actor).
 STATION_SCREENS: dict[str, Callable[[Database, Actor], QWidget]] = {
     "pack": open_pack_station,
     "pick": open_pick_station,
+    "returns": open_returns_station,
 }
