@@ -112,4 +112,3 @@ def edit_contact(
         return order.version
 
     return run_in_transaction(db, work)
-

@@ -28,6 +28,7 @@ from ui.views.action_style import ACTION_BUTTON_STYLE
 from ui.views.feedback_banner import FeedbackBanner
 from ui.views.order_actions import OrderActionsController
 from ui.views.order_detail_panel import OrderDetailPanel
+from ui.views.service_desk_actions import ServiceDeskActions
 from ui.widgets.status_badge_delegate import StatusBadgeDelegate
 from ui.widgets.status_filter_bar import StatusFilterBar
 
@@ -92,7 +93,11 @@ class OrdersView(QWidget):
         self.toolbar.addActions(
             [actions.new_order_action, actions.allocate_action, actions.pick_lists_action]
         )
-        self.detail_panel.set_actions(self.action_controller.order_actions(), ACTION_BUTTON_STYLE)
+        self.desk_actions = ServiceDeskActions(ctx, self, self.feedback_banner)
+        self.detail_panel.set_actions(
+            [*self.action_controller.order_actions(), *self.desk_actions.actions()],
+            ACTION_BUTTON_STYLE,
+        )
         self.next_action = self._step_action("Next order", "Alt+Down", 1)
         self.previous_action = self._step_action("Previous order", "Alt+Up", -1)
         self._setup_table()
@@ -157,6 +162,7 @@ class OrdersView(QWidget):
         table.setModel(self.model)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         table.addActions(self.action_controller.order_actions())
+        table.addActions(self.desk_actions.actions())
         separator = QAction(table)
         separator.setSeparator(True)
         table.addActions([separator, self.next_action, self.previous_action])
@@ -256,6 +262,7 @@ class OrdersView(QWidget):
         self._wanted_number = self._detail_number = None
         self.detail_panel.clear()
         self.action_controller.set_order(None, None)
+        self.desk_actions.set_detail(None)
         self.feedback_banner.dismiss()
 
     def _select_wanted(self) -> None:
@@ -290,6 +297,7 @@ class OrdersView(QWidget):
         self.detail_panel.show_detail(detail)
         station = detail.packing.station if detail.packing else None
         self.action_controller.set_order(detail.number, detail.status, station)
+        self.desk_actions.set_detail(detail)
 
     def _on_stats_loaded(self, result: Stats) -> None:
         self._counts = result.orders_by_status
