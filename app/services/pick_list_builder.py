@@ -68,6 +68,7 @@ class PickListRequest:
     single: bool = False
     totes: int = DEFAULT_TOTES
     small_order_units: int | None = None
+    order_ids: tuple[int, ...] | None = None  # only these (a queue's selection)
 
     def checked(self) -> PickListRequest:
         """This request tidied (zone upper case, blank filters dropped), or
@@ -249,6 +250,8 @@ def _in_zone(zone: str) -> ColumnElement[bool]:
 def _matching(request: PickListRequest) -> list[ColumnElement[bool]]:
     """What an order must be to match `request`, busy or not."""
     clauses: list[ColumnElement[bool]] = [Order.status == OrderStatus.ALLOCATED]
+    if request.order_ids is not None:
+        clauses.append(Order.id.in_(request.order_ids))
     if request.service_level is not None:
         clauses.append(Order.service_level == request.service_level)
     if request.priority is not None:
