@@ -1,4 +1,4 @@
-"""`users add|list|disable|enable|set-role|reset-password|passwd|badge`.
+"""`users add|list|disable|enable|set-role|reset-password|passwd|badge` and `db-roles`.
 
 Passwords and PINs are read from stdin, one per line (password first, then the PIN
 with --with-pin), or asked for twice at a terminal; never taken as arguments, where
@@ -19,6 +19,7 @@ from app.domain.permissions import ROLES
 from app.errors import ValidationFailed
 from app.output_file import write_file
 from app.services import users
+from app.services.db_roles import create_station_role
 from db.engine import Database
 
 
@@ -153,3 +154,23 @@ def _badge(db: Database, actor: Actor, args: argparse.Namespace) -> None:
     )
     write_file(args.out, render_badges([(user.display_name, user.badge or "")]))
     print(f"badge {user.badge} for {user.username} written to {args.out}")
+
+
+def _db_roles_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("role", help="the PostgreSQL log-in to create or re-grant, e.g. pack_1")
+
+
+@command(
+    "db-roles",
+    "PostgreSQL: a least-privilege station log-in role (password from stdin)",
+    configure=_db_roles_args,
+)
+def cmd_db_roles(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+    [password] = _secrets(["new database password"])
+    created = create_station_role(db, actor, args.role, password)
+    print(
+        f"{'created' if created else 'updated'} station role {args.role}: no DDL, audit and "
+        "scan log append-only; connect with "
+        f"postgresql+psycopg://{args.role}@HOST/DB?sslmode=verify-full"
+    )
+    return 0
