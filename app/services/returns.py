@@ -252,6 +252,32 @@ def receive_return(
     return result
 
 
+@dataclass(frozen=True)
+class ReturnOptions:
+    """What the desk may authorise on an order: each line's room, the site's reasons."""
+
+    order: str
+    lines: tuple[tuple[ReturnableLine, str], ...]  # with the product name
+    reasons: tuple[str, ...]
+
+
+def return_options(db: Database, reference: str) -> ReturnOptions:
+    def work(session: Session) -> ReturnOptions:
+        order_id = find_order_id(session, reference)
+        names = dict(
+            session.execute(
+                select(OrderLine.id, OrderLine.name).where(OrderLine.order_id == order_id)
+            ).all()
+        )
+        return ReturnOptions(
+            str(session.scalar(select(Order.number).where(Order.id == order_id))),
+            tuple((line, names[line.line_id]) for line in _returnable_lines(session, order_id)),
+            reason_codes(setting_value(session, "returns.reasons")),
+        )
+
+    return read(db, work)
+
+
 def _lock_returnable_order(session: Session, reference: str | int) -> Order:
     """The order by reference (or id), row-locked; refused unless something shipped."""
     order_id = reference if isinstance(reference, int) else find_order_id(session, reference)

@@ -28,6 +28,7 @@ from ui.views.action_style import ACTION_BUTTON_STYLE
 from ui.views.feedback_banner import FeedbackBanner
 from ui.views.order_actions import OrderActionsController
 from ui.views.order_detail_panel import OrderDetailPanel
+from ui.views.return_actions import ReturnActions
 from ui.views.service_desk_actions import ServiceDeskActions
 from ui.widgets.status_badge_delegate import StatusBadgeDelegate
 from ui.widgets.status_filter_bar import StatusFilterBar
@@ -94,8 +95,13 @@ class OrdersView(QWidget):
             [actions.new_order_action, actions.allocate_action, actions.pick_lists_action]
         )
         self.desk_actions = ServiceDeskActions(ctx, self, self.feedback_banner)
+        self.return_actions = ReturnActions(ctx, self, self.feedback_banner)
         self.detail_panel.set_actions(
-            [*self.action_controller.order_actions(), *self.desk_actions.actions()],
+            [
+                *self.action_controller.order_actions(),
+                *self.desk_actions.actions(),
+                *self.return_actions.actions(),
+            ],
             ACTION_BUTTON_STYLE,
         )
         self.next_action = self._step_action("Next order", "Alt+Down", 1)
@@ -163,6 +169,7 @@ class OrdersView(QWidget):
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         table.addActions(self.action_controller.order_actions())
         table.addActions(self.desk_actions.actions())
+        table.addActions(self.return_actions.actions())
         separator = QAction(table)
         separator.setSeparator(True)
         table.addActions([separator, self.next_action, self.previous_action])
@@ -263,6 +270,7 @@ class OrdersView(QWidget):
         self.detail_panel.clear()
         self.action_controller.set_order(None, None)
         self.desk_actions.set_detail(None)
+        self.return_actions.set_detail(None)
         self.feedback_banner.dismiss()
 
     def _select_wanted(self) -> None:
@@ -298,6 +306,7 @@ class OrdersView(QWidget):
         station = detail.packing.station if detail.packing else None
         self.action_controller.set_order(detail.number, detail.status, station)
         self.desk_actions.set_detail(detail)
+        self.return_actions.set_detail(detail)
 
     def _on_stats_loaded(self, result: Stats) -> None:
         self._counts = result.orders_by_status
