@@ -23,6 +23,7 @@ from ui.views.inventory_view import InventoryView
 from ui.views.orders_view import OrdersView
 from ui.views.outbox_view import OutboxView
 from ui.views.print_jobs_view import PrintJobsView
+from ui.views.returns_view import ReturnsView
 
 SIDEBAR_ROW_HEIGHT = 36
 
@@ -53,6 +54,9 @@ class MainWindow(QMainWindow):
         self.outbox_view = OutboxView(ctx, send_now=self.email_sender.run_now)
         self.outbox_view.setObjectName("outboxPage")
         self._add_area("E-mails", self.outbox_view)
+        self.returns_view = ReturnsView(ctx)
+        self.returns_view.setObjectName("returnsPage")
+        self._add_area("Returns", self.returns_view)
         self.settings_view = SettingsView(ctx)
         self._add_area("Settings", self.settings_view)
         self.sidebar_list.currentRowChanged.connect(self.pages.setCurrentIndex)

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.returns import ReturnStatus, rma_of
@@ -141,6 +141,8 @@ class ReturnRow:
     created_at: datetime
     units_authorised: int
     units_received: int
+    refund_amount: Decimal | None  # pending and issued together
+    refund_pending: bool
 
     def to_json(self) -> dict[str, Any]:
         return dict(jsonable(asdict(self)))
@@ -266,6 +268,15 @@ def list_returns(db: Database, *, status: str | None = None, limit: int = 200) -
             .group_by(ReturnLine.return_id)
             .subquery()
         )
+        refunds = (
+            select(
+                Refund.return_id,
+                func.sum(Refund.amount).label("amount"),
+                func.sum(case((Refund.status == "pending", 1), else_=0)).label("pending"),
+            )
+            .group_by(Refund.return_id)
+            .subquery()
+        )
         stmt = (
             select(
                 Return.number,
@@ -278,9 +289,12 @@ def list_returns(db: Database, *, status: str | None = None, limit: int = 200) -
                 Return.created_at,
                 func.coalesce(units.c.authorised, 0),
                 func.coalesce(units.c.received, 0),
+                refunds.c.amount,
+                func.coalesce(refunds.c.pending, 0) > 0,
             )
             .join(Order, Order.id == Return.order_id)
             .outerjoin(units, units.c.return_id == Return.id)
+            .outerjoin(refunds, refunds.c.return_id == Return.id)
             .order_by(Return.id.desc())
             .limit(limit)
         )
