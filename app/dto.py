@@ -40,6 +40,7 @@ class LineView:
     qty_shipped: int
     qty_returned: int
     unit_price: Decimal
+    qty_handled_elsewhere: int = 0  # shipped, cancelled or refunded at the channel
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,11 @@ def cmd_show_order(db: Database, actor: Actor, args: argparse.Namespace) -> int:
             f"  {line.sku:<12} {line.name[:36]:<36} ordered {line.qty_ordered} "
             f"allocated {line.qty_allocated} picked {line.qty_picked} "
             f"packed {line.qty_packed} shipped {line.qty_shipped}"
+            + (
+                f" handled elsewhere {line.qty_handled_elsewhere}"
+                if line.qty_handled_elsewhere
+                else ""
+            )
         )
     for event in detail.events:
         moved = f"{event.from_status or '-'} -> {event.to_status}" if event.to_status else ""

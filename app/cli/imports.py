@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy.exc import DBAPIError
 
@@ -23,6 +24,7 @@ from app.imports.common import write_csv, write_json
 from app.imports.orders import (
     OrderFile,
     OrderImport,
+    Progress,
     guess_format,
     import_orders,
     rejects_path,
@@ -200,18 +202,17 @@ def cmd_import_orders(db: Database, actor: Actor, args: argparse.Namespace) -> R
             f"cannot tell the format of {args.file.name}; give --format {'|'.join(ORDER_READERS)}"
         )
     file = ORDER_READERS[fmt](args.file, args.channel)
-    # A --rejects target is checked even when nothing is rejected: before any import.
-    wanted = args.partial and (file.rejected or args.rejects is not None)
-    target = rejects_path(file, args.rejects) if wanted else None
-    rejects = target if file.rejected else None
-    done = import_orders(db, actor, file, partial=args.partial)
+    # The rejects target is checked before the import, rejected orders or not.
+    target = rejects_path(file, args.rejects) if args.partial else None
+    done = import_orders(db, actor, file, partial=args.partial, progress=progress_line(sys.stderr))
+    rejects = target if done.rejected else None
 
     def report() -> int:
         _report(file, done, rejects)
         if rejects is None:
             return 0
         try:
-            write_rejects(file, rejects)
+            write_rejects(file, rejects, done.rejected)
         except ValidationFailed as exc:
             print(f"error: the orders above were imported, but {exc}", file=sys.stderr)
             return 1
@@ -220,28 +221,60 @@ def cmd_import_orders(db: Database, actor: Actor, args: argparse.Namespace) -> R
     return report
 
 
+def progress_line(stream: TextIO) -> Progress | None:
+    """On a terminal, one line that counts the orders read so far, rewritten in place
+    (and ended once the file is read); nothing when the output goes to a file."""
+    if not stream.isatty():
+        return None
+
+    def show(orders: int, line: int, lines: int) -> None:
+        share = f" ({100 * line // lines}% of {lines:,} lines)" if lines else ""
+        end = "\n" if lines and line >= lines else ""
+        stream.write(f"\r  reading: {orders:,} orders{share}{end}")
+        stream.flush()
+
+    return show
+
+
 def _report(file: OrderFile, done: OrderImport, rejects: Path | None) -> None:
-    intake = done.intake
+    intake, news = done.intake, done.intake.news
+    known = set(news.refs.values())
+    skipped = [(c.ref, c.skipped or "") for c in done.skipped if c.ref not in known]
+    skipped += [(ref, "every unit handled at the channel") for ref in intake.nothing_to_ship]
     summary = (
         f"imported {len(intake.created)} orders ({len(intake.held)} on hold), "
         f"{len(intake.already_present)} already present"
     )
-    if file.skipped:
-        summary += f", {len(file.skipped)} skipped"
+    if skipped:
+        summary += f", {len(skipped)} skipped"
     if rejects is not None:
-        summary += f", {len(file.rejected)} rejected"
+        summary += f", {len(done.rejected)} rejected"
     print(summary)
+    if news.count:
+        line = (
+            f"  already here: {len(news.unchanged)} unchanged, {len(news.updated)} updated, "
+            f"{len(news.cancelled)} cancelled, {len(news.held)} held"
+        )
+        print(line + (f", {len(news.not_applied)} not applied" if news.not_applied else ""))
     for warning in file.warnings:
         print(f"  warning: {warning}")
     for code in done.channels_created:
         print(f"  new channel: {code}")
     for number, reason in intake.held.items():
         print(f"  on hold: {number} ({done.refs[number]}): {reason}")
-    for candidate in file.skipped:
-        print(f"  skipped: {candidate.ref}: {candidate.skipped}")
+    for what, orders in (
+        ("updated", news.updated),
+        ("cancelled", news.cancelled),
+        ("held", news.held),
+        ("not applied", news.not_applied),
+    ):
+        for number, reason in orders.items():
+            print(f"  {what}: {number} ({news.refs[number]}): {reason}")
+    for ref, reason in skipped:
+        print(f"  skipped: {ref}: {reason}")
     if rejects is not None:
         print(f"  rejected orders written to {rejects}; fix them and import that file again")
-        for candidate in file.rejected:
+        for candidate in done.rejected:
             for problem in candidate.problems:
                 print(f"  {problem}", file=sys.stderr)
 

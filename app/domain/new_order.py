@@ -28,6 +28,9 @@ class NewLine:
     quantity: int
     unit_price: Decimal = Decimal("0")
     name: str | None = None
+    # Units the channel dealt with itself (shipped by the shop, cancelled, refunded):
+    # shown on the order, never reserved, picked or shipped here.
+    handled_elsewhere: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class NewOrder:
     bill_country: str | None = None
     allow_partial: bool | None = None
     source: str = field(default="", compare=False)  # "file:line" for messages
+    # What the export says that a person must look at before it ships (for example a
+    # line the shop fulfilled in part, without saying how many): the order comes in held.
+    hold_reasons: tuple[str, ...] = ()
 
     @property
     def priority(self) -> int:

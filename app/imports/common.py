@@ -5,11 +5,12 @@ Problems are collected, never raised one by one, so a person fixes a file in one
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -72,7 +73,7 @@ class CsvTable:
     name: str
     header: list[str]  # as written in the file
     columns: list[str]  # the names looked up (lower-cased when asked)
-    rows: list[CsvRow]
+    rows: Iterable[CsvRow]  # a list, or `CsvRows` read from the file on each pass
 
 
 def file_text(path: Path) -> str:
@@ -102,12 +103,7 @@ def read_csv(path: Path, *, fold: bool = False) -> CsvTable:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     try:
         header = next(reader, [])
-        if not any(cell.strip() for cell in header):
-            raise ValidationFailed(f"{path.name}: the file is empty (a header row is needed)")
-        columns = [c.strip().lower() if fold else c.strip() for c in header]
-        doubled = sorted({c for c in columns if columns.count(c) > 1})
-        if doubled:
-            raise ValidationFailed(f"{path.name}:1: header: column(s) twice: {', '.join(doubled)}")
+        columns = _columns(path, header, fold)
         rows: list[CsvRow] = []
         problems: list[str] = []
         previous_end = reader.line_num
@@ -127,6 +123,108 @@ def read_csv(path: Path, *, fold: bool = False) -> CsvTable:
     if problems:
         raise ValidationFailed(f"{len(problems)} problem(s); nothing imported", problems)
     return CsvTable(path.name, header, columns, rows)
+
+
+UTF8_CHUNK = 1 << 20
+
+
+def _check_utf8(path: Path) -> None:
+    """As `file_text` would refuse the file, chunk by chunk, without holding it."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    try:
+        with path.open("rb") as data:
+            while chunk := data.read(UTF8_CHUNK):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    raise ValidationFailed(
+                        f"{path.name}: not UTF-8 text (byte {chunk[exc.start]:#04x} at offset "
+                        f"{offset + exc.start}); save it as 'CSV UTF-8' or UTF-8 JSON"
+                    ) from None
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+    except OSError as exc:
+        raise ValidationFailed(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ValidationFailed(
+            f"{path.name}: not UTF-8 text (the file ends inside a character); "
+            "save it as 'CSV UTF-8'"
+        ) from None
+
+
+class CsvRows:
+    """The rows of a CSV file, read from the file each time they are gone through, so
+    that a file of a million lines is never held in memory. Like `read_csv`, a row
+    with more cells than the header stops everything: found on the first pass, before
+    any row is handed on, and said for every such row at once."""
+
+    def __init__(self, path: Path, delimiter: str, columns: list[str]) -> None:
+        self.path = path
+        self.delimiter = delimiter
+        self.columns = columns
+        self.total_lines = 0  # known after the first pass
+        self.line = 0  # where the pass under way is
+
+    def _rows(self) -> Iterator[CsvRow | str]:
+        """Rows, and a problem (text) for each row too long."""
+        width = len(self.columns)
+        with self.path.open(encoding="utf-8-sig", newline="") as text:
+            reader = csv.reader(text, delimiter=self.delimiter)
+            try:
+                next(reader, None)
+                previous_end = reader.line_num
+                for cells in reader:
+                    line, previous_end = previous_end + 1, reader.line_num
+                    self.line = line
+                    if not any(cell.strip() for cell in cells):
+                        continue
+                    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                        yield (
+                            f"{self.path.name}:{line}: row: {len(cells)} cells but the header "
+                            f"has {width} (a comma in an unquoted value?)"
+                        )
+                        continue
+                    padded = cells + [""] * (width - len(cells))
+                    yield CsvRow(line, cells, dict(zip(self.columns, padded, strict=False)))
+            except csv.Error as exc:
+                raise ValidationFailed(
+                    f"{self.path.name}:{reader.line_num}: not valid CSV: {exc}"
+                ) from None
+            self.total_lines = max(self.total_lines, reader.line_num)
+
+    def __iter__(self) -> Iterator[CsvRow]:
+        problems: list[str] = []
+        for row in self._rows():
+            if isinstance(row, str):
+                problems.append(row)
+            elif not problems:
+                yield row
+        fail_if(problems)
+
+
+def stream_csv(path: Path, *, fold: bool = False) -> CsvTable:
+    """`read_csv` for files of any size: the header now, the rows (`CsvRows`) as read."""
+    _check_utf8(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as text:
+            first = text.readline()
+    except OSError as exc:
+        raise ValidationFailed(f"cannot read {path}: {exc.strerror}") from None
+    delimiter = _delimiter(first)
+    header = next(csv.reader([first], delimiter=delimiter), []) if first.strip() else []
+    columns = _columns(path, header, fold)
+    return CsvTable(path.name, header, columns, CsvRows(path, delimiter, columns))
+
+
+def _columns(path: Path, header: list[str], fold: bool) -> list[str]:
+    if not any(cell.strip() for cell in header):
+        raise ValidationFailed(f"{path.name}: the file is empty (a header row is needed)")
+    columns = [c.strip().lower() if fold else c.strip() for c in header]
+    doubled = sorted({c for c in columns if columns.count(c) > 1})
+    if doubled:
+        raise ValidationFailed(f"{path.name}:1: header: column(s) twice: {', '.join(doubled)}")
+    return columns
 
 
 def check_columns(

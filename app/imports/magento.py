@@ -5,9 +5,14 @@ Times are UTC. The shipping address and method sit under
 `extension_attributes.shipping_assignments[0].shipping`. A configurable product is
 sold as a parent item and a simple child item with the same SKU: the parent (which
 carries the price) is kept and the child skipped. A bundle is shipped as its child
-items. Virtual and downloadable items need no shipping. Orders that Magento has
-completed, closed or cancelled are skipped. An order (`increment_id`) listed twice
-is imported once if both copies are the same, and refused if they differ.
+items. Virtual and downloadable items need no shipping. An order (`increment_id`)
+listed twice is imported once if both copies are the same, and refused if they differ.
+
+What Magento already did is kept: an item's `qty_shipped`, `qty_refunded` and
+`qty_canceled` are units handled elsewhere, never reserved or shipped here (Magento's
+own quantity to ship is ordered minus those three). Orders that Magento has
+completed, closed or cancelled are not imported; if one is already here, intake
+cancels it (or, once picking has started, holds it).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from app.domain.channel_changes import ChannelClosure
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.errors import ValidationFailed
 from app.imports.common import Fields, Where, check_amounts, read_json, service_level
@@ -28,6 +34,7 @@ from app.imports.orders import (
 
 CHANNEL_KIND = "magento"
 FINISHED_STATES = ("complete", "closed", "canceled")
+HANDLED = ("qty_shipped", "qty_refunded", "qty_canceled")
 NOT_SHIPPED = ("bundle", "virtual", "downloadable")
 
 
@@ -71,6 +78,9 @@ def _candidate(where: Where, data: object, channel: str) -> Candidate:
     state = order.word("state")
     if state in FINISHED_STATES:
         candidate.skipped = f"{state} in Magento"
+        candidate.closure = ChannelClosure(
+            channel, ref, candidate.skipped, str(where), handled=state != "canceled"
+        )
         return candidate
     lines = _lines(order)
     if not lines and not problems:
@@ -141,11 +151,14 @@ def _lines(order: Fields) -> list[tuple[Fields, NewLine]]:
             continue
         if item.word("product_type") in NOT_SHIPPED or item.flag("is_virtual", default=False):
             continue
+        quantity = item.whole("qty_ordered")
+        handled = sum(item.optional_whole(key) or 0 for key in HANDLED)
         line = NewLine(
             sku=item.text("sku", limit=64, required=True),
-            quantity=item.whole("qty_ordered"),
+            quantity=quantity,
             unit_price=item.money("price"),
             name=item.optional("name", limit=255),
+            handled_elsewhere=min(handled, quantity),
         )
         lines.append((item, line))
     return lines

@@ -22,6 +22,7 @@ NetSuite's reason (not approved yet, already fulfilled, billed, closed, cancelle
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -34,11 +35,18 @@ from app.imports.common import (
     check_amounts,
     check_columns,
     parse_moment,
-    read_csv,
     service_level,
     shown,
+    stream_csv,
 )
-from app.imports.orders import Candidate, OrderFile, OrderKey, group_rows, key_text
+from app.imports.orders import (
+    Candidate,
+    Candidates,
+    OrderFile,
+    OrderKey,
+    group_rows,
+    key_text,
+)
 from db.types import CENT
 
 CHANNEL_KIND = "netsuite"
@@ -104,7 +112,7 @@ CURRENCY_NAMES = {
 
 
 def read_orders(path: Path, channel: str | None) -> OrderFile:
-    table = read_csv(path)
+    table = stream_csv(path)
     check_columns(table, REQUIRED)
     if not any(c in table.columns for c in CUSTOMER_COLUMNS):
         check_columns(table, CUSTOMER_COLUMNS[:1])
@@ -114,10 +122,12 @@ def read_orders(path: Path, channel: str | None) -> OrderFile:
         return (number,) if number else None
 
     warnings: list[str] = []
-    candidates = [
-        _candidate(table.name, rows, problems, channel or "netsuite")
-        for rows, problems in group_rows(table.name, table.rows, key, ORDER_COLUMNS, warnings)
-    ]
+
+    def read() -> Iterator[Candidate]:
+        for rows, problems in group_rows(table.name, table.rows, key, ORDER_COLUMNS, warnings):
+            yield _candidate(table.name, rows, problems, channel or "netsuite")
+
+    candidates = Candidates(read, table.rows, warnings)
     return OrderFile(path, CHANNEL_KIND, candidates, csv_header=table.header, warnings=warnings)
 
 

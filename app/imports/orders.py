@@ -14,8 +14,9 @@ whose problem names both places.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -24,10 +25,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
+from app.domain.channel_changes import ChannelClosure
 from app.domain.new_order import NewOrder
 from app.errors import ValidationFailed
-from app.imports.common import CsvRow, Where, file_text, shown, write_csv, write_json
+from app.imports.common import (
+    CsvRow,
+    CsvRows,
+    Where,
+    file_text,
+    shown,
+    write_csv,
+    write_json,
+)
 from app.services.catalogue import ensure_channel
+from app.services.channel_news import apply_closures
 from app.services.intake import IntakeResult, add_orders, lock_intake
 from db.engine import Database
 from db.models import Channel, Order
@@ -45,6 +56,7 @@ class Candidate:
     order: NewOrder | None = None
     problems: list[str] = field(default_factory=list)
     skipped: str | None = None  # why a readable order is not imported
+    closure: ChannelClosure | None = None  # cancelled or finished at the channel: news
     rows: list[list[str]] = field(default_factory=list)  # CSV: its rows as read
     entries: list[object] = field(default_factory=list)  # JSON: its object(s) as read
 
@@ -53,7 +65,7 @@ class Candidate:
 class OrderFile:
     path: Path
     channel_kind: str  # kind of the channels the import creates
-    candidates: list[Candidate]
+    candidates: Iterable[Candidate]  # a list, or `Candidates` read again on each pass
     csv_header: list[str] | None = None  # CSV formats: the header, for a rejects file
     json_wrap: Callable[[list[object]], object] | None = None  # JSON formats: the document
     warnings: list[str] = field(default_factory=list)  # merged or repeated orders
@@ -67,48 +79,147 @@ class OrderFile:
         return [c for c in self.candidates if c.skipped and not c.problems]
 
     @property
+    def closures(self) -> list[ChannelClosure]:
+        return [c.closure for c in self.candidates if c.closure is not None and not c.problems]
+
+    @property
     def orders(self) -> list[NewOrder]:
         return [c.order for c in self.candidates if c.order is not None and not c.problems]
+
+
+class Candidates:
+    """A CSV file's candidates, made from its rows each time they are gone through
+    (`CsvRows`): a file of a million lines is read, not held. The file's warnings are
+    those of the last pass."""
+
+    def __init__(
+        self, read: Callable[[], Iterator[Candidate]], rows: Iterable[CsvRow], warnings: list[str]
+    ) -> None:
+        self._read = read
+        self.rows = rows
+        self._warnings = warnings
+
+    def __iter__(self) -> Iterator[Candidate]:
+        self._warnings.clear()
+        return self._read()
 
 
 @dataclass
 class OrderImport:
     intake: IntakeResult
-    refs: dict[str, str]  # new order number -> channel reference
+    refs: dict[str, str]  # order number -> channel reference, of the orders put on hold
     channels_created: list[str]
+    rejected: list[Candidate] = field(default_factory=list)
+    skipped: list[Candidate] = field(default_factory=list)  # reference and reason only
+    read: int = 0  # orders read from the file
 
 
-def import_orders(db: Database, actor: Actor, file: OrderFile, *, partial: bool) -> OrderImport:
-    """Create the file's orders; any rejected order stops everything unless `partial`."""
-    rejected = file.rejected
-    if rejected and not partial:
-        problems = [p for c in rejected for p in c.problems]
-        raise ValidationFailed(
-            f"{len(problems)} problem(s) in {len(rejected)} of {len(file.candidates)} orders; "
-            "nothing imported",
-            problems,
-        )
-    orders = file.orders
+BATCH = 2000  # orders handed to intake at once: memory stays flat whatever the file
+Progress = Callable[[int, int, int], None]  # orders read, file lines read, lines in all
+
+
+def import_orders(
+    db: Database,
+    actor: Actor,
+    file: OrderFile,
+    *,
+    partial: bool,
+    progress: Progress | None = None,
+) -> OrderImport:
+    """Create the file's orders; any rejected order stops everything unless `partial`.
+
+    The file is read once, order by order, and its orders go to intake in batches,
+    all in one transaction: a rejected order, a failure or an interruption (Ctrl-C)
+    at any point leaves nothing of the file behind.
+    """
 
     def work(session: Session) -> OrderImport:
         lock_intake(session)  # a concurrent import of the same file waits, then finds them
-        codes = sorted({o.channel for o in orders})
-        known = set(session.scalars(select(Channel.code).where(Channel.code.in_(codes))))
-        created = [code for code in codes if code not in known]
-        for code in created:
-            ensure_channel(session, code, file.channel_kind)
-        intake = add_orders(session, actor, orders)
-        refs: dict[str, str] = {}
-        for start in range(0, len(intake.created), LOOKUP_CHUNK):
-            chunk = intake.created[start : start + LOOKUP_CHUNK]
-            refs.update(
-                session.execute(
-                    select(Order.number, Order.external_ref).where(Order.number.in_(chunk))
-                ).all()
+        done = OrderImport(IntakeResult(), {}, [])
+        batch: list[Candidate] = []
+        for candidate in file.candidates:
+            done.read += 1
+            if candidate.problems:
+                done.rejected.append(candidate if partial else _problems_only(candidate))
+            elif candidate.skipped:
+                done.skipped.append(_reason_only(candidate))
+            if (candidate.problems or done.rejected) and not partial:
+                continue  # read on, for every problem of the file at once
+            if candidate.order is not None or candidate.closure is not None:
+                batch.append(candidate)
+            if len(batch) == BATCH:
+                _add(session, actor, file, batch, done)
+                batch = []
+                if progress is not None:
+                    progress(done.read, *_lines_read(file))
+        if done.rejected and not partial:
+            problems = [p for c in done.rejected for p in c.problems]
+            raise ValidationFailed(
+                f"{len(problems)} problem(s) in {len(done.rejected)} of {done.read} orders; "
+                "nothing imported",
+                problems,
             )
-        return OrderImport(intake, refs, created)
+        _add(session, actor, file, batch, done)
+        if progress is not None:
+            progress(done.read, *_lines_read(file))
+        return done
 
     return run_in_transaction(db, work)
+
+
+def _add(
+    session: Session, actor: Actor, file: OrderFile, batch: list[Candidate], done: OrderImport
+) -> None:
+    """One batch through intake; what it did added to `done`."""
+    orders = [c.order for c in batch if c.order is not None]
+    codes = sorted({o.channel for o in orders})
+    known = set(session.scalars(select(Channel.code).where(Channel.code.in_(codes))))
+    for code in codes:
+        if code not in known:
+            ensure_channel(session, code, file.channel_kind)
+            done.channels_created.append(code)
+    intake = add_orders(session, actor, orders)
+    closed = apply_closures(session, actor, [c.closure for c in batch if c.closure])
+    intake.already_present += closed.refs.values()
+    intake.news.add(closed)
+    held = list(intake.held)
+    for start in range(0, len(held), LOOKUP_CHUNK):
+        chunk = held[start : start + LOOKUP_CHUNK]
+        done.refs.update(
+            session.execute(
+                select(Order.number, Order.external_ref).where(Order.number.in_(chunk))
+            ).all()
+        )
+    _merge(done.intake, intake)
+
+
+def _merge(total: IntakeResult, part: IntakeResult) -> None:
+    """Add a batch's intake result to the file's: lists extended, maps updated, and
+    nested results (`ChannelNews`) added."""
+    for name in (f.name for f in fields(total)):
+        mine, theirs = getattr(total, name), getattr(part, name)
+        if isinstance(mine, list):
+            mine.extend(theirs)
+        elif isinstance(mine, dict):
+            mine.update(theirs)
+        else:
+            mine.add(theirs)
+
+
+def _problems_only(candidate: Candidate) -> Candidate:
+    return Candidate(candidate.ref, problems=candidate.problems)
+
+
+def _reason_only(candidate: Candidate) -> Candidate:
+    return Candidate(candidate.ref, skipped=candidate.skipped)
+
+
+def _lines_read(file: OrderFile) -> tuple[int, int]:
+    """How far the pass is through a CSV file, in lines (0, 0 for JSON)."""
+    candidates = file.candidates
+    if isinstance(candidates, Candidates) and isinstance(candidates.rows, CsvRows):
+        return candidates.rows.line, candidates.rows.total_lines
+    return 0, 0
 
 
 def rejects_path(file: OrderFile, chosen: Path | None) -> Path:
@@ -127,9 +238,10 @@ def rejects_path(file: OrderFile, chosen: Path | None) -> Path:
     return path
 
 
-def write_rejects(file: OrderFile, path: Path) -> None:
-    """The rejected orders in the file's own format, to fix and import again."""
-    rejected = file.rejected
+def write_rejects(file: OrderFile, path: Path, rejected: list[Candidate] | None = None) -> None:
+    """The rejected orders (of `import_orders`, else of the file) in the file's own
+    format, to fix and import again."""
+    rejected = file.rejected if rejected is None else rejected
     if file.csv_header is not None:
         write_csv(path, file.csv_header, [row for c in rejected for row in c.rows])
     elif file.json_wrap is not None:
@@ -139,22 +251,23 @@ def write_rejects(file: OrderFile, path: Path) -> None:
 OrderKey = tuple[str, ...]  # what names an order in its file; the reference comes last
 
 
-def _runs(parts: Sequence[Part], key: Callable[[Part], OrderKey | None]) -> list[list[Part]]:
+def _runs(parts: Iterable[Part], key: Callable[[Part], OrderKey | None]) -> Iterator[list[Part]]:
     """Neighbouring parts with the same key, run by run; a part keyed None stands alone."""
-    runs: list[list[Part]] = []
+    run: list[Part] = []
     previous: OrderKey | None = None
     for part in parts:
         this = key(part)
-        if this is not None and this == previous:
-            runs[-1].append(part)
-        else:
-            runs.append([part])
+        if run and not (this is not None and this == previous):
+            yield run
+            run = []
+        run.append(part)
         previous = this
-    return runs
+    if run:
+        yield run
 
 
 def _gather(
-    runs: list[list[Part]], key: Callable[[Part], OrderKey | None]
+    runs: Iterable[list[Part]], key: Callable[[Part], OrderKey | None]
 ) -> list[list[list[Part]]]:
     """The runs of each key, keys in order of first appearance; unkeyed runs alone."""
     groups: dict[Hashable, list[list[Part]]] = {}
@@ -166,45 +279,66 @@ def _gather(
 
 def group_rows(
     file: str,
-    rows: Sequence[CsvRow],
+    rows: Iterable[CsvRow],
     key: Callable[[CsvRow], OrderKey | None],
     order_columns: Sequence[str],
     warnings: list[str],
-) -> list[tuple[list[CsvRow], list[str]]]:
+) -> Iterator[tuple[list[CsvRow], list[str]]]:
     """Each order's rows wherever they stand in the file, with the problems found.
 
     `key(row)` names the order (None: no usable reference, the row's run stands
     alone). Order columns on later rows are blank or agree with the order's first row.
+    Two passes over `rows` (a list, or `CsvRows` read again from the file): the first
+    counts each order's runs, so that the second hands an order on as soon as its last
+    run is read and holds back only the orders whose rows are scattered.
     """
-    groups = []
-    for runs in _gather(_runs(rows, key), key):
-        kept = runs[0]
-        seen = [[row.cells for row in runs[0]]]
-        for run in runs[1:]:
-            cells = [row.cells for row in run]
-            where = f"{file}:{run[0].line}: order {shown(_ref(key(run[0])))}"
-            if cells in seen:
-                earlier = next(r for r in runs if [row.cells for row in r] == cells)
-                warnings.append(
-                    f"{where}: the same rows as from line {earlier[0].line} again; imported once"
-                )
-                continue
+    runs_of = Counter(this for run in _runs(rows, key) if (this := key(run[0])) is not None)
+    waiting: dict[OrderKey, list[list[CsvRow]]] = {}
+    for run in _runs(rows, key):
+        this = key(run[0])
+        if this is None or runs_of[this] == 1:
+            yield _merged(file, [run], key, order_columns, warnings)
+            continue
+        runs = waiting.setdefault(this, [])
+        runs.append(run)
+        if len(runs) == runs_of[this]:
+            yield _merged(file, waiting.pop(this), key, order_columns, warnings)
+
+
+def _merged(
+    file: str,
+    runs: list[list[CsvRow]],
+    key: Callable[[CsvRow], OrderKey | None],
+    order_columns: Sequence[str],
+    warnings: list[str],
+) -> tuple[list[CsvRow], list[str]]:
+    """One order from its runs: the same rows again dropped, other rows merged."""
+    kept = runs[0]
+    seen = [[row.cells for row in runs[0]]]
+    for run in runs[1:]:
+        cells = [row.cells for row in run]
+        where = f"{file}:{run[0].line}: order {shown(_ref(key(run[0])))}"
+        if cells in seen:
+            earlier = next(r for r in runs if [row.cells for row in r] == cells)
             warnings.append(
-                f"{where}: more rows of the order that starts on line {kept[0].line}; merged "
-                "(the rows of an order should follow each other)"
+                f"{where}: the same rows as from line {earlier[0].line} again; imported once"
             )
-            seen.append(cells)
-            kept = kept + run
-        problems = [
-            f"{file}:{row.line}: {column}: {shown(value)} differs from line {kept[0].line} "
-            "of the same order"
-            for row in kept[1:]
-            for column in order_columns
-            if folded(value := row.values.get(column))
-            and folded(value) != folded(kept[0].values.get(column))
-        ]
-        groups.append((kept, problems))
-    return groups
+            continue
+        warnings.append(
+            f"{where}: more rows of the order that starts on line {kept[0].line}; merged "
+            "(the rows of an order should follow each other)"
+        )
+        seen.append(cells)
+        kept = kept + run
+    problems = [
+        f"{file}:{row.line}: {column}: {shown(value)} differs from line {kept[0].line} "
+        "of the same order"
+        for row in kept[1:]
+        for column in order_columns
+        if folded(value := row.values.get(column))
+        and folded(value) != folded(kept[0].values.get(column))
+    ]
+    return kept, problems
 
 
 def group_entries(
@@ -274,7 +408,7 @@ def guess_format(path: Path) -> str | None:
     json for .json (by its shape)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        header = file_text(path).partition("\n")[0]
+        header = _first_line(path)
         if "Lineitem sku" in header:
             return "shopify"
         return "netsuite" if "Document Number" in header else "csv"
@@ -284,3 +418,13 @@ def guess_format(path: Path) -> str | None:
             return "brightpearl"
         return "magento" if text.startswith("{") else "json"
     return None
+
+
+def _first_line(path: Path) -> str:
+    """The header of a CSV file of any size (the rest is not read)."""
+    try:
+        with path.open("rb") as data:
+            head = data.readline(1 << 16)
+    except OSError as exc:
+        raise ValidationFailed(f"cannot read {path}: {exc.strerror}") from None
+    return head.decode("utf-8-sig", errors="replace")

@@ -4,8 +4,8 @@ CSV: one row per order line. Columns, in any order (* = required):
 
     channel, external_ref*, placed_at*, email, name*, company, address1*, address2,
     city*, postcode*, region, country*, phone, service_level, ship_by, currency,
-    payment_status, shipping_total, tax_total, bill_country, sku*, quantity*,
-    unit_price, item_name
+    payment_status, shipping_total, tax_total, bill_country, cancelled, sku*,
+    quantity*, shipped_quantity, unit_price, item_name
 
 The rows of one order share `channel` and `external_ref` (on every row) and
 should follow each other; rows of it further down are merged into it with a
@@ -17,11 +17,16 @@ express, standard (default) or economy; `currency` an ISO 4217 code (default
 EUR); `payment_status` defaults to paid; countries are 2-letter ISO codes (common
 English names are understood); money has a decimal point and at most 2 places.
 A postcode may be blank only where the country has none (such as HK or AE).
+`shipped_quantity` (default 0) is how many of the line's units the channel already
+shipped itself: they are shown as handled elsewhere and never reserved or shipped
+here. `cancelled` true means the channel cancelled the order: it is not imported,
+and if it is already here it is cancelled (held once picking has started).
 
 JSON: a list of orders, each an object with the same order keys and `lines`, a
-list of objects with `sku`, `quantity`, `unit_price` and `name`. Two objects with
-the same `channel` and `external_ref` are one order: the same object again is
-imported once, otherwise their lines are merged (order keys blank or equal).
+list of objects with `sku`, `quantity`, `shipped_quantity`, `unit_price` and
+`name`. Two objects with the same `channel` and `external_ref` are one order: the
+same object again is imported once, otherwise their lines are merged (order keys
+blank or equal).
 
 Text holds no control characters; numbers are ASCII digits with a decimal point
 (no exponent); each line's total and the order's total fit 9999999999.99.
@@ -29,8 +34,10 @@ Text holds no control characters; numbers are ASCII digits with a decimal point
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+from app.domain.channel_changes import ChannelClosure
 from app.domain.new_order import SERVICE_PRIORITY, Address, NewLine, NewOrder
 from app.errors import ValidationFailed
 from app.imports.common import (
@@ -39,12 +46,13 @@ from app.imports.common import (
     Where,
     check_amounts,
     check_columns,
-    read_csv,
     read_json,
     shown,
+    stream_csv,
 )
 from app.imports.orders import (
     Candidate,
+    Candidates,
     OrderFile,
     OrderKey,
     folded,
@@ -74,9 +82,10 @@ ORDER_KEYS = (
     "shipping_total",
     "tax_total",
     "bill_country",
+    "cancelled",
 )
-CSV_LINE_COLUMNS = ("sku", "quantity", "unit_price", "item_name")
-JSON_LINE_KEYS = ("sku", "quantity", "unit_price", "name")
+CSV_LINE_COLUMNS = ("sku", "quantity", "shipped_quantity", "unit_price", "item_name")
+JSON_LINE_KEYS = ("sku", "quantity", "shipped_quantity", "unit_price", "name")
 REQUIRED_COLUMNS = (
     "external_ref",
     "placed_at",
@@ -91,7 +100,7 @@ REQUIRED_COLUMNS = (
 
 
 def read_csv_orders(path: Path, channel: str | None) -> OrderFile:
-    table = read_csv(path, fold=True)
+    table = stream_csv(path, fold=True)
     check_columns(table, REQUIRED_COLUMNS, ORDER_KEYS + CSV_LINE_COLUMNS)
 
     def key(row: CsvRow) -> OrderKey | None:
@@ -99,11 +108,14 @@ def read_csv_orders(path: Path, channel: str | None) -> OrderFile:
         return (key_text(row.values.get("channel")) or channel or "", ref) if ref else None
 
     warnings: list[str] = []
-    candidates = []
-    for rows, problems in group_rows(table.name, table.rows, key, ORDER_KEYS, warnings):
-        records = [Fields(row.values, Where(table.name, row.line), problems) for row in rows]
-        lines = [(record, _line(record, "item_name")) for record in records]
-        candidates.append(_candidate(records[0], lines, channel, rows=[r.cells for r in rows]))
+
+    def read() -> Iterator[Candidate]:
+        for rows, problems in group_rows(table.name, table.rows, key, ORDER_KEYS, warnings):
+            records = [Fields(row.values, Where(table.name, row.line), problems) for row in rows]
+            lines = [(record, _line(record, "item_name")) for record in records]
+            yield _candidate(records[0], lines, channel, rows=[r.cells for r in rows])
+
+    candidates = Candidates(read, table.rows, warnings)
     return OrderFile(path, "csv", candidates, csv_header=table.header, warnings=warnings)
 
 
@@ -161,11 +173,16 @@ def _json_candidate(
 
 
 def _line(record: Fields, name_key: str) -> NewLine:
+    quantity = record.whole("quantity")
+    shipped = record.optional_whole("shipped_quantity") or 0
+    if shipped > quantity:
+        record.add("shipped_quantity", f"{shipped} is more than the quantity {quantity}")
     return NewLine(
         sku=record.text("sku", limit=64, required=True),
-        quantity=record.whole("quantity"),
+        quantity=quantity,
         unit_price=record.money("unit_price"),
         name=record.optional(name_key, limit=255),
+        handled_elsewhere=min(shipped, quantity),
     )
 
 
@@ -209,10 +226,17 @@ def _candidate(
         source=str(head.where),
     )
     check_amounts(order, head, lines, "unit_price")
+    cancelled = head.flag("cancelled", default=False)
     return Candidate(
         order.external_ref,
-        order=None if head.problems else order,
+        order=None if head.problems or cancelled else order,
         problems=head.problems,
+        skipped="cancelled at the channel" if cancelled else None,
+        closure=ChannelClosure(
+            channel, order.external_ref, "cancelled at the channel", order.source
+        )
+        if cancelled
+        else None,
         rows=rows or [],
         entries=entries or [],
     )

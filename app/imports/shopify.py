@@ -3,15 +3,23 @@
 One row per line item; the order's own columns are filled on its first row and
 blank (or repeated, never different) on the rest. The rows of an order share its
 Name (`#1001`), which becomes the channel reference, and follow each other; rows of
-it further down are merged into it with a warning. Orders already fulfilled or
-cancelled in Shopify, and lines that need no shipping (gift cards, downloads) are
-skipped. Other columns of the export are ignored.
+it further down are merged into it with a warning. Lines that need no shipping (gift
+cards, downloads) are left out; other columns of the export are ignored.
+
+What Shopify already did is kept, not dropped. A line whose `Lineitem fulfillment
+status` is `fulfilled` was shipped by the shop: its units come in as handled
+elsewhere. A `partial` line was shipped in part, and the export does not say how many
+units: the order comes in on hold for the desk to check. An order cancelled in Shopify
+(`Cancelled at`), or fulfilled there as a whole, is not imported; if it is already
+here, intake cancels it (or, once picking has started, holds it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+from app.domain.channel_changes import ChannelClosure
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.imports.common import (
     CsvRow,
@@ -19,10 +27,17 @@ from app.imports.common import (
     Where,
     check_amounts,
     check_columns,
-    read_csv,
     service_level,
+    stream_csv,
 )
-from app.imports.orders import Candidate, OrderFile, OrderKey, group_rows, key_text
+from app.imports.orders import (
+    Candidate,
+    Candidates,
+    OrderFile,
+    OrderKey,
+    group_rows,
+    key_text,
+)
 
 CHANNEL_KIND = "shopify"
 REQUIRED = (
@@ -64,7 +79,7 @@ ORDER_COLUMNS = (  # read from an order's first row; later rows leave them blank
 
 
 def read_orders(path: Path, channel: str | None) -> OrderFile:
-    table = read_csv(path)
+    table = stream_csv(path)
     check_columns(table, REQUIRED)
     if "Shipping Address1" not in table.columns and "Shipping Street" not in table.columns:
         check_columns(table, ("Shipping Address1",))
@@ -74,10 +89,12 @@ def read_orders(path: Path, channel: str | None) -> OrderFile:
         return (name,) if name else None
 
     warnings: list[str] = []
-    candidates = [
-        _candidate(table.name, rows, problems, channel or "shopify")
-        for rows, problems in group_rows(table.name, table.rows, key, ORDER_COLUMNS, warnings)
-    ]
+
+    def read() -> Iterator[Candidate]:
+        for rows, problems in group_rows(table.name, table.rows, key, ORDER_COLUMNS, warnings):
+            yield _candidate(table.name, rows, problems, channel or "shopify")
+
+    candidates = Candidates(read, table.rows, warnings)
     return OrderFile(path, CHANNEL_KIND, candidates, csv_header=table.header, warnings=warnings)
 
 
@@ -86,35 +103,36 @@ def _candidate(file: str, rows: list[CsvRow], problems: list[str], channel: str)
     ref = head.text("Name", limit=64, required=True)
     candidate = Candidate(ref, problems=problems, rows=[row.cells for row in rows])
     items = [Fields(row.values, Where(file, row.line), problems) for row in rows]
-    fulfilled = [item for item in items if item.word("Lineitem fulfillment status") == "fulfilled"]
-    wanted = [
-        item
-        for item in items
-        if item not in fulfilled and item.word("Lineitem requires shipping") != "false"
+    shipped = [item for item in items if item.word("Lineitem requires shipping") != "false"]
+    fulfilled = [
+        item for item in shipped if item.word("Lineitem fulfillment status") == "fulfilled"
     ]
     if head.has("Cancelled at"):
         candidate.skipped = "cancelled in Shopify"
-    elif head.word("Fulfillment Status") == "fulfilled" or (fulfilled and not wanted):
+    elif head.word("Fulfillment Status") == "fulfilled" or (fulfilled and fulfilled == shipped):
         candidate.skipped = "already fulfilled in Shopify"
-    elif not wanted:
+    elif not shipped:
         candidate.skipped = "nothing to ship (no line needs shipping)"
     if candidate.skipped:
+        if shipped:  # news for the order if it is already here
+            candidate.closure = ChannelClosure(
+                channel,
+                ref,
+                candidate.skipped,
+                str(head.where),
+                handled=not head.has("Cancelled at"),
+            )
         return candidate
     country = head.country("Shipping Country")
     street_key = "Shipping Address1" if head.has("Shipping Address1") else "Shipping Street"
     address1, address2 = head.street(street_key, "Shipping Address2")
     phone = head.text("Shipping Phone", limit=50) or head.text("Phone", limit=50)
-    lines = [
-        (
-            item,
-            NewLine(
-                sku=item.text("Lineitem sku", limit=64, required=True),
-                quantity=item.whole("Lineitem quantity"),
-                unit_price=item.money("Lineitem price"),
-                name=item.optional("Lineitem name", limit=255),
-            ),
-        )
-        for item in wanted
+    lines = [(item, _line(item, item in fulfilled)) for item in shipped]
+    partly = [
+        f"line {number} ({line.sku}) partly fulfilled in Shopify; the export does not say "
+        "how many units"
+        for number, (item, line) in enumerate(lines, 1)
+        if item.word("Lineitem fulfillment status") == "partial"
     ]
     order = NewOrder(
         channel=channel,
@@ -142,7 +160,19 @@ def _candidate(file: str, rows: list[CsvRow], problems: list[str], channel: str)
         grand_total=head.optional_money("Total"),
         bill_country=head.optional_country("Billing Country"),
         source=str(head.where),
+        hold_reasons=tuple(partly),
     )
     check_amounts(order, head, lines, "Lineitem price")
     candidate.order = None if problems else order
     return candidate
+
+
+def _line(item: Fields, fulfilled: bool) -> NewLine:
+    quantity = item.whole("Lineitem quantity")
+    return NewLine(
+        sku=item.text("Lineitem sku", limit=64, required=True),
+        quantity=quantity,
+        unit_price=item.money("Lineitem price"),
+        name=item.optional("Lineitem name", limit=255),
+        handled_elsewhere=quantity if fulfilled else 0,
+    )

@@ -129,11 +129,11 @@ def _needs(session: Session, order_ids: list[int]) -> dict[int, list[Need]]:
                 OrderLine.order_id,
                 OrderLine.id,
                 OrderLine.product_id,
-                OrderLine.qty_ordered - OrderLine.qty_allocated,
+                OrderLine.qty_ordered - OrderLine.qty_handled_elsewhere - OrderLine.qty_allocated,
             )
             .where(
                 OrderLine.order_id.in_(order_ids[start : start + 2000]),
-                OrderLine.qty_allocated < OrderLine.qty_ordered,
+                OrderLine.qty_allocated < OrderLine.qty_ordered - OrderLine.qty_handled_elsewhere,
             )
             .order_by(OrderLine.order_id, OrderLine.line_no)
         )
@@ -250,7 +250,7 @@ def _add_allocated(
         session.connection().execute(
             update(ol)
             .where(ol.c.order_id.in_(chunk), ol.c.product_id.is_not(None))
-            .values(qty_allocated=ol.c.qty_ordered)
+            .values(qty_allocated=ol.c.qty_ordered - ol.c.qty_handled_elsewhere)
         )
     done = {r.line_id for order_id, plan in plans if plan.complete for r in plan.reservations}
     partial = [{"b_id": k, "b_qty": v} for k, v in sorted(per_line.items()) if k not in done]

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
+from app.domain.channel_changes import nothing_to_ship
 from app.domain.new_order import NewOrder
 from app.domain.order_workflow import OrderStatus
 from app.domain.risk import CustomerHistory, risk_reasons
@@ -29,6 +30,8 @@ from app.services import search_index
 from app.services.access import authorize
 from app.services.audit import audit_row
 from app.services.catalogue import ensure_channel
+from app.services.channel_news import ChannelNews, apply_channel_news
+from app.services.customer_updates import queue_order_received
 from app.services.numbering import take_numbers
 from app.services.settings import load_risk_settings, risk_settings_with, setting_value
 from db.bulk import insert_returning_ids, insert_rows
@@ -44,8 +47,11 @@ CHUNK = 2000
 @dataclass
 class IntakeResult:
     created: list[str] = field(default_factory=list)  # new order numbers, in input order
-    already_present: list[str] = field(default_factory=list)  # external refs skipped
+    already_present: list[str] = field(default_factory=list)  # external refs known here
     held: dict[str, str] = field(default_factory=dict)  # order number -> hold reason
+    # What the channel's export changed about the orders already here.
+    news: ChannelNews = field(default_factory=ChannelNews)
+    nothing_to_ship: list[str] = field(default_factory=list)  # new refs the shop handled
 
 
 def create_orders(db: Database, actor: Actor, orders: Sequence[NewOrder]) -> IntakeResult:
@@ -132,7 +138,11 @@ def _amount_problems(order: NewOrder) -> list[str]:
     ]
 
 
-def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> IntakeResult:
+def add_orders(
+    session: Session, actor: Actor, orders: Sequence[NewOrder], *, notify: bool = True
+) -> IntakeResult:
+    """Create the orders not seen before; `notify` queues each customer's "order
+    received" e-mail in the same transaction (demo data does not)."""
     problems = [problem for order in orders for problem in _amount_problems(order)]
     if problems:
         raise ValidationFailed(f"{len(problems)} amount(s) out of range; nothing created", problems)
@@ -143,7 +153,11 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
     if unknown:
         raise ValidationFailed(f"unknown channel {', '.join(unknown)}")
 
-    fresh = _drop_known(session, orders, channels, result)
+    present: list[tuple[int, NewOrder]] = []
+    fresh = _drop_known(session, orders, channels, result, present)
+    result.news = apply_channel_news(session, actor, present)
+    result.nothing_to_ship = [o.external_ref for o in fresh if nothing_to_ship(o)]
+    fresh = [o for o in fresh if not nothing_to_ship(o)]
     if not fresh:
         return result
     products = _products_by_sku(session, {line.sku for o in fresh for line in o.lines})
@@ -166,6 +180,7 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
             for i, line in enumerate(order.lines, 1)
             if line.sku not in products
         ]
+        reasons += order.hold_reasons
         reasons += risk_reasons(
             order,
             histories[order.external_ref, order.channel],
@@ -191,6 +206,7 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
                     "name": line.name or (product[1] if product else line.sku),
                     "unit_price": line.unit_price,
                     "qty_ordered": line.quantity,
+                    "qty_handled_elsewhere": line.handled_elsewhere,
                 }
             )
         audit_rows.append(
@@ -210,25 +226,36 @@ def add_orders(session: Session, actor: Actor, orders: Sequence[NewOrder]) -> In
     insert_rows(session, OrderLine, line_rows)
     insert_rows(session, AuditEvent, audit_rows)
     search_index.refresh(session, ids)
+    if notify:
+        queue_order_received(session, ids, actor)
     return result
 
 
 def _drop_known(
-    session: Session, orders: Sequence[NewOrder], channels: dict[str, int], result: IntakeResult
+    session: Session,
+    orders: Sequence[NewOrder],
+    channels: dict[str, int],
+    result: IntakeResult,
+    present: list[tuple[int, NewOrder]],
 ) -> list[NewOrder]:
-    existing: set[tuple[int, str]] = set()
+    """The orders not seen before; those already here go to `present` with their id."""
+    existing: dict[tuple[int, str], int] = {}
     refs = sorted({o.external_ref for o in orders})
     for chunk in _chunks(refs):
-        existing.update(
-            session.execute(
-                select(Order.channel_id, Order.external_ref).where(Order.external_ref.in_(chunk))
+        for channel_id, ref, order_id in session.execute(
+            select(Order.channel_id, Order.external_ref, Order.id).where(
+                Order.external_ref.in_(chunk)
             )
-        )
+        ):
+            existing[channel_id, ref] = order_id
     fresh, seen = [], set()
     for order in orders:
         key = (channels[order.channel], order.external_ref)
         if key in existing or key in seen:
             result.already_present.append(order.external_ref)
+            if key in existing and key not in seen:
+                present.append((existing[key], order))
+                seen.add(key)
             continue
         seen.add(key)
         fresh.append(order)

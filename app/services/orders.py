@@ -141,6 +141,7 @@ def load_detail(session: Session, order: Order) -> OrderDetail:
                 line.qty_shipped,
                 line.qty_returned,
                 line.unit_price,
+                line.qty_handled_elsewhere,
             )
             for line in lines
         ),

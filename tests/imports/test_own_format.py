@@ -90,8 +90,9 @@ def test_json_orders_carry_nested_lines_and_problems_name_their_path(tmp_path: P
         ("CANDLE-SOY", 1),
     ]
     assert file.rejected[0].problems == [
-        "o.json:[1]: unknown field(s) colour (known: address1, address2, bill_country, channel, "
-        "city, company, country, currency, email, external_ref, lines, name, payment_status, "
+        "o.json:[1]: unknown field(s) colour (known: address1, address2, bill_country, "
+        "cancelled, channel, city, company, country, currency, email, external_ref, lines, name, "
+        "payment_status, "
         "phone, placed_at, postcode, region, service_level, ship_by, shipping_total, tax_total)",
         "o.json:[1].lines[0].quantity: must be a positive whole number, not 0",
         "o.json:[1].currency: unknown currency 'XYZ' (an ISO 4217 code such as EUR)",

@@ -23,7 +23,17 @@ from ui.status_style import LATE_COLOUR, is_late, local_time, status_colours, st
 from ui.views.order_detail_text import address_html, shipments_html, timeline_html
 from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 
-LINE_HEADERS = ("SKU", "Product", "Ordered", "Allocated", "Picked", "Packed", "Shipped", "Returned")
+LINE_HEADERS = (
+    "SKU",
+    "Product",
+    "Ordered",
+    "Allocated",
+    "Picked",
+    "Packed",
+    "Shipped",
+    "Returned",
+    "Elsewhere",  # handled by the channel itself
+)
 
 
 def _section(title: str) -> QLabel:
@@ -61,7 +71,12 @@ class OrderDetailPanel(QFrame):
         self.hold_label.setWordWrap(True)
         self.address_label = _text_label()
         self.shipments_label = _text_label()
-        self.lines_table = ReadOnlyTableWidget(LINE_HEADERS, numeric=range(2, 8), stretch=1)
+        self.lines_table = ReadOnlyTableWidget(LINE_HEADERS, numeric=range(2, 9), stretch=1)
+        if (elsewhere := self.lines_table.horizontalHeaderItem(8)) is not None:
+            elsewhere.setToolTip(
+                "Handled elsewhere: units the shop shipped, cancelled or refunded itself; "
+                "never picked or shipped here"
+            )
         self.timeline_view = QTextBrowser()
         self.timeline_view.setOpenLinks(False)
         self._action_buttons = QHBoxLayout()
@@ -112,6 +127,7 @@ class OrderDetailPanel(QFrame):
                             line.qty_packed,
                             line.qty_shipped,
                             line.qty_returned,
+                            line.qty_handled_elsewhere,
                         )
                     ),
                 )

@@ -62,19 +62,22 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 def _order_facts() -> Subquery:
     """Per order: its status (the held one while on hold), unit totals per stage, lines
-    short of a stage, units reserved and parcels waiting to leave."""
+    short of a stage, units reserved and parcels waiting to leave. "ordered" counts the
+    units to ship from here: those the channel handled itself are left out."""
     line = OrderLine
     lines = (
         select(
             line.order_id,
-            func.sum(line.qty_ordered).label("ordered"),
+            func.sum(line.qty_ordered - line.qty_handled_elsewhere).label("ordered"),
             func.sum(line.qty_allocated).label("allocated"),
             func.sum(line.qty_picked).label("picked"),
             func.sum(line.qty_packed).label("packed"),
             func.sum(line.qty_shipped).label("shipped"),
             _count(line.qty_picked < line.qty_allocated).label("unpicked"),
             _count(line.qty_packed < line.qty_allocated).label("unpacked"),
-            _count(line.qty_shipped < line.qty_ordered).label("unshipped"),
+            _count(line.qty_shipped < line.qty_ordered - line.qty_handled_elsewhere).label(
+                "unshipped"
+            ),
             _count(line.qty_picked > line.qty_shipped).label("kept"),
         )
         .group_by(line.order_id)
