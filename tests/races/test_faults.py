@@ -187,6 +187,7 @@ def _start_time(engine: Engine) -> str:
         return str(conn.scalar(text("SELECT pg_postmaster_start_time()")))
 
 
+@pytest.mark.serial
 def test_the_race_survives_a_postgresql_restart_mid_run(pg_db: Database, actor: Actor) -> None:
     """`pg_ctlcluster restart -m fast` mid-race: workers see 'unavailable' at worst, finish,
     and the balances, the ledger and every order are still consistent."""
