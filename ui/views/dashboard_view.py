@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -48,7 +49,8 @@ PANELS = {
     "returns": "Returns by SKU",
     "return-reasons": "Returns by reason",
 }
-ALL = "All"
+ALL_WAREHOUSES = "All warehouses"
+ALL_CHANNELS = "All channels"
 
 
 class DashboardView(QWidget):
@@ -69,9 +71,12 @@ class DashboardView(QWidget):
             edit.setDisplayFormat("dd MMM yyyy")
         self.warehouse_combo = QComboBox()
         self.channel_combo = QComboBox()
-        for combo in (self.warehouse_combo, self.channel_combo):
-            combo.addItem(ALL)
-            combo.setMinimumContentsLength(8)
+        for combo, everything in (
+            (self.warehouse_combo, ALL_WAREHOUSES),
+            (self.channel_combo, ALL_CHANNELS),
+        ):
+            combo.addItem(everything)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.refresh_button = QPushButton("Refresh")
         self.pdf_button = QPushButton("Save PDF…")
         self.reorder_button = QPushButton("Reorder CSV…")
@@ -82,10 +87,11 @@ class DashboardView(QWidget):
         self.panels = {kind: ReportChartPanel(title) for kind, title in PANELS.items()}
         self.drill_title = QLabel("Click a bar to list the orders behind it.")
         self.drill_title.setObjectName("muted")
-        self.drill_table = ReadOnlyTableWidget(
-            ["Order", "Status", "Channel", "Placed", "Ship by"], stretch=4
+        self.drill_table = ReadOnlyTableWidget(["Order", "Status", "Channel", "Placed", "Ship by"])
+        self.drill_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
         )
-        self.drill_table.setMinimumHeight(150)
+        self.drill_table.setMinimumHeight(110)
         self.drill_table.hide()
         self.drill_table.cellDoubleClicked.connect(self._on_drill_table_double_clicked)
         self._lay_out()
@@ -99,14 +105,11 @@ class DashboardView(QWidget):
 
     def _lay_out(self) -> None:
         bar = QHBoxLayout()
-        for text, widget in (
-            ("From", self.from_edit),
-            ("to", self.to_edit),
-            ("Warehouse", self.warehouse_combo),
-            ("Channel", self.channel_combo),
-        ):
+        for text, edit in (("From", self.from_edit), ("to", self.to_edit)):
             bar.addWidget(QLabel(text))
-            bar.addWidget(widget)
+            bar.addWidget(edit)
+        bar.addWidget(self.warehouse_combo)
+        bar.addWidget(self.channel_combo)
         bar.addWidget(self.refresh_button)
         bar.addStretch(1)
         bar.addWidget(self.reorder_button)
@@ -124,7 +127,7 @@ class DashboardView(QWidget):
         layout.setContentsMargins(12, 12, 12, 8)
         layout.addLayout(bar)
         layout.addWidget(self.problem_label)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(scroll)
         drill = QWidget()
         drill_layout = QVBoxLayout(drill)
@@ -146,7 +149,7 @@ class DashboardView(QWidget):
 
     def query(self) -> ReportQuery:
         def chosen(combo: QComboBox) -> str | None:
-            return None if combo.currentText() == ALL else combo.currentText()
+            return None if combo.currentIndex() <= 0 else combo.currentText()
 
         return ReportQuery(
             start=_day(self.from_edit.date()),
@@ -176,8 +179,9 @@ class DashboardView(QWidget):
         for combo, codes in zip((self.warehouse_combo, self.channel_combo), choices, strict=True):
             current = combo.currentText()
             combo.blockSignals(True)
-            combo.clear()
-            combo.addItems([ALL, *codes])
+            while combo.count() > 1:  # item 0 is "All ..."
+                combo.removeItem(1)
+            combo.addItems(codes)
             combo.setCurrentText(current)
             combo.blockSignals(False)
 
@@ -230,7 +234,10 @@ class DashboardView(QWidget):
                 for row in rows
             ]
         )
-        self.drill_table.show()
+        if self.drill_table.isHidden():
+            self.drill_table.show()
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([total * 3 // 4, total - total * 3 // 4])
 
     def _on_drill_table_double_clicked(self, row: int, _column: int) -> None:
         item = self.drill_table.item(row, 0)

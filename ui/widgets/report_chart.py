@@ -12,6 +12,7 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QStackedBarSeries,
@@ -35,7 +36,7 @@ class ReportChartPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("reportPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumHeight(250)
+        self.setMinimumHeight(270)
         self.title_label = QLabel(title)
         self.title_label.setObjectName("panelTitle")
         self.title_label.setStyleSheet("font-weight: 600; font-size: 14px;")
@@ -70,9 +71,10 @@ class ReportChartPanel(QFrame):
     def show_report(self, report: Report) -> None:
         self.report = report
         self.period_label.setText(report.period)
-        self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
+            axis.deleteLater()
+        self.chart.removeAllSeries()
         rows = report.rows[:MAX_BARS]
         series = QStackedBarSeries() if report.chart.style == "stacked" else QBarSeries()
         titles = {c.key: c.title for c in report.columns}
@@ -86,8 +88,26 @@ class ReportChartPanel(QFrame):
             self.bar_sets[key] = bar_set
         self.chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([_short(category_label(report, row)) for row in rows])
-        categories.setLabelsAngle(-45 if len(rows) > 8 else 0)
+        many = len(rows) > 10
+        labels = [_short(category_label(report, row)) for row in rows]
+        categories.append(labels)
+        if many and report.chart.category == "date":
+            # A month of days: one label a week on a second axis, as every bar's own
+            # label would be cut to "…".
+            categories.setLabelsVisible(False)
+            weeks = QCategoryAxis()
+            weeks.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+            weeks.setRange(-0.5, len(rows) - 0.5)
+            weeks.setStartValue(-0.5)
+            for i in range(0, len(rows), -(-len(rows) // 4)):
+                weeks.append(labels[i], i)
+            weeks.setGridLineVisible(False)
+            self.chart.addAxis(weeks, Qt.AlignmentFlag.AlignBottom)
+            series.attachAxis(weeks)
+        categories.setLabelsAngle(-45 if many and report.chart.category != "date" else 0)
+        font = categories.labelsFont()
+        font.setPointSizeF(font.pointSizeF() * (0.75 if many else 0.85))
+        categories.setLabelsFont(font)
         self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(categories)
         values = QValueAxis()
@@ -95,7 +115,10 @@ class ReportChartPanel(QFrame):
         values.setTitleText(report.chart.unit)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(values)
-        values.applyNiceNumbers()
+        if any(bar_set.sum() for bar_set in self.bar_sets.values()):
+            values.applyNiceNumbers()
+        else:
+            values.setRange(0, 1)  # all zero: Qt would compute a range of NaN
         self.chart.legend().setVisible(len(report.chart.series) > 1)
         self.pages.setCurrentWidget(self.chart_view)
         hidden = len(report.rows) - len(rows)
@@ -107,4 +130,4 @@ def _short(text: str) -> str:
     """Dates as 'dd Mon' read better on an axis than ISO; other labels cut to fit."""
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         return f"{date.fromisoformat(text):%d %b}"
-    return text if len(text) <= 18 else text[:17] + "…"
+    return text if len(text) <= 20 else text[:19] + "…"

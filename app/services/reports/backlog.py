@@ -14,8 +14,8 @@ from app.services.reports.period import Period, order_scope, selection
 from app.services.reports.report import Chart, NoData, OrderSelection, Report, ReportColumn
 from db.models import Channel, Order
 
-AGES = (("under_1d", "under 1 day", 1), ("1_3d", "1-3 days", 3), ("3_7d", "3-7 days", 7))
-OLDEST = ("over_7d", "over 7 days")
+AGES = (("under_1d", "0-1 days", 1), ("1_3d", "1-3 days", 3), ("3_7d", "3-7 days", 7))
+OLDEST = ("over_7d", "7+ days")
 
 
 def backlog(session: Session, period: Period) -> Report:
