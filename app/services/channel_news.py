@@ -28,6 +28,7 @@ from app.domain.channel_changes import (
 )
 from app.domain.new_order import Address, NewOrder
 from app.domain.order_workflow import OrderStatus
+from app.services import search_index
 from app.services.allocation import WAITING, allocate_in
 from app.services.audit import record, transition
 from app.services.order_actions import release_allocations
@@ -129,16 +130,20 @@ def _apply(
         )
     ):
         held_for[order_id].add(reason or "")
-    reallocate = []
+    reallocate, updated = [], []
     for order_id in ids:
         order, incoming = orders[order_id], by_id[order_id]
         decision = decide(_here(order, lines[order_id], held_for[order_id]), incoming)
         result.refs[order.number] = order.external_ref
         if _carry_out(session, actor, order, lines[order_id], incoming, decision):
             reallocate.append(order_id)
+        if decision.verdict in (Verdict.UPDATE, Verdict.CANCEL):
+            updated.append(order_id)
         _tally(result, order.number, decision)
-    if reallocate:
+    if updated:
         session.flush()
+        search_index.refresh(session, updated)  # the desk finds them by the new details
+    if reallocate:
         allocate_in(session, actor, order_ids=reallocate)
 
 

@@ -8,6 +8,7 @@ file again changes nothing.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,21 @@ def test_a_cancellation_of_an_order_on_hold_before_picking_cancels_it(
     assert order_detail(db, "A").status == "cancelled"
     assert reserved(db) == 0
     assert cli(db, "verify") == 0
+
+
+def test_the_desk_finds_an_updated_order_by_its_new_name(
+    db: Database, actor: Actor, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stock(db, actor, {"MUG": 20, "TEA": 20})
+    first = own_file(tmp_path / "a.csv", ("A", "Str 1", ""))
+    assert cli(db, "import-orders", str(first), "--channel", "web") == 0
+    renamed = (tmp_path / "a.csv").read_text(encoding="utf-8").replace("Zoë Müller", "Zoë Weber")
+
+    assert (
+        cli(db, "import-orders", str(write(tmp_path / "b.csv", renamed)), "--channel", "web") == 0
+    )
+
+    capsys.readouterr()
+    assert cli(db, "orders", "--search", "Weber", "--json") == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [row["external_ref"] for row in found] == ["A"]
