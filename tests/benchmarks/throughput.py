@@ -1,8 +1,9 @@
 """The shared throughput workload (DESIGN.md): create, allocate, fulfil N orders.
 
 500 SKUs stocked at one pick location each with enough units; N orders of 3 random
-lines of quantity 1-3, fixed seed. Prints one JSON line per stage, plus the
-`executemany` floor for stage 1 (the same rows inserted with no service logic).
+lines of quantity 1-3, fixed seed. Prints one JSON line per stage with the statements
+and commits sent per order, plus the `executemany` floor for stage 1 (the same rows
+inserted with no service logic).
 
     python -m tests.benchmarks.throughput --db sqlite|postgresql --orders N \
         [--stages create,allocate,fulfil]
@@ -39,6 +40,7 @@ from db.engine import Database, open_database
 from db.models import Location, Product, StockLevel, StockMove, Warehouse
 from db.schema import upgrade
 from db.uow import run_in_transaction
+from tests.statement_count import counting_statements
 
 SKUS = 500
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -237,9 +239,11 @@ def main() -> None:
                 if stage != "fulfil":
                     work()  # later stages need the earlier ones' data
                 continue
-            line = timed(stage, args.db, args.orders, work)
+            with counting_statements(db) as sent:
+                line = timed(stage, args.db, args.orders, work)
             if stage == "create":
                 line["executemany_floor_s"] = round(floor, 4)
+            line["statements_per_order"], line["commits_per_order"] = sent.per(args.orders)
             print(json.dumps(line), flush=True)
 
 
