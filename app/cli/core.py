@@ -73,6 +73,7 @@ def cmd_migrate(db: Database, actor: Actor, args: argparse.Namespace) -> int:
 def cmd_demo_data(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     summary = demo_data.load_demo(db, actor, orders=args.orders, skus=args.skus, seed=args.seed)
     earlier = f"; {summary.already_present} loaded before" if summary.already_present else ""
+    earlier += f"; {summary.returns} returns in every state" if summary.returns else ""
     print(
         f"demo warehouse: {summary.products} products in {summary.locations} locations; "
         f"{summary.orders} new orders ({summary.allocated} allocated, "

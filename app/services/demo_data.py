@@ -4,7 +4,7 @@ in several countries, orders from every channel in every early state."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
@@ -17,6 +17,7 @@ from app.context import Actor
 from app.domain.gtin import gs1_check_digit
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.services.allocation import allocate_in
+from app.services.demo_returns import add_demo_returns
 from app.services.demo_site import set_up_demo_site
 from app.services.intake import add_orders
 from db.bulk import insert_returning_ids
@@ -155,6 +156,7 @@ class DemoSummary:
     backordered: int
     held: int
     already_present: int = 0  # of the orders asked for, loaded by an earlier run
+    returns: int = 0  # made by this run (app.services.demo_returns)
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,8 @@ def load_demo(
             already_present=present,
         )
 
-    return run_in_transaction(db, work)
+    summary = run_in_transaction(db, work)
+    return replace(summary, returns=add_demo_returns(db, actor))
 
 
 def _draw_catalogue(rng: random.Random, skus: int) -> _Catalogue:

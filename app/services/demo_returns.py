@@ -1,0 +1,102 @@
+"""Returns in the demo warehouse, in every state the desk and the station meet: a few
+allocated orders are packed and shipped, then returned - expected, partly received,
+closed with a refund pending or issued, an exchange, store credit, and a parcel that
+came back without an RMA. Made once: a database that has returns gets no more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.context import Actor
+from app.domain.returns import Condition, Disposition, ReceiptItem
+from app.services.pack_completion import pack_unverified
+from app.services.refunds import issue_refund
+from app.services.returns import authorise_return, receive_return
+from app.services.shipping import ship_order
+from db.engine import Database
+from db.models import Order, OrderLine, Return
+from db.uow import read
+
+
+@dataclass(frozen=True)
+class _Story:
+    reason: str
+    resolution: str
+    received: tuple[tuple[Condition, Disposition], ...]  # one entry per unit received
+    refund_issued: bool = False
+    whole_line: bool = False  # authorise every shipped unit of the line (partly received)
+
+
+S, OPENED, D = Condition.SELLABLE, Condition.OPENED, Condition.DAMAGED
+STORIES = (
+    _Story("damaged", "refund", ()),  # expected: the customer has the label
+    _Story("damaged", "refund", ((D, Disposition.SCRAP),), whole_line=True),
+    _Story("doesnt_fit", "refund", ((S, Disposition.RESTOCK),)),
+    _Story("changed_mind", "refund", ((OPENED, Disposition.RESTOCK),), refund_issued=True),
+    _Story("wrong_item", "exchange", ((S, Disposition.RESTOCK),)),
+    _Story("not_as_described", "credit", ((D, Disposition.VENDOR),)),
+)
+UNEXPECTED = ((D, Disposition.QUARANTINE),)  # a parcel with no RMA, opened by its slip
+
+
+def add_demo_returns(db: Database, actor: Actor) -> int:
+    """Ship a few allocated orders and return them; how many returns were made."""
+    if read(db, lambda s: s.scalar(select(func.count()).select_from(Return))):
+        return 0
+    wanted = len(STORIES) + 1
+    numbers = read(
+        db,
+        lambda s: list(
+            s.scalars(
+                select(Order.number)
+                .where(Order.status == "allocated")
+                .where(
+                    ~Order.id.in_(
+                        select(OrderLine.order_id).where(
+                            OrderLine.qty_allocated < OrderLine.qty_ordered
+                        )
+                    )
+                )
+                .order_by(Order.id)
+                .limit(wanted)
+            )
+        ),
+    )
+    for number in numbers:
+        pack_unverified(db, actor, number)
+        ship_order(db, actor, number)
+    made = 0
+    for number, story in zip(numbers, STORIES, strict=False):
+        sku, qty = _first_line(db, number)
+        take = qty if story.whole_line else min(qty, max(len(story.received), 1))
+        ret = authorise_return(db, actor, number, {sku: take}, story.reason, story.resolution)
+        if story.received:
+            receive_return(db, actor, ret.number, _units(sku, story.received))
+        if story.refund_issued:
+            issue_refund(db, actor, ret.number)
+        made += 1
+    if len(numbers) == wanted:
+        sku, _ = _first_line(db, numbers[-1])
+        receive_return(db, actor, numbers[-1], _units(sku, UNEXPECTED))
+        made += 1
+    return made
+
+
+def _first_line(db: Database, number: str) -> tuple[str, int]:
+    row = read(
+        db,
+        lambda s: s.execute(
+            select(OrderLine.sku, OrderLine.qty_shipped)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.number == number, OrderLine.qty_shipped > 0)
+            .order_by(OrderLine.line_no)
+            .limit(1)
+        ).one(),
+    )
+    return str(row[0]), int(row[1])
+
+
+def _units(sku: str, units: tuple[tuple[Condition, Disposition], ...]) -> list[ReceiptItem]:
+    return [ReceiptItem(sku, 1, condition, disposition) for condition, disposition in units]
