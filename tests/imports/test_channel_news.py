@@ -9,18 +9,20 @@ file again changes nothing.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from app.context import Actor
+from app.services.intake import create_manual_order
 from app.services.order_actions import hold_order, release_hold
 from app.services.orders import order_detail
 from db.engine import Database
 from db.models import AuditEvent, Order, StockLevel
 from db.uow import read
-from tests.factories import stock
+from tests.factories import new_order, stock
 from tests.imports.files import SAMPLES, cli, write
 
 HEADER = "external_ref,placed_at,name,address1,city,postcode,country,cancelled,sku,quantity"
@@ -201,3 +203,17 @@ def test_the_desk_finds_an_updated_order_by_its_new_name(
     assert cli(db, "orders", "--search", "Weber", "--json") == 0
     found = json.loads(capsys.readouterr().out)
     assert [row["external_ref"] for row in found] == ["A"]
+
+
+def test_an_order_typed_at_the_desk_again_under_the_same_reference_changes_nothing(
+    db: Database, actor: Actor
+) -> None:
+    stock(db, actor, {"MUG": 5})
+    typed = new_order({"MUG": 1}, ref="PHONE-20240305-100000", channel="phone")
+    create_manual_order(db, actor, typed)
+    other_street = replace(typed, ship_to=replace(typed.ship_to, address1="Elsewhere 1"))
+
+    result = create_manual_order(db, actor, other_street)
+
+    assert (result.created, result.already_present) == ([], ["PHONE-20240305-100000"])
+    assert order_detail(db, "PHONE-20240305-100000").ship_to["address1"] == "Torstraße 12"
