@@ -148,7 +148,10 @@ def cmd_show_order(db: Database, actor: Actor, args: argparse.Namespace) -> int:
                 if line.qty_handled_elsewhere
                 else ""
             )
+            + (f" returned {line.qty_returned}" if line.qty_returned else "")
         )
+    if detail.returns:
+        print(f"  returns: {', '.join(detail.returns)}")
     for event in detail.events:
         moved = f"{event.from_status or '-'} -> {event.to_status}" if event.to_status else ""
         print(
