@@ -56,8 +56,8 @@ class Return(Base):
 
 
 class ReturnLine(Base):
-    """An order line on a return. `condition` and `disposition` summarise its receipts
-    ('mixed' when they differ)."""
+    """An order line on a return. `condition` and `disposition` are its receipts' while
+    they all agree, NULL once they differ (the receipts hold each unit's)."""
 
     __tablename__ = "return_lines"
     __table_args__ = (
