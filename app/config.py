@@ -20,3 +20,8 @@ def database_url(cli_value: str | None = None) -> str:
     if os.environ.get(ENV_VAR):
         return os.environ[ENV_VAR]
     return f"sqlite:///{default_sqlite_path()}"
+
+
+def is_default_location(url: str) -> bool:
+    """Whether `url` is the SQLite file in Shipshape's own data folder."""
+    return url == f"sqlite:///{default_sqlite_path()}"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -78,6 +79,46 @@ def check_sqlite_path(path: Path) -> None:
         )
 
 
+def make_private(path: Path, *, create: bool, private_folder: bool) -> list[str]:
+    """The database holds customers' addresses and password hashes: its folder 700 (when
+    we make it, or it is Shipshape's own data folder), the file and its WAL and shared
+    memory 600. Tightens looser ones, saying so in one line each."""
+    notices = []
+    folder = path.parent
+    if create and not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+    elif private_folder and folder.exists() and _loose(folder):
+        folder.chmod(0o700)
+        notices.append(f"notice: made the data folder {folder} private to its owner (700)")
+    if tighten_files(path):
+        notices.append(
+            f"notice: made {path} private to its owner (600): it holds customers' "
+            "addresses and password hashes"
+        )
+    return notices
+
+
+def tighten_files(path: Path) -> bool:
+    """chmod 600 the database, WAL and shared-memory files that are looser; whether any
+    was. Run again at each connection, before SQLite makes the WAL (which takes the
+    database file's mode), so a file SQLite just created never stays readable."""
+    loose = [p for p in (path, *_sidecars(path)) if p.exists() and _loose(p)]
+    for file in loose:
+        try:
+            file.chmod(0o600)
+        except OSError:
+            continue  # not ours to change: its owner is told at their own run
+    return bool(loose)
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _loose(path: Path) -> bool:
+    return bool(stat.S_IMODE(path.stat().st_mode) & 0o077)
+
+
 def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
     cur = dbapi_conn.cursor()
@@ -98,6 +139,12 @@ def _sqlite_engine(url: URL, begin: str, *, read_only: bool) -> Engine:
         uri = f"file:{quote(path)}?mode=ro"
         options["creator"] = lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
     engine = create_engine(url.set(query={}), **options)
+
+    if not read_only and path:
+
+        @event.listens_for(engine, "connect", insert=True)
+        def _private(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+            tighten_files(Path(path))
 
     event.listen(engine, "connect", _on_sqlite_connect)
 
@@ -128,6 +175,7 @@ class Database:
     engine: Engine
     read_engine: Engine
     station: str
+    notices: list[str] = field(default_factory=list)  # one line each, for the user
 
     def __post_init__(self) -> None:
         self._write = sessionmaker(self.engine, expire_on_commit=False)
@@ -153,11 +201,15 @@ class Database:
         return self.url.render_as_string(hide_password=True)
 
 
-def open_database(url: str, *, station: str = "desk", create: bool = True) -> Database:
+def open_database(
+    url: str, *, station: str = "desk", create: bool = True, private_folder: bool = False
+) -> Database:
     """Open (without connecting) the database at `url`.
 
     With `create` false a missing SQLite file is an error rather than a new empty file;
     so it is with `?mode=ro`, which opens the file read-only: every write is refused.
+    A SQLite file is kept private (`make_private`); `private_folder` says the folder is
+    Shipshape's own data folder, so it is tightened too.
     """
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -165,22 +217,22 @@ def open_database(url: str, *, station: str = "desk", create: bool = True) -> Da
             raise DatabaseConfigError("an in-memory SQLite database cannot be shared; give a file")
         read_only = _sqlite_read_only(parsed)
         path = Path(parsed.database).expanduser()
-        if create and not read_only:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise DatabaseConfigError(
-                    f"cannot create the folder {path.parent}: {exc.strerror}"
-                ) from None
-        elif not path.exists():
+        if not (create and not read_only) and not path.exists():
             raise DatabaseConfigError(f"no database at {path}: run init-db first")
         check_sqlite_path(path)
+        notices = []
+        if not read_only:
+            try:
+                notices = make_private(path, create=create, private_folder=private_folder)
+            except OSError as exc:
+                raise DatabaseConfigError(f"cannot create {path}: {exc.strerror or exc}") from None
         parsed = parsed.set(database=str(path))
         return Database(
             parsed,
             _sqlite_engine(parsed, "BEGIN IMMEDIATE", read_only=read_only),
             _sqlite_engine(parsed, "BEGIN", read_only=read_only),
             station,
+            notices,
         )
     engine = create_engine(
         parsed,

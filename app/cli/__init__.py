@@ -30,7 +30,7 @@ from app.cli import (  # noqa: F401  (registers the commands)
 from app.cli.identity import cli_actor
 from app.cli.registry import COMMANDS, Command
 from app.cli.terminal import shown, shown_as_text
-from app.config import database_url
+from app.config import database_url, is_default_location
 from app.context import system_actor
 from app.errors import OmsError, ValidationFailed
 from app.services.database_setup import describe_failure
@@ -81,7 +81,12 @@ def run(argv: Sequence[str]) -> int:
 def _run(cmd: Command, args: argparse.Namespace) -> int:
     db: Database | None = None
     try:
-        db = open_database(database_url(args.db), station="cli", create=not cmd.needs_schema)
+        url = database_url(args.db)
+        db = open_database(
+            url, station="cli", create=not cmd.needs_schema, private_folder=is_default_location(url)
+        )
+        for notice in db.notices:
+            print(notice, file=sys.stderr)
         if not cmd.needs_schema:
             return cmd.handler(db, system_actor(), args)
         require_current(db)
