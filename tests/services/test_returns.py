@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.returns import Condition, Disposition, ReceiptItem
-from app.errors import InvalidTransition, NotFound, OmsError, ValidationFailed
+from app.errors import InvalidTransition, NotFound, OmsError, PermissionDenied, ValidationFailed
 from app.services import integrity
 from app.services.allocation import allocate
 from app.services.orders import order_detail
@@ -23,7 +23,17 @@ from app.services.returns import authorise_return, receive_return
 from app.services.settings import set_settings
 from app.services.shipping import ship_order
 from db.engine import Database
-from db.models import EmailOutbox, Location, Order, Product, Return, StockLevel, StockMove
+from db.models import (
+    EmailAttachment,
+    EmailOutbox,
+    Location,
+    Order,
+    Product,
+    Return,
+    StockLevel,
+    StockMove,
+    User,
+)
 from db.uow import read, run_in_transaction
 from tests import factories
 
@@ -332,3 +342,43 @@ def test_verify_names_a_receipt_without_its_move_and_a_move_without_receipt(
     problems = "\n".join(integrity.verify(db))
     assert f"return {ret.number} TEE receipt 1: has no return move" in problems
     assert "is a return move that no return receipt explains [return-move-receipt]" in problems
+
+
+def test_the_return_authorised_mail_carries_the_label(
+    db: Database, actor: Actor, order: str
+) -> None:
+    ret = authorise_return(db, actor, order, {"TEE": 1}, "damaged")
+
+    def attachments(s: Session) -> list[tuple[str, str, bytes]]:
+        rows = s.execute(
+            select(EmailAttachment.filename, EmailAttachment.content_type, EmailAttachment.data)
+            .join(EmailOutbox, EmailOutbox.id == EmailAttachment.outbox_id)
+            .where(EmailOutbox.template == "return_authorised")
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    ((name, kind, data),) = read(db, attachments)
+    assert (name, kind) == (f"{ret.number}-label.pdf", "application/pdf")
+    assert data.startswith(b"%PDF")
+
+
+def test_each_role_does_only_its_part(db: Database, actor: Actor, order: str) -> None:
+    def user(name: str, role: str) -> Actor:
+        def add(s: Session) -> int:
+            person = User(username=name, display_name=name, role=role, password_hash="x")
+            s.add(person)
+            s.flush()
+            return person.id
+
+        return Actor(name, "desk", user_id=run_in_transaction(db, add), role=role)
+
+    packer, clerk, agent = user("pat", "packer"), user("rex", "returns"), user("sam", "service")
+    with pytest.raises(PermissionDenied, match="a packer may not create returns"):
+        authorise_return(db, packer, order, {"TEE": 1}, "damaged")
+    ret = authorise_return(db, agent, order, {"TEE": 1}, "damaged")
+    with pytest.raises(PermissionDenied, match="a customer service agent may not receive"):
+        receive_return(db, agent, ret.number, [item("TEE", 1)])
+    receive_return(db, clerk, ret.number, [item("TEE", 1)])
+    with pytest.raises(PermissionDenied, match="a returns clerk may not issue refunds"):
+        issue_refund(db, clerk, ret.number)
+    assert issue_refund(db, agent, ret.number).refunds[0].issued_by == "sam"
