@@ -127,11 +127,11 @@ def test_cycle_times_medians_and_90th_percentiles_from_the_audit_trail(history: 
         (r["stage"], r["orders"], r["median_hours"], r["p90_hours"])
         for r in report(history, "cycle-times")
     ] == [
-        ("placed -> allocated", 2, 1.0, 1.5),
-        ("allocated -> picked", 2, 2.0, 4.0),
-        ("picked -> packed", 2, 2.0, 3.0),
-        ("packed -> shipped", 2, 18.0, 26.0),
-        ("placed -> shipped", 2, 23.0, 34.5),
+        ("placed → allocated", 2, 1.0, 1.5),
+        ("allocated → picked", 2, 2.0, 4.0),
+        ("picked → packed", 2, 2.0, 3.0),
+        ("packed → shipped", 2, 18.0, 26.0),
+        ("placed → shipped", 2, 23.0, 34.5),
     ]
 
 
