@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from app.documents import symbols
 from app.documents.addresses import address_lines
 from app.documents.data import Address
+from app.documents.fonts import register_fonts
 from app.documents.sheets import (
     GRID,
     HEADING,
@@ -51,6 +52,8 @@ class ReturnSlipData:
 
 
 def render(slip: ReturnSlipData, paper: str = "A4") -> bytes:
+    """The slip on A4 or Letter."""
+    register_fonts()  # before any Paragraph: the styles name the registered fonts
     width = frame_width(paper)
     country = slip.customer.country
     facts = [para(slip.sender, HEADING)] if slip.sender else []
