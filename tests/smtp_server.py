@@ -41,12 +41,14 @@ class Received:
 @dataclass
 class _Handler:
     replies: list[str] = field(default_factory=list)  # answers to DATA, first one first
+    refused: dict[str, str] = field(default_factory=dict)  # recipient -> answer to DATA
     received: list[Received] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
         with self.changed:
-            reply = self.replies.pop(0) if self.replies else "250 2.0.0 OK"
+            refusal = next((self.refused[r] for r in envelope.rcpt_tos if r in self.refused), None)
+            reply = refusal or (self.replies.pop(0) if self.replies else "250 2.0.0 OK")
             if reply.startswith("250"):
                 assert isinstance(envelope.content, bytes)
                 self.received.append(
@@ -127,6 +129,11 @@ class SmtpServer:
         """Answer the next DATA commands with these replies, then 250 again."""
         with self.handler.changed:
             self.handler.replies.extend(replies)
+
+    def refuse(self, recipient: str, reply: str) -> None:
+        """Answer every message to `recipient` with `reply` (e.g. "550 ...")."""
+        with self.handler.changed:
+            self.handler.refused[recipient] = reply
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
         with self.handler.changed:
