@@ -77,7 +77,13 @@ TITLES = {
     "tracking_title": "TRACKING #",
     "sscc_title": "SSCC",
 }
-RETURN_TITLES = {**TITLES, "to_title": "RETURN TO", "sscc_title": "RETURN AUTHORISATION"}
+# A return label has no carrier booking of its own: no tracking title over an empty space.
+RETURN_TITLES = {
+    **TITLES,
+    "to_title": "RETURN TO",
+    "tracking_title": "",
+    "sscc_title": "RETURN AUTHORISATION",
+}
 
 
 def titles_for(label: LabelData) -> dict[str, str]:

@@ -130,7 +130,8 @@ def _template(page: str, dpi: int, titles: tuple[tuple[str, str], ...]) -> _Temp
         centre = dots(text.width) if text.key in CENTRED else 0
         slot = _Text(text.key, dots(text.x), dots(text.y), height, width, max_chars, centre)
         if text.key in TITLES:
-            head.append(slot.command(dict(titles)[text.key]))
+            if dict(titles)[text.key]:
+                head.append(slot.command(dict(titles)[text.key]))
         else:
             texts.append(slot)
     return _Template(
