@@ -59,10 +59,10 @@ def reached_per_day(session: Session, period: Period, status: str) -> dict[int, 
 
 
 def open_after(session: Session, period: Period) -> int:
-    """Orders open at the end of the last day: those open now (by status, as `stats`
-    counts them), less the ones placed since, plus the ones closed (shipped or
-    cancelled) since. Counted back from now, so a recent range reads only recent rows
-    however long the history is."""
+    """Orders open at the end of the last day, counted back from now: those open now
+    (by status, as `stats` counts them), less every order placed since, plus every
+    order shipped or cancelled since (an order placed since and already closed cancels
+    out). A recent range reads only recent rows however long the history is."""
     open_now = (
         select(func.count())
         .select_from(Order)
@@ -71,22 +71,21 @@ def open_after(session: Session, period: Period) -> int:
     placed_since = (
         select(func.count())
         .select_from(Order)
-        .where(
-            Order.placed_at >= period.ends, Order.status.in_(OPEN_STATUSES), *order_scope(period)
-        )
+        .where(Order.placed_at >= period.ends, *order_scope(period))
     )
     closed_since = (
         select(func.count())
         .select_from(AuditEvent)
-        .join(Order, Order.id == AuditEvent.entity_id)
         .where(
             AuditEvent.to_status.in_(("shipped", "cancelled")),
             AuditEvent.occurred_at >= period.ends,
             AuditEvent.entity == "order",
-            Order.placed_at < period.ends,
-            *order_scope(period),
         )
     )
+    if is_scoped(period):
+        closed_since = closed_since.join(Order, Order.id == AuditEvent.entity_id).where(
+            *order_scope(period)
+        )
     return sum(
         sign * int(session.scalar(stmt) or 0)
         for sign, stmt in ((1, open_now), (-1, placed_since), (1, closed_since))

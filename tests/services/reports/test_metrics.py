@@ -59,6 +59,10 @@ def test_daily_counts_each_order_on_its_london_day_and_the_25_hour_day_holds_its
             "backlog": 2,
         },
     ]
+    # Ending on the 25th: counted back from now past o4 (placed and cancelled on the
+    # 26th) and o2 (shipped on the 26th), the backlog is the same as above.
+    to_25th = ReportQuery(start=date(2026, 10, 24), end=date(2026, 10, 25))
+    assert [r["backlog"] for r in report(history, "daily", to_25th)] == [2, 3]
     found = run_report(history, ACTOR, "daily", WEEK, now=NOW)
     assert found.notes == ("25 Oct 2026 had 25 hours (clock change)",)
 
