@@ -1,7 +1,7 @@
 """PickStationWindow: the full-screen, scanner-driven picking screen.
 
-Keys go to the ScanInputWidget wherever the focus is; it hands scans to the
-PickController, which talks to the services off the UI thread and announces what
+A StationWindow: keys go to the ScanInputWidget wherever the focus is; it hands scans
+to the PickController, which talks to the services off the UI thread and announces what
 happened. This window only shows it: the current stop big, the walk ahead, the next
 thing to scan, a green flash and a beep for a good scan, a red full-screen alert and a
 double tone for a bad one. `scan_processed(message, sound)` fires once the answer to
@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLayout,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -26,9 +25,6 @@ from PySide6.QtWidgets import (
 from app.services.pick_lists import PickListView
 from app.services.picking import DEFAULT_LEASE_SECONDS
 from ui.context import UiContext
-from ui.sounds import SoundPlayer
-from ui.station.feedback import Feedback
-from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
 from ui.station.pick_controller import NEXT_KEYS, SHORT_KEYS, PickController
 from ui.station.pick_panels import (
     CurrentStopWidget,
@@ -40,17 +36,16 @@ from ui.station.pick_steps import PROMPTS, PickStep, progress_text, short_prompt
 from ui.station.pick_style import PICK_STYLE_SHEET
 from ui.station.pick_walk_model import PickWalkModel
 from ui.station.settings import StationSettings
-from ui.station.station_style import scaled, screen_scale
-from ui.widgets.scan_input import ScanInputWidget, monotonic_ms
+from ui.station.station_window import StationWindow
+from ui.widgets.scan_input import monotonic_ms
 
 IDLE_PAGE, LIST_PAGE = 0, 1
 HOTKEYS = {PickStep.IDLE: NEXT_KEYS, PickStep.WALKING: SHORT_KEYS}
+KEYS_HELP = "N = next list  ·  S = short  ·  Esc = release list"
 
 
-class PickStationWindow(QWidget):
+class PickStationWindow(StationWindow):
     """One pick list at a time, driven by scans. Closing it stops its worker threads."""
-
-    scan_processed = Signal(str, str)  # message shown, sound id played ("" for none)
 
     def __init__(
         self,
@@ -61,17 +56,16 @@ class PickStationWindow(QWidget):
         clock: Callable[[], float] = monotonic_ms,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._settings = settings or StationSettings()
-        self.setObjectName("pickStation")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setStyleSheet(PICK_STYLE_SHEET)
-        self._scale = 1.0
-        self.setWindowTitle(f"Shipshape - pick station {ctx.actor.station}")
-
+        super().__init__(
+            ctx,
+            name="pickStation",
+            kind="pick",
+            style_sheet=PICK_STYLE_SHEET,
+            settings=settings,
+            clock=clock,
+            parent=parent,
+        )
         self.controller = PickController(ctx, lease_seconds=lease_seconds, parent=self)
-        self.sounds = SoundPlayer(self)
         self.walk_model = PickWalkModel(self)
         self.idle_panel = PickIdlePanelWidget()
         self.header = PickHeaderWidget()
@@ -81,24 +75,17 @@ class PickStationWindow(QWidget):
         self.prompt_label.setObjectName("stepPrompt")
         self.prompt_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.prompt_label.setWordWrap(True)
-        self.feedback_bar = FeedbackBarWidget()
-        self.scan_input = ScanInputWidget(settings=self._settings.scan, clock=clock)
         self.pages = QStackedWidget()
-        self._build_layout()
-        self.alert = AlertOverlayWidget(self)
-
-        self.scan_input.scanned.connect(self._on_scan_input_scanned)
-        self.scan_input.rejected.connect(self.controller.refuse)
+        self._build_pages()
+        self.attach(self.controller, self.pages, KEYS_HELP)
         self.scan_input.command_pressed.connect(self.controller.command)
         self.scan_input.typing_changed.connect(self._on_scan_input_typing_changed)
         self.controller.step_changed.connect(self._on_controller_step_changed)
         self.controller.list_changed.connect(self._on_controller_list_changed)
         self.controller.list_done.connect(self._on_controller_list_done)
-        self.controller.feedback_given.connect(self._on_controller_feedback_given)
-        self.scan_input.capture(self)
         self._on_controller_step_changed(PickStep.IDLE)
 
-    def _build_layout(self) -> None:
+    def _build_pages(self) -> None:
         body = QHBoxLayout()
         body.setSpacing(0)
         body.addWidget(self.stop_panel, 4)
@@ -112,28 +99,6 @@ class PickStationWindow(QWidget):
         page.addWidget(self.prompt_label)
         self.pages.addWidget(self.idle_panel)
         self.pages.addWidget(list_page)
-
-        footer = QWidget()
-        footer.setObjectName("footer")
-        footer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        row = QHBoxLayout(footer)
-        row.setContentsMargins(0, 0, 0, 0)
-        actor = self._ctx.actor
-        keys = "N = next list  ·  S = short  ·  Esc = release list"
-        row.addWidget(self.scan_input, 1)
-        row.addWidget(QLabel(f"Station {actor.station}  ·  {actor.username}  ·  {keys}"))
-
-        layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # any screen's size
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.pages, 1)
-        layout.addWidget(self.feedback_bar)
-        layout.addWidget(footer)
-
-    def _on_scan_input_scanned(self, code: str, manual: bool) -> None:
-        self.alert.hide()
-        self.controller.scan(code, manual)
 
     def _on_scan_input_typing_changed(self, typed: str) -> None:
         stop = self.controller.short_stop
@@ -173,33 +138,16 @@ class PickStationWindow(QWidget):
             text = PROMPTS.get(controller.step, "")
         self.prompt_label.setText(text)
 
-    def _on_controller_feedback_given(self, feedback: Feedback) -> None:
-        present_feedback(
-            feedback,
-            alert=self.alert,
-            bar=self.feedback_bar,
-            sounds=self.sounds,
-            context=self._alert_context,
-        )
-        self.scan_processed.emit(feedback.message, feedback.sound or "")
-
-    def _alert_context(self) -> str:
+    def alert_context(self) -> str:
         view = self.controller.view
         if view is None:
             return ""
         return f"Still picking {view.number}  ·  {progress_text(view, self.controller.stop)}"
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        scale = screen_scale(self.size())
-        if scale != self._scale:  # type and fixed sizes for the 1280x800 design, scaled
-            self._scale = scale
-            self.setStyleSheet(scaled(PICK_STYLE_SHEET, scale))
-            self.walk_table.apply_scale(scale)
-        self.alert.setGeometry(self.rect())
+    def apply_scale(self, scale: float) -> None:
+        super().apply_scale(scale)
+        self.walk_table.apply_scale(scale)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.scan_input.release()
         self.controller.lease.drop()
-        self._ctx.tasks.shutdown()
         super().closeEvent(event)
