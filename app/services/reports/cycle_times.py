@@ -10,35 +10,43 @@ from __future__ import annotations
 
 from datetime import datetime
 from itertools import pairwise
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select, type_coerce
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.percentiles import nearest_rank
 from app.services.reports.period import Period, order_scope
 from app.services.reports.report import Chart, NoData, OrderSelection, Report, ReportColumn
 from db.models import AuditEvent, Order
-from db.types import UTCDateTime
 
 MILESTONES = ("placed", "allocated", "picked", "packed", "shipped")
 STAGES = (*pairwise(MILESTONES), ("placed", "shipped"))
 
 
+def _hours_since(start: Any, end: Any, dialect: str) -> ColumnElement[Any]:
+    """Hours from `start` to `end` computed by the database: a float per order instead
+    of a timestamp to parse (the parsing cost more than the query on a month of orders)."""
+    if dialect == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 24
+    return func.extract("epoch", end - start) / 3600
+
+
 def _first(milestone: str, events: type[AuditEvent]) -> ColumnElement[datetime]:
-    """When the order first reached `milestone` (typed, so SQLite's text becomes UTC)."""
-    return type_coerce(
-        func.min(case((events.to_status == milestone, events.occurred_at))), UTCDateTime()
-    )
+    return func.min(case((events.to_status == milestone, events.occurred_at)))
 
 
 def cycle_times(session: Session, period: Period) -> Report:
     shipped = aliased(AuditEvent)
     other = aliased(AuditEvent)
+    dialect = session.get_bind().dialect.name
     stmt = (
         select(
-            Order.placed_at,
-            *(_first(m, other) for m in ("allocated", "picked", "packed")),
-            func.min(shipped.occurred_at),
+            *(
+                _hours_since(Order.placed_at, _first(m, other), dialect)
+                for m in ("allocated", "picked", "packed")
+            ),
+            _hours_since(Order.placed_at, func.min(shipped.occurred_at), dialect),
         )
         .select_from(shipped)
         .join(Order, Order.id == shipped.entity_id)
@@ -61,13 +69,12 @@ def cycle_times(session: Session, period: Period) -> Report:
     )
     durations: dict[tuple[str, str], list[float]] = {stage: [] for stage in STAGES}
     for row in session.execute(stmt):
-        moments: dict[str, datetime] = {
-            m: t for m, t in zip(MILESTONES, row, strict=True) if t is not None
+        since_placed = {"placed": 0.0} | {
+            m: float(h) for m, h in zip(MILESTONES[1:], row, strict=True) if h is not None
         }
         for start, end in STAGES:
-            if start in moments and end in moments:
-                hours = (moments[end] - moments[start]).total_seconds() / 3600
-                durations[(start, end)].append(hours)
+            if start in since_placed and end in since_placed:
+                durations[(start, end)].append(since_placed[end] - since_placed[start])
     orders = len(durations[("placed", "shipped")])
     if not orders:
         raise NoData(f"no orders were shipped in {period.label}")
