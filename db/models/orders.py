@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base
@@ -143,6 +144,11 @@ class OrderLine(Base):
     # Units the channel dealt with itself (shipped, cancelled, refunded there): never
     # reserved, picked or shipped here.
     qty_handled_elsewhere: Mapped[int] = mapped_column(default=0)
+
+    @hybrid_property
+    def qty_to_fulfil(self) -> int:
+        """The units to ship from here: ordered less those the channel handled itself."""
+        return self.qty_ordered - self.qty_handled_elsewhere
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product | None] = relationship()
