@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.config import ENV_VAR, database_url
+from app.config import ENV_VAR, database_url, is_default_location
 from app.context import Actor, system_actor
 from app.services.database_setup import (
     Database,
@@ -22,6 +22,9 @@ from app.services.database_setup import (
     prepare_database,
 )
 from ui.context import UiContext
+from ui.login.first_admin import FirstAdminDialog
+from ui.login.start import idle_lock_ms, sign_in
+from ui.login.station_session import StationSession
 from ui.main_window import MainWindow
 from ui.settings.first_run import offer_first_run_setup
 from ui.station import STATION_SCREENS
@@ -88,9 +91,12 @@ def launch_gui(db_url: str | None, station: str | None) -> int:
         return 2
     actor = system_actor(station_name(station))
     try:
-        db = open_database(database_url(db_url), station=actor.station)
+        url = database_url(db_url)
+        db = open_database(url, station=actor.station, private_folder=is_default_location(url))
     except Exception as exc:  # whatever the driver raises: told, not crashed
         return _refuse(exc)
+    for notice in db.notices:
+        log.warning(notice)
     try:
         db_named = bool(db_url or os.environ.get(ENV_VAR))
         return _run(app, db, actor, station, db_named=db_named)
@@ -112,16 +118,48 @@ def _run(
         QGuiApplication.restoreOverrideCursor()
     if not ready:
         return 1
+    signed_in = sign_in(db, actor, station)
+    if signed_in is None:
+        return 1
     if station is not None:
-        screen = STATION_SCREENS[station](db, actor)
-        screen.show()
-        return app.exec()  # the station window stops its own workers when it closes
-    ctx = UiContext.open(db, actor, station=station)
-    window = MainWindow(ctx)
-    window.resize(1400, 850)
-    window.show()
-    offer_first_run_setup(ctx, window)
+        session = StationSession(db, signed_in, STATION_SCREENS[station], idle_lock_ms(db))
+        session.screen.show()
+        try:
+            return app.exec()  # the station window stops its own workers when it closes
+        finally:
+            session.stop()
+    desk = _Desk(db, station)
+    desk.open(signed_in)
+    assert desk.window is not None and desk.ctx is not None
+    offer_first_run_setup(desk.ctx, desk.window)
+    if signed_in.user_id is None:
+        first = FirstAdminDialog(db, signed_in, signed_in.station, parent=desk.window)
+        first.accepted.connect(lambda: desk.open(first.actor or signed_in))
+        first.open()
     try:
         return app.exec()
     finally:
-        ctx.tasks.shutdown()
+        desk.close()
+
+
+class _Desk:
+    """The desk's main window for one actor; reopened for the first administrator."""
+
+    def __init__(self, db: Database, station: str | None) -> None:
+        self.db, self.station = db, station
+        self.window: MainWindow | None = None
+        self.ctx: UiContext | None = None
+
+    def open(self, actor: Actor) -> None:
+        previous, previous_ctx = self.window, self.ctx
+        self.ctx = UiContext.open(self.db, actor, station=self.station)
+        self.window = MainWindow(self.ctx)
+        self.window.resize(1400, 850)
+        self.window.show()
+        if previous is not None and previous_ctx is not None:
+            previous.close()
+            previous_ctx.tasks.shutdown()
+
+    def close(self) -> None:
+        if self.ctx is not None:
+            self.ctx.tasks.shutdown()

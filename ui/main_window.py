@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -14,16 +15,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.permissions import allowed, role_name
 from ui.backup_scheduler import DailyBackupScheduler
 from ui.context import UiContext
 from ui.email_sender_scheduler import EmailSenderScheduler
+from ui.live_refresh import LiveRefresh
 from ui.settings.settings_view import SettingsView
+from ui.views.audit_view import AuditView
 from ui.views.dashboard_view import DashboardView
 from ui.views.inventory_view import InventoryView
 from ui.views.orders_view import OrdersView
 from ui.views.outbox_view import OutboxView
 from ui.views.print_jobs_view import PrintJobsView
 from ui.views.returns_view import ReturnsView
+from ui.views.users_view import UsersView
 
 SIDEBAR_ROW_HEIGHT = 36
 
@@ -59,6 +64,12 @@ class MainWindow(QMainWindow):
         self._add_area("Returns", self.returns_view)
         self.settings_view = SettingsView(ctx)
         self._add_area("Settings", self.settings_view)
+        if allowed(ctx.actor.role, "audit.view"):
+            self.audit_view = AuditView(ctx)
+            self._add_area("Audit", self.audit_view)
+        if allowed(ctx.actor.role, "users.manage"):
+            self.users_view = UsersView(ctx)
+            self._add_area("Users", self.users_view)
         self.sidebar_list.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.sidebar_list.setCurrentRow(0)
 
@@ -82,12 +93,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status_label = QLabel(
             f"Database: {ctx.database_label}    ·    Station: {ctx.station or 'desk'}"
-            f"    ·    User: {ctx.actor.username}"
+            f"    ·    User: {ctx.actor.username} ({role_name(ctx.actor.role)})"
+            + ("" if ctx.actor.user_id else "    ·    no log-in: anyone can do anything")
         )
         self.statusBar().addWidget(self.status_label)
         self.daily_backup = DailyBackupScheduler(ctx, self.statusBar(), parent=self)
         self.daily_backup.start()
         self.email_sender.start()
+        self.live_refresh = LiveRefresh(ctx, self)  # other stations' changes appear
+        self.live_refresh.start()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.live_refresh.stop()
+        super().closeEvent(event)
 
     def _on_dashboard_order_opened(self, number: str) -> None:
         self.sidebar_list.setCurrentRow(self.pages.indexOf(self.orders_view))

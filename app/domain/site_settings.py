@@ -352,6 +352,14 @@ CATALOGUE: tuple[SettingSpec, ...] = (
     SettingSpec(
         "pack.weight_tolerance_g", "Weight tolerance (g)", PACKING, "50", _whole(0, 100000)
     ),
+    SettingSpec(
+        "station.idle_lock_minutes",
+        "Lock a station after idle (min)",
+        PACKING,
+        "5",
+        _whole(0, 720),
+        "0 never locks; the next badge scan takes a locked station over",
+    ),
     SettingSpec("backup.daily", "Daily automatic backup", BACKUP, "true", _flag, choices=FLAG),
     SettingSpec("backup.keep", "Backups kept", BACKUP, "7", _whole(1, 365)),
     *_email_specs(),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.context import Actor
 from app.errors import ValidationFailed
@@ -44,7 +44,7 @@ class AuditLine:
     station: str | None
     entity: str
     entity_id: int
-    subject: str  # the order number for an order event, else entity #id
+    subject: str  # the order number, "user NAME", else entity #id
     action: str
     from_status: str | None
     to_status: str | None
@@ -78,9 +78,13 @@ def audit_trail(db: Database, actor: Actor, query: AuditQuery) -> list[AuditLine
 
     def work(session: Session) -> list[AuditLine]:
         authorize(session, actor, "audit.view")
+        subject = aliased(User)
         stmt = (
-            select(AuditEvent, Order.number)
+            select(AuditEvent, func.coalesce(Order.number, "user " + subject.username))
             .outerjoin(Order, (AuditEvent.entity == "order") & (Order.id == AuditEvent.entity_id))
+            .outerjoin(
+                subject, (AuditEvent.entity == "user") & (subject.id == AuditEvent.entity_id)
+            )
             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
             .limit(query.limit)
         )
