@@ -335,5 +335,12 @@ def rma_of(text: str) -> str | None:
     return candidate if RMA_PATTERN.fullmatch(candidate) else None
 
 
+def reason_label(code: str | None) -> str:
+    """A reason code as people read it: doesnt_fit -> "Doesn't fit"."""
+    if not code:
+        return "(no RMA)"
+    return code.replace("_", " ").capitalize().replace("Doesnt", "Doesn't")
+
+
 def reason_codes(setting: str) -> tuple[str, ...]:
     return tuple(code.strip() for code in setting.split(",") if code.strip())

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.returns import Resolution
+from app.domain.returns import Resolution, reason_label
 from app.services.return_views import ReturnView
 from app.services.returns import ReturnOptions, authorise_return, return_options
 from ui.context import UiContext
@@ -36,10 +36,6 @@ RESOLUTIONS = {
     Resolution.EXCHANGE: "Exchange (send the same again)",
     Resolution.CREDIT: "Store credit",
 }
-
-
-def reason_text(code: str) -> str:
-    return code.replace("_", " ").capitalize().replace("Doesnt", "Doesn't")
 
 
 class RmaDialog(QDialog):
@@ -106,7 +102,7 @@ class RmaDialog(QDialog):
         self._options = options
         self.reason_combo.clear()
         for code in options.reasons:
-            self.reason_combo.addItem(reason_text(code), code)
+            self.reason_combo.addItem(reason_label(code), code)
         self.lines_table.setRowCount(len(options.lines))
         for row, (line, name) in enumerate(options.lines):
             done = line.returned + line.outstanding

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.returns import reason_label
 from app.services.refunds import issue_refund
 from app.services.return_views import ReturnRow, ReturnView, list_returns, return_detail
 from ui.context import UiContext
@@ -51,7 +52,11 @@ def refund_text(row: ReturnRow) -> str:
 
 
 def detail_text(view: ReturnView) -> str:
-    kind = "unexpected (no RMA)" if view.unexpected else f"{view.reason}, {view.resolution}"
+    kind = (
+        "unexpected (no RMA)"
+        if view.unexpected
+        else f"{reason_label(view.reason)}, {view.resolution}"
+    )
     lines = [f"{view.number}  order {view.order}  {view.customer}  {view.status}  ({kind})"]
     for line in view.lines:
         lines.append(
@@ -157,7 +162,7 @@ class ReturnsView(QWidget):
                 row.order,
                 row.customer,
                 row.status,
-                (row.reason or "(unexpected)").replace("_", " "),
+                reason_label(row.reason),
                 row.resolution,
                 f"{row.units_received}/{row.units_authorised}",
                 age_text(row.created_at, now),

@@ -57,9 +57,9 @@ def test_the_list_shows_status_age_reason_and_refund(view: ReturnsView) -> None:
         for r in range(view.table.rowCount())
     ]
     assert cells[0][0] == "RMA-100002" and cells[0][3:8] == [
-        "authorised", "changed mind", "exchange", "0/1", "3 d",
+        "authorised", "Changed mind", "exchange", "0/1", "3 d",
     ]  # fmt: skip
-    assert cells[1][3:] == ["closed", "damaged", "refund", "2/2", "3 d", "20.00 pending"]
+    assert cells[1][3:] == ["closed", "Damaged", "refund", "2/2", "3 d", "20.00 pending"]
 
 
 def test_issue_refund_records_who_issued_it(
