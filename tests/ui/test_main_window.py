@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app.context import Actor
-from app.services.stats import stats
-from db.engine import Database
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
+
+from app.context import Actor
+from app.services.stats import stats
+from db.engine import Database
 from tests.ui.screenshot import SIZE, render_main_window
 from ui.main_window import MainWindow
 from ui.models.order_queue_model import PAGE_SIZE, Column
