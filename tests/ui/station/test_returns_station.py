@@ -151,3 +151,19 @@ def test_a_parcel_without_rma_opens_by_its_packing_slip(
     station.press(Qt.Key.Key_R, "r")  # back to the bin it shipped from
     message, sound = station.scan(f"O:{shipped_order}")
     assert sound == "complete" and "1 restocked" in message, message
+
+
+def test_the_screen_fits_1024x600(
+    station: ReturnsStation, sqlite_db: Database, actor: Actor, shipped_order: str
+) -> None:
+    rma = authorise_return(sqlite_db, actor, shipped_order, {"MUG": 2, "TEA": 1}, "damaged")
+    station.window.resize(1024, 600)
+    station.scan(f"R:{rma.number}")
+    station.scan(MUG_GTIN)
+    station.press(Qt.Key.Key_2, "2")
+    window = station.window
+    prompt = window.prompt_label
+    assert "Goes to?" in prompt.text()
+    assert prompt.height() >= prompt.heightForWidth(prompt.width())  # nothing cut off
+    assert window.lines_table.isVisible() and window.units_table.isVisible()
+    window.grab().save(str(DOCS / "returns-station-1024x600.png"))
