@@ -10,6 +10,7 @@ A listener belongs to the thread that opened it (SQLite connections do).
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any, Protocol, cast
 
@@ -17,11 +18,13 @@ from db.engine import Database
 
 CHANNEL = "shipshape_changes"
 UNKNOWN = "*"  # SQLite knows that something changed, not which table
+STOP_CHECK_S = 0.2
 
 
 class ChangeListener(Protocol):
-    def wait(self, timeout: float) -> set[str]:
-        """Tables changed by others within `timeout` seconds (empty: none)."""
+    def wait(self, timeout: float, stop: threading.Event) -> set[str]:
+        """Tables changed by others within `timeout` seconds (empty: none); returns
+        early once `stop` is set."""
 
     def close(self) -> None: ...
 
@@ -45,8 +48,8 @@ class _SqliteListener:
         finally:
             cursor.close()
 
-    def wait(self, timeout: float) -> set[str]:
-        time.sleep(timeout)
+    def wait(self, timeout: float, stop: threading.Event) -> set[str]:
+        stop.wait(timeout)
         version = self._read()
         changed, self._version = version != self._version, version
         return {UNKNOWN} if changed else set()
@@ -62,9 +65,14 @@ class _PostgresListener:
         self._conn.autocommit = True
         self._conn.execute(f"LISTEN {CHANNEL}")
 
-    def wait(self, timeout: float) -> set[str]:
+    def wait(self, timeout: float, stop: threading.Event) -> set[str]:
         # Everything heard within the window: a burst of writes is one refresh.
-        return {note.payload or UNKNOWN for note in self._conn.notifies(timeout=timeout)}
+        tables: set[str] = set()
+        deadline = time.monotonic() + timeout
+        while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+            notes = self._conn.notifies(timeout=min(left, STOP_CHECK_S))
+            tables.update(note.payload or UNKNOWN for note in notes)
+        return tables
 
     def close(self) -> None:
         self._raw.invalidate()  # a LISTENing session must not go back to the pool

@@ -8,7 +8,7 @@ view (`to_json` / `from_json`), and names queues that are not plain statuses: *l
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -72,6 +72,51 @@ class SortKey(StrEnum):
 _DATES = ("ship_by_from", "ship_by_to", "placed_from", "placed_to")
 
 
+class Window(StrEnum):
+    """A date range relative to now, resolved when the query runs: a saved view that
+    shows "ship by today" shows today's orders tomorrow too."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    TOMORROW = "tomorrow"
+    NEXT_7_DAYS = "next_7_days"
+    LAST_7_DAYS = "last_7_days"
+    LAST_30_DAYS = "last_30_days"
+    OLDER = "older_than_30_days"
+
+
+WINDOW_LABELS = {
+    Window.OVERDUE: "Overdue",
+    Window.TODAY: "Today",
+    Window.TOMORROW: "Tomorrow",
+    Window.NEXT_7_DAYS: "Next 7 days",
+    Window.LAST_7_DAYS: "Last 7 days",
+    Window.LAST_30_DAYS: "Last 30 days",
+    Window.OLDER: "Older than 30 days",
+}
+
+
+def window_range(window: Window, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """[from, to) of `window`, days in `now`'s time zone (give it the local time)."""
+    midnight = datetime.combine(now.date(), time(), now.tzinfo)
+    day = timedelta(days=1)
+    match window:
+        case Window.OVERDUE:
+            return None, now
+        case Window.TODAY:
+            return midnight, midnight + day
+        case Window.TOMORROW:
+            return midnight + day, midnight + 2 * day
+        case Window.NEXT_7_DAYS:
+            return now, midnight + 8 * day
+        case Window.LAST_7_DAYS:
+            return midnight - 6 * day, None
+        case Window.LAST_30_DAYS:
+            return midnight - 29 * day, None
+        case Window.OLDER:
+            return None, midnight - 29 * day
+
+
 @dataclass(frozen=True)
 class OrderQuery:
     """Every filter combines with every other (AND); None / "" means no filter.
@@ -91,6 +136,8 @@ class OrderQuery:
     ship_by_to: datetime | None = None
     placed_from: datetime | None = None
     placed_to: datetime | None = None
+    ship_by_window: Window | None = None
+    placed_window: Window | None = None
     text: str = ""
     sort: SortKey = SortKey.NUMBER
     descending: bool = True
@@ -122,6 +169,9 @@ class OrderQuery:
                     values[name] = datetime.fromisoformat(values[name])
             if values.get("queue") is not None:
                 values["queue"] = Queue(values["queue"])
+            for name in ("ship_by_window", "placed_window"):
+                if values.get(name) is not None:
+                    values[name] = Window(values[name])
             if "sort" in values:
                 values["sort"] = SortKey(values["sort"])
         except (TypeError, ValueError) as exc:

@@ -61,7 +61,7 @@ class ChangeFeed:
         self._ready.set()
         try:
             while not self._stop.is_set():
-                tables = listener.wait(self._interval)
+                tables = listener.wait(self._interval, self._stop)
                 if tables and not self._stop.is_set():
                     self._on_changes(changes_from(tables))
         except Exception:  # the database went away: views still refresh on their own actions

@@ -8,6 +8,7 @@ Searching goes through the search index (services.search_index).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -23,12 +24,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.domain.order_query import NOT_DONE, OrderQuery, Queue, SortKey
+from app.domain.new_order import SERVICE_PRIORITY
+from app.domain.order_query import NOT_DONE, OrderQuery, Queue, SortKey, window_range
 from app.domain.search_terms import DEFAULT_NUMBER_FORMAT, read_search
 from app.dto import OrderRow
 from app.services import search_index
 from db.engine import Database
-from db.models import Channel, Order, OrderLine, Setting, Shipment, Warehouse
+from db.models import Carrier, Channel, Order, OrderLine, Setting, Shipment, Warehouse
 from db.uow import read
 
 _LINES = (
@@ -137,14 +139,19 @@ def filters(session: Session, query: OrderQuery) -> list[ColumnElement[bool]] | 
         )
     if query.country:
         conditions.append(Order.ship_country == query.country.upper())
-    for col, low, high in (
-        (Order.ship_by, query.ship_by_from, query.ship_by_to),
-        (Order.placed_at, query.placed_from, query.placed_to),
+    local_now = datetime.now(UTC).astimezone()
+    for col, low, high, window in (
+        (Order.ship_by, query.ship_by_from, query.ship_by_to, query.ship_by_window),
+        (Order.placed_at, query.placed_from, query.placed_to, query.placed_window),
     ):
-        if low is not None:
-            conditions.append(col >= low)
-        if high is not None:
-            conditions.append(col < high)
+        bounds = [(low, high)]
+        if window is not None:
+            bounds.append(window_range(window, local_now))
+        for start, end in bounds:
+            if start is not None:
+                conditions.append(col >= start)
+            if end is not None:
+                conditions.append(col < end)
     if query.text.strip():
         terms = read_search(query.text, _number_format(session))
         found = search_index.matching(session, terms)
@@ -222,3 +229,25 @@ def _row(o: Order, channel: str, lines: int, units: int) -> OrderRow:
         hold_reason=o.hold_reason,
         packing_station=o.packing_station,
     )
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the queue's filter lists offer."""
+
+    channels: list[str]
+    carriers: list[str]
+    warehouses: list[str]
+    service_levels: list[str]
+
+
+def filter_choices(db: Database) -> FilterChoices:
+    def work(session: Session) -> FilterChoices:
+        return FilterChoices(
+            channels=list(session.scalars(select(Channel.code).order_by(Channel.code))),
+            carriers=list(session.scalars(select(Carrier.code).order_by(Carrier.code))),
+            warehouses=list(session.scalars(select(Warehouse.code).order_by(Warehouse.code))),
+            service_levels=sorted(SERVICE_PRIORITY, key=SERVICE_PRIORITY.__getitem__),
+        )
+
+    return read(db, work)

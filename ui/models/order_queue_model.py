@@ -1,4 +1,4 @@
-"""OrderQueueModel: the order list, newest first, loaded a page at a time off the UI thread."""
+"""OrderQueueModel: the queue, fetched lazily a keyset page at a time off the UI thread."""
 
 from __future__ import annotations
 
@@ -15,13 +15,16 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from app.domain.order_query import OrderQuery, Queue, SortKey
 from app.dto import OrderRow
-from app.services import orders
+from app.services import order_queue
+from app.services.order_queue import PageKey
 from ui.context import UiContext
 from ui.operations import QueryOp
 from ui.status_style import LATE_COLOUR, is_late, local_time, status_label
 
 PAGE_SIZE = 100
+RELOAD_LIMIT = 2_000  # a live refresh reloads what was scrolled through, up to this
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -52,6 +55,19 @@ HEADERS = {
     Column.ITEMS: "Items",
     Column.TOTAL: "Total",
     Column.HOLD_REASON: "Hold reason",
+}
+SORT_KEYS = {
+    Column.NUMBER: SortKey.NUMBER,
+    Column.REFERENCE: SortKey.REFERENCE,
+    Column.STATUS: SortKey.STATUS,
+    Column.CHANNEL: SortKey.CHANNEL,
+    Column.SERVICE: SortKey.SERVICE,
+    Column.SHIP_BY: SortKey.SHIP_BY,
+    Column.CUSTOMER: SortKey.CUSTOMER,
+    Column.COUNTRY: SortKey.COUNTRY,
+    Column.ITEMS: SortKey.ITEMS,
+    Column.TOTAL: SortKey.TOTAL,
+    Column.HOLD_REASON: SortKey.HOLD_REASON,
 }
 HEADER_TIPS = {
     Column.SERVICE: "Priority (1 = most urgent) and service level",
@@ -88,10 +104,12 @@ def _display(row: OrderRow, column: Column) -> str:
 
 
 class OrderQueueModel(QAbstractTableModel):
-    """Rows from `orders.list_orders`, paged by keyset (`before_id` = last row's id).
+    """Rows of `order_queue.page` for an `OrderQuery`, fetched lazily a keyset page at a
+    time (after the last row's sort value and id), filtered and sorted in SQL.
 
-    A reload swaps the rows only once the new first page has arrived, so the table
-    never flashes empty; answers to an older filter are dropped.
+    A reload swaps the rows only once the new rows have arrived, so the table never
+    flashes empty, and fetches as many rows as were loaded (up to RELOAD_LIMIT), so a
+    live refresh keeps the scroll position; answers to an older query are dropped.
     """
 
     page_loaded = Signal()
@@ -101,26 +119,48 @@ class OrderQueueModel(QAbstractTableModel):
         super().__init__(parent)
         self._ctx = ctx
         self._rows: list[OrderRow] = []
-        self._status: str | None = None
-        self._search = ""
+        self._query = OrderQuery()
         self._generation = 0
         self._loading = False
         self._exhausted = True
 
+    def query(self) -> OrderQuery:
+        return self._query
+
+    def set_query(self, query: OrderQuery) -> None:
+        """Show `query` from its first page."""
+        self._query = query
+        self._generation += 1
+        self._request_page(after=None, limit=PAGE_SIZE)
+
     def set_filter(self, *, status: str | None, search: str) -> None:
-        """Show only `status` (None: all) matching `search`, from the first page."""
-        self._status, self._search = status, search.strip()
-        self.reload()
+        """Show only the queue `status` (None: all) matching `search`, other filters kept."""
+        queue = Queue(status) if status else None
+        self.set_query(self._query.with_changes(queue=queue, text=search.strip()))
 
     def reload(self) -> None:
+        """The same query again, as many rows as are loaded now."""
         self._generation += 1
-        self._request_page(before_id=None)
+        limit = min(max(len(self._rows), PAGE_SIZE), RELOAD_LIMIT)
+        self._request_page(after=None, limit=limit)
 
     def order_at(self, row: int) -> OrderRow:
         return self._rows[row]
 
     def row_of(self, number: str) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.number == number), None)
+
+    def rows_of_ids(self, ids: set[int]) -> list[int]:
+        return [i for i, r in enumerate(self._rows) if r.id in ids]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Header click: sorted in SQL, from the first page."""
+        descending = order == Qt.SortOrder.DescendingOrder
+        sorted_query = self._query.with_changes(
+            sort=SORT_KEYS[Column(column)], descending=descending
+        )
+        if sorted_query != self._query:
+            self.set_query(sorted_query)
 
     def is_loading(self) -> bool:
         return self._loading
@@ -169,8 +209,10 @@ class OrderQueueModel(QAbstractTableModel):
         return not parent.isValid() and not self._loading and not self._exhausted
 
     def fetchMore(self, parent: AnyIndex) -> None:
-        if self.canFetchMore(parent):
-            self._request_page(before_id=self._rows[-1].id if self._rows else None)
+        if self.canFetchMore(parent) and self._rows:
+            last = self._rows[-1]
+            after = (order_queue.sort_value(last, self._query.sort), last.id)
+            self._request_page(after=after, limit=PAGE_SIZE)
 
     def _tooltip(self, row: OrderRow, column: Column, late: bool) -> str | None:
         if column is Column.SHIP_BY and row.ship_by:
@@ -182,27 +224,21 @@ class OrderQueueModel(QAbstractTableModel):
             return f"Being packed at {row.packing_station}"
         return None
 
-    def _request_page(self, *, before_id: int | None) -> None:
+    def _request_page(self, *, after: PageKey | None, limit: int) -> None:
         self._loading = True
         generation = self._generation
-        QueryOp(
-            None,
-            self._ctx,
-            orders.list_orders,
-            status=self._status,
-            search=self._search or None,
-            limit=PAGE_SIZE,
-            before_id=before_id,
-        ).success(lambda rows: self._on_page_loaded(generation, before_id, rows)).failure(
-            lambda exc: self._on_page_failed(generation, exc)
-        ).run()
+        QueryOp(None, self._ctx, order_queue.page, self._query, limit=limit, after=after).success(
+            lambda rows: self._on_page_loaded(generation, after, limit, rows)
+        ).failure(lambda exc: self._on_page_failed(generation, exc)).run()
 
-    def _on_page_loaded(self, generation: int, before_id: int | None, rows: list[OrderRow]) -> None:
+    def _on_page_loaded(
+        self, generation: int, after: PageKey | None, limit: int, rows: list[OrderRow]
+    ) -> None:
         if generation != self._generation:
             return
         self._loading = False
-        self._exhausted = len(rows) < PAGE_SIZE
-        if before_id is None:
+        self._exhausted = len(rows) < limit
+        if after is None:
             self.beginResetModel()
             self._rows = rows
             self.endResetModel()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,21 +17,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dto import OrderDetail, Stats
+from app.changes import changes_of
+from app.domain.order_query import OrderQuery
+from app.dto import OrderDetail
 from app.errors import NotFound
-from app.services import orders, stats
+from app.services import orders
 from app.services.order_lookup import resolve_order_number
+from app.services.queue_counts import QueueCounts, queue_counts
 from ui.context import UiContext
-from ui.models.order_queue_model import Column, OrderQueueModel
+from ui.models.order_queue_model import SORT_KEYS, Column, OrderQueueModel
 from ui.operations import QueryOp
 from ui.views.action_style import ACTION_BUTTON_STYLE
+from ui.views.bulk_actions_controller import BulkActionsController
 from ui.views.feedback_banner import FeedbackBanner
 from ui.views.order_actions import OrderActionsController
 from ui.views.order_detail_panel import OrderDetailPanel
+from ui.views.queue_filters import QueueFilters
 from ui.views.return_actions import ReturnActions
 from ui.views.service_desk_actions import ServiceDeskActions
+from ui.widgets.queue_bar import QueueBar
 from ui.widgets.status_badge_delegate import StatusBadgeDelegate
-from ui.widgets.status_filter_bar import StatusFilterBar
 
 SEARCH_DELAY_MS = 250
 COUNTS_INTERVAL_MS = 10_000
@@ -58,12 +63,14 @@ def orders_count(count: int) -> str:
 
 
 class OrdersView(QWidget):
-    """Search box, status chips with live counts, the order queue and the detail panel."""
+    """Search box, queue chips with live counts, filters, the order queue (multi-select
+    with bulk actions) and the detail panel; other stations' changes appear by themselves."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._counts: dict[str, int] = {}
+        self._keep_ids: set[int] = set()  # selected before a refresh: selected after it
+        self._keep_scroll = 0
         self._wanted_number: str | None = None
         self._detail_number: str | None = None
         self._open_single = False  # Enter in the search box: open a lone result
@@ -76,7 +83,7 @@ class OrdersView(QWidget):
         )
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setObjectName("searchEdit")
-        self.filter_bar = StatusFilterBar()
+        self.filter_bar = QueueBar()
         self.result_label = QLabel()
         self.result_label.setObjectName("muted")
         self.problem_label = QLabel()
@@ -95,6 +102,17 @@ class OrdersView(QWidget):
             [actions.new_order_action, actions.allocate_action, actions.pick_lists_action]
         )
         self.desk_actions = ServiceDeskActions(ctx, self, self.feedback_banner)
+        self.queue_filters = QueueFilters(ctx, self.feedback_banner)
+        self.bulk_actions = BulkActionsController(
+            ctx, self, self.feedback_banner, self.selected_ids
+        )
+        self.bulk_toolbar = QToolBar()
+        self.bulk_toolbar.setStyleSheet(ACTION_BUTTON_STYLE)
+        self.selection_label = QLabel()
+        self.selection_label.setObjectName("muted")
+        self.bulk_toolbar.addWidget(self.selection_label)
+        self.bulk_toolbar.addActions(list(self.bulk_actions.actions.values()))
+        self.queue_filters.move_views_to(self.bulk_toolbar)
         self.return_actions = ReturnActions(ctx, self, self.feedback_banner)
         self.detail_panel.set_actions(
             [
@@ -115,7 +133,10 @@ class OrdersView(QWidget):
         self._counts_timer.timeout.connect(self.refresh_counts)
         self.search_edit.textChanged.connect(self._search_timer.start)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
-        self.filter_bar.status_selected.connect(self._apply_filter)
+        self.filter_bar.queue_selected.connect(self._apply_filter)
+        self.queue_filters.changed.connect(self._apply_filter)
+        self.queue_filters.view_chosen.connect(self._on_queue_filters_view_chosen)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.model.page_loaded.connect(self._on_model_page_loaded)
         self.model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
         self.model.load_failed.connect(self._show_problem)
@@ -133,7 +154,7 @@ class OrdersView(QWidget):
         self.search_edit.selectAll()
 
     def refresh_counts(self) -> None:
-        QueryOp(self, self._ctx, stats.stats).success(self._on_stats_loaded).failure(
+        QueryOp(self, self._ctx, queue_counts).success(self._on_counts_loaded).failure(
             self._show_problem
         ).run()
 
@@ -175,7 +196,7 @@ class OrdersView(QWidget):
         table.addActions([separator, self.next_action, self.previous_action])
         table.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setAlternatingRowColors(True)
         table.setShowGrid(False)
         table.setWordWrap(False)
@@ -185,6 +206,8 @@ class OrdersView(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicator(Column.NUMBER, Qt.SortOrder.DescendingOrder)
+        table.setSortingEnabled(True)  # the model sorts in SQL
         bold = QFont(table.font())
         bold.setBold(True)
         plain, strong = QFontMetrics(table.font()), QFontMetrics(bold)
@@ -210,15 +233,47 @@ class OrdersView(QWidget):
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(self.filter_bar)
+        layout.addWidget(self.queue_filters)
+        layout.addWidget(self.bulk_toolbar)
         layout.addWidget(self.problem_label)
         layout.addWidget(self.feedback_banner)
         layout.addWidget(splitter, 1)
 
+    def selected_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        return [self.model.order_at(index.row()).id for index in rows]
+
     def _apply_filter(self) -> None:
         self._search_timer.stop()
-        self.model.set_filter(
-            status=self.filter_bar.selected_status(), search=self.search_edit.text()
+        base = self.model.query().with_changes(
+            queue=self.filter_bar.selected_queue(), text=self.search_edit.text().strip()
         )
+        self._show_query(self.queue_filters.apply(base))
+
+    def _show_query(self, query: OrderQuery) -> None:
+        self._keep_ids.clear()
+        self.queue_filters.set_current(query)
+        self.model.set_query(query)
+
+    def _on_queue_filters_view_chosen(self, query: OrderQuery) -> None:
+        self.filter_bar.select(query.queue)
+        self.search_edit.blockSignals(True)
+        self.search_edit.setText(query.text)
+        self.search_edit.blockSignals(False)
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        column = next(c for c, key in SORT_KEYS.items() if key is query.sort)
+        descending = Qt.SortOrder.DescendingOrder
+        header.setSortIndicator(
+            column, descending if query.descending else Qt.SortOrder.AscendingOrder
+        )
+        header.blockSignals(False)
+        self._show_query(query)
+
+    def _on_table_selection_changed(self, *_: object) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        self.bulk_actions.set_selection_size(count)
+        self.selection_label.setText(f"{orders_count(count)} selected  " if count else "")
 
     def _on_search_edit_return_pressed(self) -> None:
         self._open_single = bool(self.search_edit.text().strip())
@@ -232,7 +287,7 @@ class OrdersView(QWidget):
         self.search_edit.blockSignals(True)
         self.search_edit.setText(detail.number)
         self.search_edit.blockSignals(False)
-        self.filter_bar.chip(None).setChecked(True)
+        self.filter_bar.select(None)
         self._apply_filter()
 
     def _on_exact_order_failed(self, exc: Exception) -> None:
@@ -244,6 +299,9 @@ class OrdersView(QWidget):
 
     def _on_model_page_loaded(self) -> None:
         self.problem_label.hide()
+        self.queue_filters.set_current(self.model.query())  # a header click sorts there
+        if self._keep_ids:
+            self._reselect(self._keep_ids)
         self._select_wanted()
         self._restoring = False
         shown = self.detail_panel.current_number()
@@ -274,10 +332,13 @@ class OrdersView(QWidget):
         self.feedback_banner.dismiss()
 
     def _select_wanted(self) -> None:
-        row = self.model.row_of(self._wanted_number) if self._wanted_number else None
-        if row is not None:
+        wanted = self._wanted_number
+        row = self.model.row_of(wanted) if wanted else None
+        if wanted and row is not None:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
+            if wanted != self._detail_number:  # it was current already: no signal came
+                self._load_detail(wanted)
 
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
@@ -308,26 +369,46 @@ class OrdersView(QWidget):
         self.desk_actions.set_detail(detail)
         self.return_actions.set_detail(detail)
 
-    def _on_stats_loaded(self, result: Stats) -> None:
-        self._counts = result.orders_by_status
-        self.filter_bar.set_counts(self._counts)
+    def _on_counts_loaded(self, counts: QueueCounts) -> None:
+        self.filter_bar.set_counts(counts)
         self._update_result_label()
 
-    def _on_hub_changes_applied(self, _changes: object, _initiator: object) -> None:
+    def _on_hub_changes_applied(self, changes: object, _initiator: object) -> None:
+        """Refresh what changed, keeping the selection and the scroll position."""
+        changed = changes_of(changes)
+        if not changed.orders:
+            return
         self.refresh_counts()
+        self._keep_ids = set(self.selected_ids())
+        self._keep_scroll = self.table.verticalScrollBar().value()
         self.model.reload()
-        if self._detail_number:
+        detail = self.detail_panel.current_number()
+        shown = self.model.row_of(detail) if detail else None
+        shown_id = self.model.order_at(shown).id if shown is not None else None
+        if self._detail_number and (not changed.order_ids or shown_id in changed.order_ids):
             self._load_detail(self._detail_number)
+
+    def _reselect(self, ids: set[int]) -> None:
+        selection = self.table.selectionModel()
+        for row in self.model.rows_of_ids(ids):
+            selection.select(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self.table.verticalScrollBar().setValue(self._keep_scroll)
+        self._keep_ids = set()
 
     def _update_result_label(self) -> None:
         shown = self.model.rowCount()
         more = self.model.canFetchMore(QModelIndex()) or self.model.is_loading()
-        status = self.filter_bar.selected_status()
-        if self.search_edit.text().strip() or not self._counts:
+        query = self.model.query()
+        total = self.filter_bar.count_of(query.queue)
+        if total is None or query != OrderQuery(
+            queue=query.queue, sort=query.sort, descending=query.descending
+        ):
             text = f"{shown}+ orders" if more else orders_count(shown)
         else:
-            total = self._counts.get(status, 0) if status else sum(self._counts.values())
-            text = f"{shown} of {orders_count(total)}" if shown < total else orders_count(total)
+            text = f"{shown:,} of {orders_count(total)}" if shown < total else orders_count(total)
         self.result_label.setText(text)
 
     def _show_problem(self, problem: object) -> None:
