@@ -20,6 +20,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP
 from pathlib import Path
 
+from app.domain.channel_changes import ChannelClosure
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.errors import ValidationFailed
 from app.imports.common import Fields, Where, check_amounts, read_json
@@ -85,6 +86,11 @@ def _candidate(where: Where, data: object, channel: str) -> Candidate:
     elif order.text("shippingStatusCode", limit=8).upper() == ALL_SHIPPED:
         candidate.skipped = "already shipped in Brightpearl"
     if candidate.skipped:
+        if kind == "SO":  # news for the order if it is already here
+            shipped = candidate.skipped.startswith("already shipped")
+            candidate.closure = ChannelClosure(
+                channel, ref, candidate.skipped, str(where), handled=shipped
+            )
         return candidate
     lines = _lines(order)
     if not lines and not problems:

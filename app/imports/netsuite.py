@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from app.domain.channel_changes import ChannelClosure
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.imports.common import (
     CsvRow,
@@ -94,6 +95,8 @@ NOT_TO_SHIP = {
     "cancelled": "cancelled in NetSuite",
     "canceled": "cancelled in NetSuite",
 }
+FULFILLED = frozenset({"pending billing", "billed"})  # shipped by NetSuite's own warehouse
+CALLED_OFF = frozenset({"closed", "cancelled", "canceled"})  # never to ship
 DATE_FORMATS = ("%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%d.%m.%Y")
 CURRENCY_NAMES = {
     "euro": "EUR",
@@ -139,6 +142,10 @@ def _candidate(file: str, rows: list[CsvRow], problems: list[str], channel: str)
     status = head.word("Status").rpartition(":")[2].strip()
     if status in NOT_TO_SHIP:
         candidate.skipped = NOT_TO_SHIP[status]
+        if status in FULFILLED | CALLED_OFF:  # news for the order if it is already here
+            candidate.closure = ChannelClosure(
+                channel, ref, candidate.skipped, str(head.where), handled=status in FULFILLED
+            )
         return candidate
     if status not in TO_SHIP:
         head.add("Status", f"not a sales order status: {shown(head.values.get('Status'))}")

@@ -154,3 +154,20 @@ def test_one_bad_order_imports_nothing(
         "(write 2024-03-05 14:07:12+01:00)",
     ]
     assert read(db, lambda s: s.scalar(select(func.count()).select_from(Order))) == 0
+
+
+def test_a_later_response_with_the_order_cancelled_cancels_it_here(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(db, "import-products", str(SAMPLES / "products.csv")) == 0
+    assert cli(db, "import-orders", str(SAMPLE_PATH)) == 0
+    later = copy.deepcopy(SAMPLE)
+    later["response"][0]["isCanceled"] = True
+    capsys.readouterr()
+
+    assert cli(db, "import-orders", str(save(tmp_path / "later.json", later))) == 0
+
+    out = capsys.readouterr().out.splitlines()
+    number = order_detail(db, "100231").number
+    assert f"  cancelled: {number} (100231): cancelled in Brightpearl" in out
+    assert order_detail(db, "100231").status == "cancelled"

@@ -135,3 +135,24 @@ def test_one_bad_order_imports_nothing(
         "  ns.csv:7: Rate: 8.999 has more than 2 decimal places",
     ]
     assert read(db, lambda s: s.scalar(select(func.count()).select_from(Order))) == 0
+
+
+def test_a_later_search_that_shows_an_order_cancelled_cancels_it_here(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(db, "import-products", str(SAMPLES / "products.csv")) == 0
+    assert cli(db, "import-orders", str(SAMPLE)) == 0
+    header, rows = sample_rows()
+    column = {name: i for i, name in enumerate(header)}
+    for row in rows:
+        if row[column["Document Number"]] == "SO1044":
+            row[column["Status"]] = "Cancelled"
+    capsys.readouterr()
+
+    assert cli(db, "import-orders", str(write(tmp_path / "later.csv", csv_of(header, rows)))) == 0
+
+    out = capsys.readouterr().out.splitlines()
+    number = order_detail(db, "SO1044").number
+    assert f"  cancelled: {number} (SO1044): cancelled in NetSuite" in out
+    assert order_detail(db, "SO1044").status == "cancelled"
+    assert order_detail(db, "SO1042").status != "cancelled"
