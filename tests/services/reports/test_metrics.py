@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.errors import ValidationFailed
@@ -241,3 +242,27 @@ def test_an_empty_range_says_so_instead_of_drawing_zeros(db: Database) -> None:
         report(db, "daily")
     with pytest.raises(ValidationFailed, match="no report 'weekly'"):
         report(db, "weekly")
+
+
+def test_reports_are_for_the_office_a_picker_is_refused(history: Database) -> None:
+    from sqlalchemy import select
+
+    from app.errors import PermissionDenied
+    from db.models import User
+    from db.uow import run_in_transaction
+
+    def passwords(session: Session) -> dict[str, int]:
+        users = {u.username: u for u in session.scalars(select(User))}
+        for user in users.values():
+            user.password_hash = "set"  # log-in is now required of everyone
+        boss = User(username="boss", display_name="Boss", role="supervisor", password_hash="x")
+        session.add(boss)
+        session.flush()
+        return {"anna": users["anna"].id, "boss": boss.id}
+
+    ids = run_in_transaction(history, passwords)
+    anna = Actor(username="anna", station="pick-1", user_id=ids["anna"])
+    with pytest.raises(PermissionDenied, match="view reports"):
+        run_report(history, anna, "daily", WEEK, now=NOW)
+    boss = Actor(username="boss", station="office", user_id=ids["boss"])
+    assert run_report(history, boss, "daily", WEEK, now=NOW).rows
