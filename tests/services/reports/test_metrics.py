@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
-from app.errors import ValidationFailed
+from app.errors import PermissionDenied, ValidationFailed
 from app.services import stats
 from app.services.reports import NoData, ReportQuery, run_report
 from db.engine import Database
+from db.models import Channel, Order, User
+from db.uow import run_in_transaction
 from tests.services.reports.history import NOW, at, build
 
 WEEK = ReportQuery(start=date(2026, 10, 24), end=date(2026, 10, 26))
@@ -72,14 +75,8 @@ def test_the_23_hour_spring_day_ends_at_23_00_utc(db: Database) -> None:
     # 29 Mar 2026: London moves to summer time; the day runs 00:00-23:00 UTC, so an order
     # at 23:30 UTC belongs to 30 March.
     build(db)
-    from db.models import Channel, Order
-    from db.uow import run_in_transaction
 
-    def add(session: object) -> None:
-        from sqlalchemy import select
-        from sqlalchemy.orm import Session
-
-        assert isinstance(session, Session)
+    def add(session: Session) -> None:
         web = session.scalars(select(Channel).where(Channel.code == "web")).one()
         for number, placed in (("SP-1", at(29, 22, 30, month=3)), ("SP-2", at(29, 23, 30, 3))):
             session.add(
@@ -245,11 +242,6 @@ def test_an_empty_range_says_so_instead_of_drawing_zeros(db: Database) -> None:
 
 
 def test_reports_are_for_the_office_a_picker_is_refused(history: Database) -> None:
-    from sqlalchemy import select
-
-    from app.errors import PermissionDenied
-    from db.models import User
-    from db.uow import run_in_transaction
 
     def passwords(session: Session) -> dict[str, int]:
         users = {u.username: u for u in session.scalars(select(User))}
