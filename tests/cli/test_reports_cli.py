@@ -10,6 +10,7 @@ import pypdfium2
 import pytest
 
 from app.cli import run
+from app.services.reports import KINDS
 from db.engine import Database
 from tests.services.reports.history import build
 
@@ -127,6 +128,7 @@ def test_report_csv_and_the_pdf_pack(
         == 0
     )
     pdf = pypdfium2.PdfDocument(str(out))
-    assert len(pdf) == 9  # one page per report
+    assert len(pdf) == len(KINDS)  # one page per report
     first = pdf[0].get_textpage().get_text_range()
     assert "Orders received and shipped per day" in first and "2026-10-25" in first
+    pdf.close()

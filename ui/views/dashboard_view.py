@@ -41,6 +41,7 @@ from ui.widgets.report_chart import ReportChartPanel
 # kind -> panel title, in reading order (two per row).
 PANELS = {
     "daily": "Received vs shipped per day",
+    "hourly": "Received vs shipped per hour (last day)",
     "backlog": "Backlog by status and age",
     "late": "Late orders by channel",
     "cycle-times": "Cycle times (hours)",

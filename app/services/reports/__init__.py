@@ -17,6 +17,7 @@ from app.services.access import authorize
 from app.services.reports.backlog import backlog, late_by_channel
 from app.services.reports.cycle_times import cycle_times
 from app.services.reports.daily import daily
+from app.services.reports.hourly import hourly
 from app.services.reports.period import Period, ReportQuery, resolve
 from app.services.reports.replenishment import replenishment
 from app.services.reports.report import NoData, OrderSelection, Report
@@ -31,6 +32,7 @@ Metric = Callable[[Session, Period], Report]
 # kind -> metric, in the order the PDF pack and the dashboard show them.
 KINDS: dict[str, Metric] = {
     "daily": daily,
+    "hourly": hourly,
     "backlog": backlog,
     "late": late_by_channel,
     "cycle-times": cycle_times,

@@ -48,7 +48,7 @@ def selection_conditions(selection: OrderSelection) -> list[ColumnElement[bool]]
             exists().where(
                 OrderLine.order_id == Order.id,
                 OrderLine.sku == selection.sku,
-                OrderLine.qty_allocated < OrderLine.qty_ordered,
+                OrderLine.qty_allocated < OrderLine.qty_to_fulfil,
             )
         )
     if selection.channel_id is not None:

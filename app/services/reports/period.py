@@ -119,6 +119,17 @@ def calendar_days(first: date, last: date, zone: ZoneInfo) -> tuple[Day, ...]:
     )
 
 
+def clock_hours(day: date, zone: ZoneInfo) -> tuple[Day, ...]:
+    """The hours of `day` in `zone` as buckets: 23, 24 or 25 of them (UTC hours, so the
+    repeated hour of an autumn night is two buckets)."""
+    starts, ends = local_day_bounds(day, zone)
+    count = int((ends - starts).total_seconds() // 3600)
+    return tuple(
+        Day(i, day, starts + timedelta(hours=i), starts + timedelta(hours=i + 1))
+        for i in range(count)
+    )
+
+
 def warehouse_zone(session: Session) -> ZoneInfo:
     stored = session.scalar(select(Setting.value).where(Setting.key == "company.timezone"))
     return ZoneInfo(stored or "UTC")

@@ -33,7 +33,7 @@ def replenishment(session: Session, period: Period) -> Report:
     )
     days = history.day_table()
     demand = (
-        select(days.c.day, OrderLine.sku, func.sum(OrderLine.qty_ordered))
+        select(days.c.day, OrderLine.sku, func.sum(OrderLine.qty_to_fulfil))
         .select_from(days)
         .join(Order, and_(Order.placed_at >= days.c.starts, Order.placed_at < days.c.ends))
         .join(OrderLine, OrderLine.order_id == Order.id)

@@ -30,12 +30,12 @@ def stock_outs(session: Session, period: Period) -> Report:
             OrderLine.sku,
             func.max(OrderLine.name),
             func.count(func.distinct(OrderLine.order_id)),
-            func.sum(OrderLine.qty_ordered - OrderLine.qty_allocated),
+            func.sum(OrderLine.qty_to_fulfil - OrderLine.qty_allocated),
         )
         .join(Order, Order.id == OrderLine.order_id)
         .where(
             Order.status.in_(WAITING),
-            OrderLine.qty_allocated < OrderLine.qty_ordered,
+            OrderLine.qty_allocated < OrderLine.qty_to_fulfil,
             *order_scope(period),
         )
         .group_by(OrderLine.sku)

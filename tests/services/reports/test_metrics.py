@@ -258,3 +258,12 @@ def test_reports_are_for_the_office_a_picker_is_refused(history: Database) -> No
         run_report(history, anna, "daily", WEEK, now=NOW)
     boss = Actor(username="boss", station="office", user_id=ids["boss"])
     assert run_report(history, boss, "daily", WEEK, now=NOW).rows
+
+
+def test_hourly_on_the_25_hour_day_shows_the_repeated_hour_twice(history: Database) -> None:
+    rows = report(history, "hourly", ReportQuery(start=date(2026, 10, 25), end=date(2026, 10, 25)))
+    assert len(rows) == 25
+    assert [r["hour"] for r in rows[:4]] == ["00:00 BST", "01:00 BST", "01:00 GMT", "02:00 GMT"]
+    busy = {r["hour"]: (r["received"], r["shipped"]) for r in rows if r["received"] or r["shipped"]}
+    # o2 at 00:30 BST, o1 shipped at 09:00 GMT, o3 at 23:30 GMT.
+    assert busy == {"00:00 BST": (1, 0), "09:00 GMT": (0, 1), "23:00 GMT": (1, 0)}
