@@ -129,11 +129,11 @@ def _needs(session: Session, order_ids: list[int]) -> dict[int, list[Need]]:
                 OrderLine.order_id,
                 OrderLine.id,
                 OrderLine.product_id,
-                OrderLine.qty_ordered - OrderLine.qty_handled_elsewhere - OrderLine.qty_allocated,
+                OrderLine.qty_to_fulfil - OrderLine.qty_allocated,
             )
             .where(
                 OrderLine.order_id.in_(order_ids[start : start + 2000]),
-                OrderLine.qty_allocated < OrderLine.qty_ordered - OrderLine.qty_handled_elsewhere,
+                OrderLine.qty_allocated < OrderLine.qty_to_fulfil,
             )
             .order_by(OrderLine.order_id, OrderLine.line_no)
         )

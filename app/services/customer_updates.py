@@ -124,11 +124,11 @@ def queue_delay_notices(session: Session, actor: Actor, now: datetime | None = N
     waiting: dict[int, list[dict[str, Any]]] = {oid: [] for oid in late}
     for line in session.scalars(
         select(OrderLine)
-        .where(OrderLine.order_id.in_(late), OrderLine.qty_allocated < OrderLine.qty_ordered)
+        .where(OrderLine.order_id.in_(late), OrderLine.qty_allocated < OrderLine.qty_to_fulfil)
         .order_by(OrderLine.order_id, OrderLine.line_no)
     ):
         waiting[line.order_id].append(
-            {"sku": line.sku, "name": line.name, "qty": line.qty_ordered - line.qty_allocated}
+            {"sku": line.sku, "name": line.name, "qty": line.qty_to_fulfil - line.qty_allocated}
         )
     queue_messages(
         session,

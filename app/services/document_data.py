@@ -124,9 +124,7 @@ def slip_for_shipment(session: Session, shipment_id: int) -> SlipData:
                 name=line.name,
                 qty_ordered=line.qty_ordered,
                 qty_in_this_shipment=in_this.get(line.id, 0),
-                qty_to_follow=max(
-                    line.qty_ordered - line.qty_handled_elsewhere - line.qty_packed, 0
-                ),
+                qty_to_follow=max(line.qty_to_fulfil - line.qty_packed, 0),
             )
             for line in lines
         ],

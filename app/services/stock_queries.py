@@ -162,7 +162,7 @@ def backordered_orders(db: Database, sku: str) -> list[str]:
             .where(
                 Order.status == OrderStatus.BACKORDERED.value,
                 OrderLine.sku == sku,
-                OrderLine.qty_allocated < OrderLine.qty_ordered - OrderLine.qty_handled_elsewhere,
+                OrderLine.qty_allocated < OrderLine.qty_to_fulfil,
             )
             .distinct()
             .order_by(Order.number)

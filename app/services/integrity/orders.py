@@ -68,16 +68,14 @@ def _order_facts() -> Subquery:
     lines = (
         select(
             line.order_id,
-            func.sum(line.qty_ordered - line.qty_handled_elsewhere).label("ordered"),
+            func.sum(line.qty_to_fulfil).label("ordered"),
             func.sum(line.qty_allocated).label("allocated"),
             func.sum(line.qty_picked).label("picked"),
             func.sum(line.qty_packed).label("packed"),
             func.sum(line.qty_shipped).label("shipped"),
             _count(line.qty_picked < line.qty_allocated).label("unpicked"),
             _count(line.qty_packed < line.qty_allocated).label("unpacked"),
-            _count(line.qty_shipped < line.qty_ordered - line.qty_handled_elsewhere).label(
-                "unshipped"
-            ),
+            _count(line.qty_shipped < line.qty_to_fulfil).label("unshipped"),
             _count(line.qty_picked > line.qty_shipped).label("kept"),
         )
         .group_by(line.order_id)
