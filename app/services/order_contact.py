@@ -15,6 +15,7 @@ from app.domain.contact_details import ContactDetails, contact_problems
 from app.domain.new_order import SERVICE_PRIORITY
 from app.domain.order_workflow import OrderStatus
 from app.errors import ConcurrencyConflict, InvalidTransition, ValidationFailed
+from app.services import search_index
 from app.services.access import authorize
 from app.services.audit import record
 from app.services.orders import find_order
@@ -109,6 +110,7 @@ def edit_contact(
             details={"changes": {field: list(pair) for field, pair in changes.items()}},
         )
         session.flush()  # bumps the version the next editor must have seen
+        search_index.refresh(session, [order.id])  # found by the new address, phone, e-mail
         return order.version
 
     return run_in_transaction(db, work)

@@ -19,6 +19,7 @@ from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.domain.site_settings import format_order_number
 from app.errors import InvalidTransition, NotFound, ValidationFailed
+from app.services import search_index
 from app.services.access import authorize
 from app.services.audit import record
 from app.services.numbering import take_numbers
@@ -163,6 +164,7 @@ def create_replacement(
             reason=f"{copy.number} sends {what} again: {reason.strip()}",
             details={"replacement": copy.number},
         )
+        search_index.refresh(session, [copy.id])
         status, _ = allocate_again(session, actor, copy.id)
         row = session.execute(
             select(Order.status, Order.version).where(Order.id == original.id)
@@ -228,6 +230,7 @@ def split_order(
             reason=f"{what} moved to {copy.number}",
             details={"split_to": copy.number},
         )
+        search_index.refresh(session, [original.id, copy.id])  # SKUs moved between them
         original_status, original_version = allocate_again(session, actor, original.id)
         status, _ = allocate_again(session, actor, copy.id)
         return OrderCopy(original.number, copy.number, status, original_status, original_version)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import InvalidTransition, NotFound, ValidationFailed
+from app.services import search_index
 from app.services.access import authorize
 from app.services.allocation import WAITING, allocate_in
 from app.services.audit import record, transition
@@ -221,6 +222,7 @@ def edit_lines(
             reason=summary,
             details={"changes": changes, "undone": undone},
         )
+        search_index.refresh(session, [order.id])  # found by its new SKUs
         status, version = allocate_again(session, actor, order.id)
         return LinesEdited(order.number, status, version, summary)
 
