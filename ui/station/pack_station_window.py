@@ -1,6 +1,6 @@
 """PackStationWindow: the full-screen, scanner-driven packing screen.
 
-Keys go to the ScanInputWidget wherever the focus is; it hands scans to the
+A StationWindow: keys go to the ScanInputWidget wherever the focus is; it hands scans to the
 PackController, which talks to the services off the UI thread and announces what
 happened. This window only shows it: the order and its lines, the next step (the
 suggested box, the expected weight), a green flash and a beep for a good scan, a red
@@ -14,12 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLayout,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -30,10 +26,8 @@ from app.dto import PackLine, PackState
 from app.services.box_advice import BoxAdvice
 from app.services.stations import StationDevices
 from ui.context import UiContext
-from ui.sounds import SoundPlayer
 from ui.station.devices_dialog import StationDevicesDialog
-from ui.station.feedback import Feedback
-from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
+from ui.station.feedback_widgets import AlertOverlayWidget
 from ui.station.order_panel import OrderPanelWidget
 from ui.station.pack_advice import suggestion_prompt, weight_context
 from ui.station.pack_controller import NEXT_ORDER_KEYS, QUANTITY_KEYS, PackController
@@ -43,19 +37,18 @@ from ui.station.pack_steps import Step
 from ui.station.scale_watcher import ScaleWatcher
 from ui.station.settings import StationSettings
 from ui.station.station_setup import StationSetup
-from ui.station.station_style import STYLE_SHEET, scaled, screen_scale
+from ui.station.station_style import STYLE_SHEET
+from ui.station.station_window import StationWindow
 from ui.station.step_panels import IdlePanelWidget, StepPanelWidget
-from ui.widgets.scan_input import ScanInputWidget, monotonic_ms
+from ui.widgets.scan_input import monotonic_ms
 
 IDLE_PAGE, ORDER_PAGE = 0, 1
 IDLE_STEPS = frozenset({Step.STARTING, Step.IDLE, Step.OPENING})
 KEYS_HELP = "N = next order  ·  F2 = devices  ·  Esc = release"
 
 
-class PackStationWindow(QWidget):
+class PackStationWindow(StationWindow):
     """One order at a time, driven by scans alone. Closing it stops its worker threads."""
-
-    scan_processed = Signal(str, str)  # message shown, sound id played ("" for none)
 
     def __init__(
         self,
@@ -65,49 +58,41 @@ class PackStationWindow(QWidget):
         clock: Callable[[], float] = monotonic_ms,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._settings = settings or StationSettings()
-        self._scale = 0.0
-        self.setObjectName("packStation")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setWindowTitle(f"Shipshape - pack station {ctx.actor.station}")
-
+        super().__init__(
+            ctx,
+            name="packStation",
+            kind="pack",
+            style_sheet=STYLE_SHEET,
+            settings=settings,
+            clock=clock,
+            parent=parent,
+        )
         self.controller = PackController(ctx, self)
-        self.sounds = SoundPlayer(self)
         self.scale_watcher = ScaleWatcher(self)
         self.lines_model = PackLinesModel(self)
         self.idle_panel = IdlePanelWidget()
         self.order_panel = OrderPanelWidget(self.lines_model)
         self.step_panel = StepPanelWidget()
-        self.feedback_bar = FeedbackBarWidget()
-        self.scan_input = ScanInputWidget(settings=self._settings.scan, clock=clock)
-        self.footer_label = QLabel()
         self.pages = QStackedWidget()
-        self._build_layout()
-        self.alert = AlertOverlayWidget(self)
-        self.printer_alert = AlertOverlayWidget(self, tone="warning")
+        self._build_pages()
+        self.printer_alert = self.warning = AlertOverlayWidget(self, tone="warning")
+        self.attach(self.controller, self.pages, KEYS_HELP)
         self.devices_dialog: StationDevicesDialog | None = None
-        self._apply_scale(1.0)
-
-        self.scan_input.scanned.connect(self._on_scan_input_scanned)
-        self.scan_input.rejected.connect(self.controller.refuse)
+        self.apply_scale(1.0)
         self.scan_input.command_pressed.connect(self.controller.command)
         self.scan_input.typing_changed.connect(self.step_panel.show_typed)
         self.controller.step_changed.connect(self._on_controller_step_changed)
         self.controller.state_loaded.connect(self._on_controller_state_loaded)
         self.controller.line_updated.connect(self._on_controller_line_updated)
-        self.controller.feedback_given.connect(self._on_controller_feedback_given)
         self.controller.setup_checked.connect(self._on_controller_setup_checked)
         self.controller.advice_ready.connect(self._on_controller_advice_ready)
         self.controller.order_done.connect(self._on_controller_order_done)
         self.controller.devices_requested.connect(self.open_devices_dialog)
         self.scale_watcher.weighed.connect(self._on_scale_watcher_weighed)
         self.scale_watcher.failed.connect(self._on_scale_watcher_failed)
-        self.scan_input.capture(self)
         self.controller.start()
 
-    def _build_layout(self) -> None:
+    def _build_pages(self) -> None:
         order_page = QWidget()
         order_layout = QVBoxLayout(order_page)
         order_layout.setContentsMargins(0, 0, 0, 0)
@@ -117,40 +102,9 @@ class PackStationWindow(QWidget):
         self.pages.addWidget(self.idle_panel)
         self.pages.addWidget(order_page)
 
-        footer = QWidget()
-        footer.setObjectName("footer")
-        footer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        row = QHBoxLayout(footer)
-        row.setContentsMargins(0, 0, 0, 0)
-        actor = self._ctx.actor
-        self.footer_label.setText(f"{actor.station}  ·  {actor.username}  ·  {KEYS_HELP}")
-        row.addWidget(self.scan_input, 1)
-        row.addWidget(self.footer_label)
-
-        layout = QVBoxLayout(self)
-        # The window takes the screen's size whatever its content asks for at the scale
-        # before; resizeEvent then scales the content to fit.
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.pages, 1)
-        layout.addWidget(self.feedback_bar)
-        layout.addWidget(footer)
-
-    def _apply_scale(self, scale: float) -> None:
-        """Type and fixed sizes for a window `scale` times the 1280x800 design."""
-        if scale == self._scale:
-            return
-        self._scale = scale
-        self.setStyleSheet(scaled(STYLE_SHEET, scale))
-        for part in (
-            self.idle_panel,
-            self.order_panel,
-            self.step_panel,
-            self.feedback_bar,
-            self.alert,
-            self.printer_alert,
-        ):
+    def apply_scale(self, scale: float) -> None:
+        super().apply_scale(scale)
+        for part in (self.idle_panel, self.order_panel, self.step_panel):
             part.apply_scale(scale)
 
     def open_devices_dialog(self) -> StationDevicesDialog:
@@ -173,10 +127,6 @@ class PackStationWindow(QWidget):
             handle.requestActivate()
 
     # --- what the controller says -------------------------------------------------------
-
-    def _on_scan_input_scanned(self, code: str, manual: bool) -> None:
-        self.alert.hide()
-        self.controller.scan(code, manual)
 
     def _on_controller_step_changed(self, step: Step) -> None:
         controller = self.controller
@@ -227,18 +177,7 @@ class PackStationWindow(QWidget):
     def _on_controller_order_done(self, text: str) -> None:
         self.idle_panel.last_result_label.setText(f"Last: {text}")
 
-    def _on_controller_feedback_given(self, feedback: Feedback) -> None:
-        present_feedback(
-            feedback,
-            alert=self.alert,
-            bar=self.feedback_bar,
-            sounds=self.sounds,
-            context=self._alert_context,
-            warning=self.printer_alert,
-        )
-        self.scan_processed.emit(feedback.message, feedback.sound or "")
-
-    def _alert_context(self) -> str:
+    def alert_context(self) -> str:
         state = self.controller.state
         if state is None:
             return ""
@@ -270,14 +209,6 @@ class PackStationWindow(QWidget):
 
     # --- window -------------------------------------------------------------------------
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._apply_scale(screen_scale(self.size()))
-        self.alert.setGeometry(self.rect())
-        self.printer_alert.setGeometry(self.rect())
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.scan_input.release()
         self.scale_watcher.stop()
-        self._ctx.tasks.shutdown()
         super().closeEvent(event)

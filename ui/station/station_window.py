@@ -11,8 +11,9 @@ answer to an input is on screen.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
@@ -22,8 +23,18 @@ from ui.station.feedback import Feedback
 from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
 from ui.station.settings import StationSettings
 from ui.station.station_style import scaled, screen_scale
-from ui.station.step_machine import StepController
 from ui.widgets.scan_input import ScanInputWidget, monotonic_ms
+
+
+class StationController(Protocol):
+    """What a station window asks of its controller (a StepController, or the pack
+    screen's own)."""
+
+    feedback_given: SignalInstance
+
+    def scan(self, code: str, manual: bool) -> None: ...
+
+    def refuse(self, message: str) -> None: ...
 
 
 class StationWindow(QWidget):
@@ -54,8 +65,10 @@ class StationWindow(QWidget):
         self.sounds = SoundPlayer(self)
         self.feedback_bar = FeedbackBarWidget()
         self.scan_input = ScanInputWidget(settings=self._settings.scan, clock=clock)
+        self.footer_label = QLabel()
+        self.warning: AlertOverlayWidget | None = None  # an amber overlay, if the station has one
 
-    def attach(self, controller: StepController, body: QWidget, keys: str) -> None:
+    def attach(self, controller: StationController, body: QWidget, keys: str) -> None:
         """Lay out `body` over the feedback bar and footer, and wire the scan input and
         the alert to `controller`."""
         self._controller = controller
@@ -65,8 +78,9 @@ class StationWindow(QWidget):
         row = QHBoxLayout(footer)
         row.setContentsMargins(0, 0, 0, 0)
         actor = self._ctx.actor
+        self.footer_label.setText(f"{actor.station}  ·  {actor.username}  ·  {keys}")
         row.addWidget(self.scan_input, 1)
-        row.addWidget(QLabel(f"Station {actor.station}  ·  {actor.username}  ·  {keys}"))
+        row.addWidget(self.footer_label)
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # any screen's size
         layout.setContentsMargins(0, 0, 0, 0)
@@ -95,14 +109,16 @@ class StationWindow(QWidget):
             bar=self.feedback_bar,
             sounds=self.sounds,
             context=self.alert_context,
+            warning=self.warning,
         )
         self.scan_processed.emit(feedback.message, feedback.sound or "")
 
     def apply_scale(self, scale: float) -> None:
         """Type and fixed sizes for a window `scale` times the 1280x800 design."""
         self.setStyleSheet(scaled(self._style_sheet, scale))
-        self.feedback_bar.apply_scale(scale)
-        self.alert.apply_scale(scale)
+        for overlay in (self.feedback_bar, self.alert, self.warning):
+            if overlay is not None:
+                overlay.apply_scale(scale)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -111,6 +127,8 @@ class StationWindow(QWidget):
             self._scale = scale
             self.apply_scale(scale)
         self.alert.setGeometry(self.rect())
+        if self.warning is not None:
+            self.warning.setGeometry(self.rect())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.scan_input.release()
