@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from email_validator import EmailNotValidError, validate_email
 
 
@@ -9,6 +11,7 @@ class HeaderRefused(ValueError):
     """A header value carried a line break (header injection) or other control character."""
 
 
+@lru_cache(maxsize=4096)  # intake checks thousands of addresses, many of them the same
 def checked_address(text: str | None) -> str | None:
     """The normalised address, or None when there is none or it is not a valid one."""
     if not text or not text.strip():
