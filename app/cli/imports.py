@@ -19,13 +19,12 @@ from sqlalchemy.exc import DBAPIError
 from app.cli.registry import command
 from app.context import Actor
 from app.errors import ValidationFailed
-from app.imports import brightpearl, magento, netsuite, own_format, shopify
 from app.imports.common import write_csv, write_json
+from app.imports.order_formats import ORDER_READERS, read_order_file
 from app.imports.orders import (
     OrderFile,
     OrderImport,
     Progress,
-    guess_format,
     import_orders,
     rejects_path,
     write_rejects,
@@ -37,16 +36,6 @@ from app.services.catalogue import upsert_products
 from app.services.inventory import apply_counts, receive_and_allocate
 from db.engine import Database
 from db.uow import sqlstate
-
-ORDER_READERS: dict[str, Callable[[Path, str | None], OrderFile]] = {
-    "shopify": shopify.read_orders,
-    "magento": magento.read_orders,
-    "netsuite": netsuite.read_orders,
-    "brightpearl": brightpearl.read_orders,
-    "csv": own_format.read_csv_orders,
-    "json": own_format.read_json_orders,
-}
-
 
 INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 
@@ -196,12 +185,7 @@ def cmd_import_orders(db: Database, actor: Actor, args: argparse.Namespace) -> R
         raise ValidationFailed("--rejects goes with --partial")
     if args.channel is not None and not 0 < len(args.channel) <= 32:
         raise ValidationFailed("--channel takes a code of 1 to 32 characters")
-    fmt = args.format or guess_format(args.file)
-    if fmt is None:
-        raise ValidationFailed(
-            f"cannot tell the format of {args.file.name}; give --format {'|'.join(ORDER_READERS)}"
-        )
-    file = ORDER_READERS[fmt](args.file, args.channel)
+    file = read_order_file(args.file, args.format, args.channel)
     # The rejects target is checked before the import, rejected orders or not.
     target = rejects_path(file, args.rejects) if args.partial else None
     done = import_orders(db, actor, file, partial=args.partial, progress=progress_line(sys.stderr))

@@ -25,6 +25,7 @@ from app.services import orders
 from app.services.order_lookup import resolve_order_number
 from app.services.queue_counts import QueueCounts, queue_counts
 from ui.context import UiContext
+from ui.dialogs.import_orders_dialog import import_orders_action
 from ui.models.order_queue_model import SORT_KEYS, Column, OrderQueueModel
 from ui.operations import QueryOp
 from ui.views.action_style import ACTION_BUTTON_STYLE
@@ -101,6 +102,7 @@ class OrdersView(QWidget):
         self.toolbar.addActions(
             [actions.new_order_action, actions.allocate_action, actions.pick_lists_action]
         )
+        self.toolbar.addAction(import_orders_action(ctx, self))
         self.desk_actions = ServiceDeskActions(ctx, self, self.feedback_banner)
         self.queue_filters = QueueFilters(ctx, self.feedback_banner)
         self.bulk_actions = BulkActionsController(
