@@ -11,7 +11,7 @@ import functools
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QElapsedTimer, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -50,6 +50,7 @@ PANELS = {
     "returns": "Returns by SKU",
     "return-reasons": "Returns by reason",
 }
+STALE_AFTER_MS = 5 * 60_000  # charts older than this are asked again when shown
 ALL_WAREHOUSES = "All warehouses"
 ALL_CHANNELS = "All channels"
 
@@ -64,6 +65,7 @@ class DashboardView(QWidget):
         self._generation = 0
         self._pending = 0
         self._loaded_once = False
+        self._last_refresh = QElapsedTimer()
         today = QDate.currentDate()
         self.from_edit = QDateEdit(today.addDays(-29))
         self.to_edit = QDateEdit(today)
@@ -85,6 +87,8 @@ class DashboardView(QWidget):
         self.problem_label.setObjectName("problemBanner")
         self.problem_label.setWordWrap(True)
         self.problem_label.hide()
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("muted")
         self.panels = {kind: ReportChartPanel(title) for kind, title in PANELS.items()}
         self.drill_title = QLabel("Click a bar to list the orders behind it.")
         self.drill_title.setObjectName("muted")
@@ -113,6 +117,7 @@ class DashboardView(QWidget):
         bar.addWidget(self.channel_combo)
         bar.addWidget(self.refresh_button)
         bar.addStretch(1)
+        bar.addWidget(self.saved_label)
         bar.addWidget(self.reorder_button)
         bar.addWidget(self.pdf_button)
         grid = QGridLayout()
@@ -147,6 +152,8 @@ class DashboardView(QWidget):
             self._loaded_once = True
             QueryOp(self, self._ctx, filter_choices).success(self._on_choices_loaded).run()
             self.refresh()
+        elif self._last_refresh.hasExpired(STALE_AFTER_MS):
+            self.refresh()  # back to the dashboard after a while: today has moved on
 
     def query(self) -> ReportQuery:
         def chosen(combo: QComboBox) -> str | None:
@@ -165,6 +172,7 @@ class DashboardView(QWidget):
 
     def refresh(self) -> None:
         """Ask for every chart again; answers of an older request are dropped."""
+        self._last_refresh.start()
         self._generation += 1
         generation = self._generation
         self._pending = len(self.panels)
@@ -270,8 +278,7 @@ class DashboardView(QWidget):
             ).success(lambda _none: self._say(f"Saved {path}")).run()
 
     def _say(self, text: str) -> None:
-        self.problem_label.setText(text)
-        self.problem_label.show()
+        self.saved_label.setText(text)
 
 
 def _day(value: QDate) -> date:

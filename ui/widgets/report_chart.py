@@ -27,6 +27,7 @@ from app.services.reports.export import category_label
 
 SERIES_COLOURS = ("#2563eb", "#16a34a", "#dc2626", "#d97706", "#7c3aed")
 MAX_BARS = 31  # beyond that the labels run into each other; the table has the rest
+TIME_AXES = ("date", "hour")  # categories read as a time line: a few labels suffice
 
 
 class ReportChartPanel(QFrame):
@@ -91,20 +92,22 @@ class ReportChartPanel(QFrame):
         many = len(rows) > 10
         labels = [_short(category_label(report, row)) for row in rows]
         categories.append(labels)
-        if many and report.chart.category == "date":
-            # A month of days: one label a week on a second axis, as every bar's own
-            # label would be cut to "…".
+        if many and report.chart.category in TIME_AXES:
+            # A month of days or a day of hours: four labels on a second axis, as every
+            # bar's own label would be cut to "…" (hours without their zone, for room).
             categories.setLabelsVisible(False)
-            weeks = QCategoryAxis()
-            weeks.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
-            weeks.setRange(-0.5, len(rows) - 0.5)
-            weeks.setStartValue(-0.5)
+            sparse = QCategoryAxis()
+            sparse.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+            sparse.setRange(-0.5, len(rows) - 0.5)
+            sparse.setStartValue(-0.5)
             for i in range(0, len(rows), -(-len(rows) // 4)):
-                weeks.append(labels[i], i)
-            weeks.setGridLineVisible(False)
-            self.chart.addAxis(weeks, Qt.AlignmentFlag.AlignBottom)
-            series.attachAxis(weeks)
-        categories.setLabelsAngle(-45 if many and report.chart.category != "date" else 0)
+                sparse.append(
+                    labels[i].split(" ")[0] if report.chart.category == "hour" else labels[i], i
+                )
+            sparse.setGridLineVisible(False)
+            self.chart.addAxis(sparse, Qt.AlignmentFlag.AlignBottom)
+            series.attachAxis(sparse)
+        categories.setLabelsAngle(-45 if many and report.chart.category not in TIME_AXES else 0)
         font = categories.labelsFont()
         font.setPointSizeF(font.pointSizeF() * (0.75 if many else 0.85))
         categories.setLabelsFont(font)
