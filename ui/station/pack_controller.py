@@ -31,11 +31,12 @@ from app.services.supervisors import approver_name
 from ui.context import UiContext
 from ui.operations import DbOp, QueryOp
 from ui.station.box_types import BoxCatalogue, BoxChoice
-from ui.station.feedback import Feedback, Tone, failure_message
+from ui.station.feedback import Tone, failure_message
 from ui.station.pack_advice import suggested_box, suggestion_prompt
 from ui.station.pack_printing import PackPrinter, PrintFailure, PrintSummary
 from ui.station.pack_steps import WAITING_STEPS, Step
 from ui.station.station_setup import StationSetup, check_station
+from ui.station.step_machine import StepController
 from ui.widgets.scan_input import DUPLICATE_SCAN_IGNORED
 
 MAX_WEIGHT_DIGITS = 6
@@ -51,25 +52,21 @@ _QUANTITY_CODE = re.compile(r"\*([0-9]{1,3})")
 log = logging.getLogger(__name__)
 
 
-class PackController(QObject):
+class PackController(StepController):
     """Routes scans, keys and service answers; the window shows what it announces."""
 
-    step_changed = Signal(object)  # Step
     state_loaded = Signal(object)  # PackState, or None when no order is open
     line_updated = Signal(object)  # PackLine
     packed = Signal(object)  # PackResult
-    feedback_given = Signal(object)  # Feedback
     setup_checked = Signal(object)  # StationSetup
     advice_ready = Signal(object)  # BoxAdvice for the open order
     order_done = Signal(str)  # the packed order's last word: what printed where
     devices_requested = Signal()
 
     def __init__(self, ctx: UiContext, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
+        super().__init__(ctx, Step.STARTING, WAITING_STEPS, parent)
         self.setup: StationSetup | None = None
         self.boxes = BoxCatalogue()
-        self.step = Step.STARTING
         self.state: PackState | None = None
         self.advice: BoxAdvice | None = None
         self.box: BoxChoice | None = None
@@ -78,7 +75,6 @@ class PackController(QObject):
         self.printer.failed.connect(self._on_printer_failed)
         self.printer.finished.connect(self._on_printer_finished)
         self._step_before_question = Step.SCANNING
-        self._held: list[tuple[str, bool]] = []
         self._refused_weight: int | None = None
         self._result: PackResult | None = None
         self._approver = ""  # who accepted a refused weight
@@ -113,10 +109,7 @@ class PackController(QObject):
 
     # --- input --------------------------------------------------------------------------
 
-    def scan(self, code: str, manual: bool) -> None:
-        if self.step in WAITING_STEPS:
-            self._held.append((code, manual))
-            return
+    def _act(self, code: str, manual: bool) -> None:
         if self.step is Step.PRINTER_FAILED:
             self._log_refusal(code, PRINTER_FIRST)
             self._tell_printer_failed(PRINTER_FIRST, sound="error")
@@ -498,24 +491,3 @@ class PackController(QObject):
         self.state, self.box, self.advice, self._result = None, None, None, None
         self.state_loaded.emit(None)
         self._set_step(Step.IDLE)
-
-    def _set_step(self, step: Step) -> None:
-        self.step = step
-        self.step_changed.emit(step)
-
-    def _tell(
-        self,
-        message: str,
-        tone: Tone,
-        sound: str | None = None,
-        *,
-        detail: str = "",
-        hint: str = "",
-    ) -> None:
-        """Announce feedback; then input held while waiting on the database can run."""
-        self.feedback_given.emit(Feedback(message, tone, sound, detail, hint))
-        self._replay()
-
-    def _replay(self) -> None:
-        while self._held and self.step not in WAITING_STEPS:
-            self.scan(*self._held.pop(0))

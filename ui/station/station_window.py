@@ -11,9 +11,8 @@ answer to an input is on screen.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
@@ -23,18 +22,8 @@ from ui.station.feedback import Feedback
 from ui.station.feedback_widgets import AlertOverlayWidget, FeedbackBarWidget, present_feedback
 from ui.station.settings import StationSettings
 from ui.station.station_style import scaled, screen_scale
+from ui.station.step_machine import StepController
 from ui.widgets.scan_input import ScanInputWidget, monotonic_ms
-
-
-class StationController(Protocol):
-    """What a station window asks of its controller (a StepController, or the pack
-    screen's own)."""
-
-    feedback_given: SignalInstance
-
-    def scan(self, code: str, manual: bool) -> None: ...
-
-    def refuse(self, message: str) -> None: ...
 
 
 class StationWindow(QWidget):
@@ -68,7 +57,7 @@ class StationWindow(QWidget):
         self.footer_label = QLabel()
         self.warning: AlertOverlayWidget | None = None  # an amber overlay, if the station has one
 
-    def attach(self, controller: StationController, body: QWidget, keys: str) -> None:
+    def attach(self, controller: StepController, body: QWidget, keys: str) -> None:
         """Lay out `body` over the feedback bar and footer, and wire the scan input and
         the alert to `controller`."""
         self._controller = controller

@@ -33,13 +33,13 @@ class StepController(QObject):
     def __init__(
         self,
         ctx: UiContext,
-        idle: Enum,
+        first: Enum,
         waiting: frozenset[Enum],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self.step: Any = idle
+        self.step: Any = first
         self._waiting = waiting
         self._held: list[tuple[str, bool]] = []
 
@@ -64,9 +64,20 @@ class StepController(QObject):
         self.step = step
         self.step_changed.emit(step)
 
-    def _tell(self, message: str, tone: Tone, sound: str | None = None) -> None:
+    def _tell(
+        self,
+        message: str,
+        tone: Tone,
+        sound: str | None = None,
+        *,
+        detail: str = "",
+        hint: str = "",
+    ) -> None:
         """Announce feedback; then input held while waiting on the database can run."""
-        self.feedback_given.emit(Feedback(message, tone, sound))
+        self.feedback_given.emit(Feedback(message, tone, sound, detail, hint))
+        self._replay()
+
+    def _replay(self) -> None:
         while self._held and self.step not in self._waiting:
             self._act(*self._held.pop(0))
 
