@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from sqlalchemy.orm import Session
 
 from app.context import Actor
-from app.errors import ValidationFailed
+from app.domain.credentials import hash_secret
+from app.errors import PermissionDenied, ValidationFailed
 from app.services.allocation import allocate
 from app.services.bulk_actions import BulkAction, plan, run
 from app.services.intake import create_orders
@@ -15,7 +17,11 @@ from app.services.orders import order_detail
 from app.services.pack_completion import pack_unverified
 from app.services.shipping import ship_order
 from db.engine import Database
+from db.models import User
+from db.uow import run_in_transaction
 from tests.factories import ADDRESS, channel, new_order, stock
+
+HASH = hash_secret("bulk-actions")
 
 
 @pytest.fixture
@@ -89,3 +95,21 @@ def test_a_pick_list_takes_exactly_the_selected_allocated_orders(
 
     assert sorted(result.done) == [numbers[0], numbers[2]]
     assert order_detail(db, numbers[1]).status == "allocated"  # not selected: not listed
+
+
+def test_a_picker_is_refused_before_anything_is_planned_or_changed(
+    db: Database, actor: Actor, orders: dict[str, int]
+) -> None:
+    def work(session: Session) -> Actor:
+        user = User(username="pia", display_name="Pia", role="picker", password_hash=HASH)
+        session.add(user)
+        session.flush()
+        return Actor("pia", "test-station", user.id, "picker")
+
+    picker = run_in_transaction(db, work)
+
+    with pytest.raises(PermissionDenied, match="may not put orders on hold"):
+        plan(db, picker, BulkAction.HOLD, orders.values())
+    with pytest.raises(PermissionDenied):
+        run(db, picker, BulkAction.CANCEL, orders.values(), "no")
+    assert {order_detail(db, n).status for n in list(orders)[:3]} == {"allocated"}
