@@ -97,7 +97,8 @@ def address_changes(here: Address, incoming: Address) -> list[str]:
     return [
         label
         for key, label in ADDRESS_FIELDS
-        if _text(getattr(here, key)) != _text(getattr(incoming, key))
+        if (old := getattr(here, key)) != (new := getattr(incoming, key))
+        and _text(old) != _text(new)
     ]
 
 

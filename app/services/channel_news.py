@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -103,10 +104,87 @@ def apply_closures(
     return apply_channel_news(session, actor, found)
 
 
+# What `decide` reads of an order and its lines: a first look at them is taken without
+# locks, and only the orders the export changes are then locked and loaded whole.
+_ORDER_FACTS = (
+    Order.id,
+    Order.number,
+    Order.external_ref,
+    Order.status,
+    Order.held_from,
+    Order.packing_station,
+    Order.ship_name,
+    Order.ship_company,
+    Order.ship_address1,
+    Order.ship_address2,
+    Order.ship_city,
+    Order.ship_postcode,
+    Order.ship_region,
+    Order.ship_country,
+    Order.ship_phone,
+    Order.service_level,
+)
+_LINE_FACTS = (
+    OrderLine.order_id,
+    OrderLine.sku,
+    OrderLine.qty_ordered,
+    OrderLine.qty_handled_elsewhere,
+    OrderLine.qty_picked,
+)
+
+
 def _apply(
     session: Session,
     actor: Actor,
     by_id: dict[int, NewOrder | ChannelClosure],
+    result: ChannelNews,
+) -> None:
+    """Most orders of a re-export are unchanged: they are read, compared and left alone
+    (not locked, not written). The others are locked, read again and dealt with."""
+    ids = sorted(by_id)
+    held_for = _held_for(session, ids)
+    facts: dict[int, Any] = {
+        order.id: order for order in session.execute(select(*_ORDER_FACTS).where(Order.id.in_(ids)))
+    }
+    line_facts: dict[int, list[Any]] = defaultdict(list)
+    for line in session.execute(
+        select(*_LINE_FACTS)
+        .where(OrderLine.order_id.in_(ids))
+        .order_by(OrderLine.order_id, OrderLine.line_no)
+    ):
+        line_facts[line.order_id].append(line)
+    news = []
+    for order_id in ids:
+        order = facts[order_id]
+        here = _here(order, line_facts[order_id], held_for[order_id])
+        if decide(here, by_id[order_id]).verdict is Verdict.UNCHANGED:
+            result.refs[order.number] = order.external_ref
+            result.unchanged.append(order.number)
+        else:
+            news.append(order_id)
+    if news:
+        _apply_locked(session, actor, {i: by_id[i] for i in news}, held_for, result)
+
+
+def _held_for(session: Session, ids: list[int]) -> dict[int, set[str]]:
+    """Per order, the reasons channel news held it for before."""
+    held_for: dict[int, set[str]] = defaultdict(set)
+    for order_id, reason in session.execute(
+        select(AuditEvent.entity_id, AuditEvent.reason).where(
+            AuditEvent.entity == "order",
+            AuditEvent.entity_id.in_(ids),
+            AuditEvent.action == HELD_ACTION,
+        )
+    ):
+        held_for[order_id].add(reason or "")
+    return held_for
+
+
+def _apply_locked(
+    session: Session,
+    actor: Actor,
+    by_id: dict[int, NewOrder | ChannelClosure],
+    held_for: dict[int, set[str]],
     result: ChannelNews,
 ) -> None:
     ids = sorted(by_id)
@@ -121,15 +199,6 @@ def _apply(
         select(OrderLine).where(OrderLine.order_id.in_(ids)).order_by(OrderLine.line_no)
     ):
         lines[line.order_id].append(line)
-    held_for: dict[int, set[str]] = defaultdict(set)
-    for order_id, reason in session.execute(
-        select(AuditEvent.entity_id, AuditEvent.reason).where(
-            AuditEvent.entity == "order",
-            AuditEvent.entity_id.in_(ids),
-            AuditEvent.action == HELD_ACTION,
-        )
-    ):
-        held_for[order_id].add(reason or "")
     reallocate, updated = [], []
     for order_id in ids:
         order, incoming = orders[order_id], by_id[order_id]
@@ -147,7 +216,8 @@ def _apply(
         allocate_in(session, actor, order_ids=reallocate)
 
 
-def _here(order: Order, lines: list[OrderLine], held_for: set[str]) -> OrderHere:
+def _here(order: Any, lines: Sequence[Any], held_for: set[str]) -> OrderHere:
+    """From an `Order` and its `OrderLine`s, or rows of `_ORDER_FACTS` and `_LINE_FACTS`."""
     status = S(order.held_from if order.status == S.ON_HOLD and order.held_from else order.status)
     return OrderHere(
         status=status,
