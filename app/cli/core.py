@@ -11,6 +11,7 @@ from app.domain.order_workflow import OrderStatus
 from app.errors import ValidationFailed
 from app.services import demo_data, integrity, orders, search_index, stats
 from app.services.allocation import allocate
+from app.services.demo_logins import give_demo_logins
 from db.engine import Database
 from db.schema import SchemaState, require_current, schema_state, upgrade
 
@@ -31,6 +32,12 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
         "--skus", type=at_least(1, MAX_DEMO_SKUS), default=120, help="products in the catalogue"
     )
     p.add_argument("--seed", type=at_least(0), default=7, help="random seed, for repeatable data")
+    p.add_argument(
+        "--logins",
+        action="store_true",
+        help="give the demo users the passwords and PINs the README lists (then everyone "
+        "logs in)",
+    )
 
 
 def _orders_args(p: argparse.ArgumentParser) -> None:
@@ -79,6 +86,9 @@ def cmd_demo_data(db: Database, actor: Actor, args: argparse.Namespace) -> int:
         f"{summary.orders} new orders ({summary.allocated} allocated, "
         f"{summary.backordered} backordered, {summary.held} on hold){earlier}"
     )
+    if args.logins:
+        named = give_demo_logins(db, actor)
+        print(f"demo log-ins set for {', '.join(named)} (README: Users and roles)")
     return 0
 
 

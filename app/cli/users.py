@@ -19,7 +19,7 @@ from app.domain.permissions import ROLES
 from app.errors import ValidationFailed
 from app.output_file import write_file
 from app.services import users
-from app.services.db_roles import create_station_role
+from app.services.db_roles import check_role_request, create_station_role
 from db.engine import Database
 
 
@@ -166,6 +166,7 @@ def _db_roles_args(p: argparse.ArgumentParser) -> None:
     configure=_db_roles_args,
 )
 def cmd_db_roles(db: Database, actor: Actor, args: argparse.Namespace) -> int:
+    check_role_request(db, args.role)
     [password] = _secrets(["new database password"])
     created = create_station_role(db, actor, args.role, password)
     print(

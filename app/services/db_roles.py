@@ -91,8 +91,8 @@ def station_grants(role: str, database: str, tables: list[str]) -> list[sql.Comp
     return statements
 
 
-def create_station_role(db: Database, actor: Actor, role: str, password: str) -> bool:
-    """Create (or re-grant, with a new password) the station log-in `role`; True if new."""
+def check_role_request(db: Database, role: str) -> None:
+    """Refuse, before a password is asked for, what can never become a station role."""
     if db.dialect != "postgresql":
         raise ValidationFailed("db-roles is for PostgreSQL; a SQLite file has no log-ins")
     if not ROLE_NAME.fullmatch(role):
@@ -100,6 +100,11 @@ def create_station_role(db: Database, actor: Actor, role: str, password: str) ->
             f"role name {role[:70]!r}: lower-case letters, digits and _ (up to 63), "
             "not starting with a digit"
         )
+
+
+def create_station_role(db: Database, actor: Actor, role: str, password: str) -> bool:
+    """Create (or re-grant, with a new password) the station log-in `role`; True if new."""
+    check_role_request(db, role)
     if len(password) < 12:
         raise ValidationFailed("a station's database password needs at least 12 characters")
     tables = sorted(Base.metadata.tables)

@@ -248,14 +248,17 @@ def new_user_badge(db: Database, actor: Actor, username: str) -> UserView:
 
 
 def badge_of(db: Database, actor: Actor, username: str) -> UserView:
-    """The user's badge to print (a new one if they had none); printing is audited."""
+    """The user's badge to print; one is made (and audited) if they had none."""
 
-    def change(session: Session, user: User) -> dict[str, object] | None:
+    def work(session: Session) -> UserView:
+        authorize(session, actor, "users.manage")
+        user = _user(session, username, for_update=True)
         if user.badge is None:
             user.badge = new_badge()
-        return None
+            record(session, actor, "user", user.id, "badge_replaced")
+        return _view(user)
 
-    return _change(db, actor, username, "badge_printed", change)
+    return run_in_transaction(db, work)
 
 
 def change_own_password(

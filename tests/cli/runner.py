@@ -61,8 +61,13 @@ def run_cli(
     home: Path,
     timeout: float = 120,
     obey_permissions: bool = False,
+    stdin: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Result:
-    env = {k: v for k, v in os.environ.items() if k != "SHIPSHAPE_DB"}
+    """`stdin` is what the command reads (passwords); without it stdin is empty."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SHIPSHAPE_DB", "SHIPSHAPE_USER")}
+    env.pop("SHIPSHAPE_PASSWORD", None)
+    env.update(extra_env or {})
     env["XDG_DATA_HOME"] = str(home)  # a missing --db must never reach the user's data
     env["HOME"] = str(home)
     start = time.monotonic()
@@ -72,6 +77,7 @@ def run_cli(
         env=env,
         capture_output=True,
         text=True,
+        input=stdin or "",
         timeout=timeout,
         preexec_fn=drop_file_override if obey_permissions and os.geteuid() == 0 else None,
     )

@@ -81,10 +81,16 @@ HOSTILE: dict[str, list[tuple[str, ...]]] = {
         ("pick-list", "{list}", "--out", "{missing}"),
     ],
     "import-products": [("import-products", "{dir}"), ("import-products", "{missing}")],
-    "import-stock": [("import-stock", "{dir}")],
+    "import-stock": [
+        ("import-stock", "{dir}"),
+        ("import-stock", "/dev/null", "--receipt", ESCAPES),
+        ("import-stock", "/dev/null", "--receive", "--receipt", "x" * 81),
+    ],
     "import-orders": [
         ("import-orders", "{dir}"),
         ("import-orders", "/dev/null", "--format", "csv", "--channel", "x" * 40),
+        ("import-orders", "/dev/null", "--format", "netsuite"),
+        ("import-orders", "{dir}", "--format", "brightpearl"),
     ],
     "export-availability": [
         ("export-availability", "--out", "{dir}"),
@@ -178,6 +184,20 @@ HOSTILE: dict[str, list[tuple[str, ...]]] = {
         ("import-tracking", "/dev/null"),
         ("import-tracking", "{missing}"),
         ("import-tracking", "/dev/null", "--format", ESCAPES),
+    ],
+    "users": [
+        ("users", "disable", "nobody"),
+        ("users", "set-role", "admin", "emperor"),
+        ("users", "badge", "admin", "--out", "{dir}"),
+        ("users", "badge", ESCAPES, "--out", "{missing}"),
+        ("users", "add", "eve", "--role", "admin"),  # no password on stdin
+        ("users", "add", ESCAPES, "--role", "packer"),
+        ("users", "passwd"),
+    ],
+    "db-roles": [
+        ("db-roles", ESCAPES),
+        ("db-roles", "Pack-1"),
+        ("db-roles", "pack_1"),  # SQLite: no log-ins; PostgreSQL: no password on stdin
     ],
     "report": [
         ("report", "daily", "--from", "2026-02-30"),
