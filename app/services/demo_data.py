@@ -174,9 +174,16 @@ def gtin13(index: int) -> str:
 
 
 def load_demo(
-    db: Database, actor: Actor, *, orders: int = 300, skus: int = 120, seed: int = 7
+    db: Database,
+    actor: Actor,
+    *,
+    orders: int = 300,
+    skus: int = 120,
+    seed: int = 7,
+    returns: bool = True,
 ) -> DemoSummary:
-    """The demo warehouse: `skus` products and `orders` orders, made from `seed`.
+    """The demo warehouse: `skus` products and `orders` orders, made from `seed`, and
+    (`returns`) a few of them shipped and returned.
 
     The same arguments always make the same orders (same references), so loading again
     adds none twice: a run that was killed part-way is completed by running it again.
@@ -208,7 +215,7 @@ def load_demo(
         )
 
     summary = run_in_transaction(db, work)
-    return replace(summary, returns=add_demo_returns(db, actor))
+    return replace(summary, returns=add_demo_returns(db, actor) if returns else 0)
 
 
 def _draw_catalogue(rng: random.Random, skus: int) -> _Catalogue:

@@ -25,12 +25,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.context import Actor
+from app.domain.returns import Condition, Disposition, ReceiptItem
 from app.services.demo_data import load_demo
 from app.services.integrity import RULES, verify
 from app.services.inventory import StockCount, receive_and_allocate
 from app.services.order_actions import cancel_order, hold_order
 from app.services.orders import list_orders, order_detail
 from app.services.pack_completion import pack_unverified
+from app.services.returns import authorise_return, receive_return
 from app.services.shipping import ship_order
 from db.engine import Database, open_database
 from db.models import (
@@ -43,12 +45,13 @@ from db.models import (
     Product,
     Return,
     ReturnLine,
+    ReturnReceipt,
     Shipment,
     StockLevel,
     StockMove,
 )
 from db.schema import upgrade
-from db.uow import read, run_in_transaction
+from db.uow import read
 
 ACTOR = Actor(username="tester", station="test-station")
 
@@ -72,7 +75,7 @@ class Busy:
 
 def build(db: Database) -> Busy:
     """A morning's work on the demo warehouse, through the services."""
-    load_demo(db, ACTOR, orders=40, skus=20, seed=11)
+    load_demo(db, ACTOR, orders=40, skus=20, seed=11, returns=False)
     allocated = [r.number for r in list_orders(db, status="allocated", limit=100)][::-1]
     short = {n for n in allocated if any(ln.qty_allocated < ln.qty_ordered for ln in lines(db, n))}
     whole = [n for n in allocated if n not in short]
@@ -103,53 +106,19 @@ def build(db: Database) -> Busy:
         allocated=whole[6],
         backordered=list_orders(db, status="backordered", limit=1)[0].number,
     )
-    run_in_transaction(db, lambda s: _return_one_unit(s, busy.shipped))
+    _return_one_unit(db, busy.shipped)
     assert status(db, busy.part_shipped) == "backordered"
     assert status(db, busy.repacked) == "packed"
     assert verify(db) == []
     return busy
 
 
-def _return_one_unit(session: Session, number: str) -> None:
-    """A return received and restocked, written as the schema describes one (Shipshape
-    has no returns service yet)."""
-    order_id, line_id, product_id, location_id = session.execute(
-        select(Order.id, OrderLine.id, StockLevel.product_id, StockLevel.location_id)
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .join(Allocation, Allocation.order_line_id == OrderLine.id)
-        .join(StockLevel, StockLevel.id == Allocation.stock_level_id)
-        .where(Order.number == number)
-        .order_by(OrderLine.line_no)
-        .limit(1)
-    ).one()
-    ret = Return(number="RMA-000001", order_id=order_id, status="received", reason="too big")
-    session.add(ret)
-    session.flush()
-    session.add(
-        ReturnLine(
-            return_id=ret.id,
-            order_line_id=line_id,
-            qty_authorised=1,
-            qty_received=1,
-            condition="sellable",
-            disposition="restock",
-        )
-    )
-    session.execute(update(OrderLine).where(OrderLine.id == line_id).values(qty_returned=1))
-    session.add(
-        StockMove(
-            product_id=product_id, location_id=location_id, quantity=1, kind="return",
-            order_id=order_id,
-        )
-    )  # fmt: skip
-    session.execute(
-        update(StockLevel)
-        .where(StockLevel.product_id == product_id, StockLevel.location_id == location_id)
-        .values(on_hand=StockLevel.on_hand + 1)
-    )
-
-
-# -- reading the warehouse -----------------------------------------------------------------
+def _return_one_unit(db: Database, number: str) -> None:
+    """One unit authorised and received back into the bin it shipped from, by the returns
+    services (RMA-100001)."""
+    sku = lines(db, number)[0].sku
+    rma = authorise_return(db, ACTOR, number, {sku: 1}, "doesnt_fit").number
+    receive_return(db, ACTOR, rma, [ReceiptItem(sku, 1, Condition.SELLABLE, Disposition.RESTOCK)])
 
 
 def lines(db: Database, number: str) -> list[Any]:
@@ -443,7 +412,29 @@ def _return_move(db: Database, busy: Busy) -> list[str]:
         .where(StockLevel.product_id == move.product_id, StockLevel.location_id == move.location_id)
         .values(on_hand=StockLevel.on_hand + 1),
     )
-    return [f"order {busy.shipped}: {sku}: return moves put back 2 but 1 came back [return-moves]"]
+    extra = one(db, select(func.max(StockMove.id)).where(StockMove.kind == "return"))[0]
+    return [
+        f"order {busy.shipped}: {sku}: return moves put back 2 but 1 came back [return-moves]",
+        f"stock move {extra} (order {busy.shipped}): is a return move that no return receipt "
+        "explains [return-move-receipt]",
+    ]
+
+
+@tamper("a receipt naming a bin its move did not fill")
+def _receipt_move(db: Database, busy: Busy) -> list[str]:
+    receipt = one(db, select(ReturnReceipt))[0]
+    other = a_level(db, lambda lv: lv.location_id != receipt.location_id)
+    sku = lines(db, busy.shipped)[0].sku
+    change(
+        db,
+        update(ReturnReceipt)
+        .where(ReturnReceipt.id == receipt.id)
+        .values(location_id=other.location_id),
+    )
+    return [
+        f"return RMA-100001 {sku} receipt {receipt.id}: has no return move of its units, "
+        "product, bin and order [receipt-move]"
+    ]
 
 
 def _set_status(db: Database, number: str, **values: Any) -> None:
@@ -673,7 +664,8 @@ def _return_received(db: Database, busy: Busy) -> list[str]:
     change(db, update(ReturnLine).values(qty_received=0))
     return [
         f"order {busy.shipped} line {line.line_no} ({line.sku}): returned 1 but its returns "
-        "received 0 [line-returns]"
+        "received 0 [line-returns]",
+        f"return RMA-100001 {line.sku}: received 0 but its receipts hold 1 [return-receipts]",
     ]
 
 
@@ -736,10 +728,10 @@ def _parcel_order(db: Database, busy: Busy) -> list[str]:
 @tamper("another order's line on a return")
 def _return_order(db: Database, busy: Busy) -> list[str]:
     line = line_of(db, busy.shipped_plain)
-    ret = one(db, select(Return.id).where(Return.number == "RMA-000001"))[0]
+    ret = one(db, select(Return.id).where(Return.number == "RMA-100001"))[0]
     change(db, insert(ReturnLine).values(return_id=ret, order_line_id=line.id, qty_authorised=1))
     return [
-        f"order {busy.shipped_plain} line {line.line_no} ({line.sku}): on return RMA-000001 of "
+        f"order {busy.shipped_plain} line {line.line_no} ({line.sku}): on return RMA-100001 of "
         "another order [return-order]"
     ]
 
