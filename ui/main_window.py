@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.order_query import OrderQuery
 from app.domain.permissions import allowed, role_name
 from ui.backup_scheduler import DailyBackupScheduler
 from ui.context import UiContext
@@ -49,10 +50,13 @@ class MainWindow(QMainWindow):
         self.sidebar_list = QListWidget()
         self.sidebar_list.setObjectName("sidebarList")
         self._add_area("Orders", self.orders_view)
-        self.dashboard_view = DashboardView(ctx)
-        self.dashboard_view.setObjectName("dashboardPage")
-        self.dashboard_view.order_opened.connect(self._on_dashboard_order_opened)
-        self._add_area("Dashboard", self.dashboard_view)
+        self.dashboard_view: DashboardView | None = None
+        if allowed(ctx.actor.role, "report.view"):
+            self.dashboard_view = DashboardView(ctx)
+            self.dashboard_view.setObjectName("dashboardPage")
+            self.dashboard_view.order_opened.connect(self._on_dashboard_order_opened)
+            self.dashboard_view.query_opened.connect(self._on_dashboard_query_opened)
+            self._add_area("Dashboard", self.dashboard_view)
         self._add_area("Inventory", self.inventory_view)
         self._add_area("Print jobs", self.print_jobs_view)
         self.email_sender = EmailSenderScheduler(ctx, self.statusBar(), parent=self)
@@ -110,6 +114,10 @@ class MainWindow(QMainWindow):
     def _on_dashboard_order_opened(self, number: str) -> None:
         self.sidebar_list.setCurrentRow(self.pages.indexOf(self.orders_view))
         self.orders_view.open_order(number)
+
+    def _on_dashboard_query_opened(self, query: OrderQuery) -> None:
+        self.sidebar_list.setCurrentRow(self.pages.indexOf(self.orders_view))
+        self.orders_view.show_query(query)
 
     def _add_area(self, title: str, page: QWidget) -> None:
         item = QListWidgetItem(title)

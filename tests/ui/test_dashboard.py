@@ -111,9 +111,27 @@ def test_the_main_window_opens_a_drilled_order_in_the_orders_queue(
     window.show()
     titles = [window.sidebar_list.item(i).text() for i in range(window.sidebar_list.count())]
     assert "Dashboard" in titles
-    window.dashboard_view.order_opened.emit("SO-3")
+    dashboard = window.dashboard_view
+    assert dashboard is not None
+    dashboard.order_opened.emit("SO-3")
     assert window.pages.currentWidget() is window.orders_view
     qtbot.waitUntil(
         lambda: window.orders_view.detail_panel.current_number() == "SO-3", timeout=10_000
     )
+    # "Received on 25 Oct" is a placed window the queue's filters can say exactly.
+    dashboard.set_range(date(2026, 10, 24), date(2026, 10, 26))
+    with qtbot.waitSignal(dashboard.reports_loaded, timeout=15_000):
+        dashboard.refresh()
+    dashboard.panels["daily"].bar_sets["received"].clicked.emit(1)
+    qtbot.waitUntil(lambda: dashboard.drill_table.rowCount() == 2)
+    assert dashboard.queue_button.isVisibleTo(dashboard)
+    dashboard.queue_button.click()
+    assert window.pages.currentWidget() is window.orders_view
+    model = window.orders_view.model
+    qtbot.waitUntil(lambda: not model.is_loading() and model.rowCount() == 2, timeout=10_000)
+    assert sorted(model.order_at(r).number for r in range(2)) == ["SO-2", "SO-3"]
+    # Shipped on a day is not a queue filter: only the list under the charts shows it.
+    dashboard.panels["daily"].bar_sets["shipped"].clicked.emit(1)
+    qtbot.waitUntil(lambda: dashboard.drill_table.rowCount() == 1)
+    assert not dashboard.queue_button.isVisibleTo(dashboard)
     window.close()

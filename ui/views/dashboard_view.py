@@ -28,9 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.order_query import OrderQuery
 from app.errors import OmsError
 from app.services.reports import NoData, Report, ReportQuery, run_report
-from app.services.reports.drill import DRILL_LIMIT, DrillRow, drill_orders, filter_choices
+from app.services.reports.drill import (
+    DRILL_LIMIT,
+    DrillRow,
+    drill_orders,
+    filter_choices,
+    queue_query,
+)
 from app.services.reports.files import save_csv, save_pdf
 from app.services.reports.report import OrderSelection
 from ui.context import UiContext
@@ -57,6 +64,7 @@ ALL_CHANNELS = "All channels"
 
 class DashboardView(QWidget):
     order_opened = Signal(str)  # an order number chosen from a drill-down
+    query_opened = Signal(object)  # OrderQuery: the drill-down's orders, in the Orders queue
     reports_loaded = Signal()  # every panel has its answer (data or a message)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -89,6 +97,7 @@ class DashboardView(QWidget):
         self.problem_label.hide()
         self.saved_label = QLabel()
         self.saved_label.setObjectName("muted")
+        self.saved_label.hide()
         self.panels = {kind: ReportChartPanel(title) for kind, title in PANELS.items()}
         self.drill_title = QLabel("Click a bar to list the orders behind it.")
         self.drill_title.setObjectName("muted")
@@ -97,6 +106,11 @@ class DashboardView(QWidget):
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.drill_table.setMinimumHeight(110)
+        self.queue_button = QPushButton("Show in Orders")
+        self.queue_button.setToolTip("Open these orders in the Orders queue, with its filters set")
+        self.queue_button.hide()
+        self.queue_button.clicked.connect(self._on_queue_button_clicked)
+        self._drill_query: OrderQuery | None = None
         self.drill_table.hide()
         self.drill_table.cellDoubleClicked.connect(self._on_drill_table_double_clicked)
         self._lay_out()
@@ -138,7 +152,10 @@ class DashboardView(QWidget):
         drill = QWidget()
         drill_layout = QVBoxLayout(drill)
         drill_layout.setContentsMargins(0, 4, 0, 0)
-        drill_layout.addWidget(self.drill_title)
+        drill_head = QHBoxLayout()
+        drill_head.addWidget(self.drill_title, 1)
+        drill_head.addWidget(self.queue_button)
+        drill_layout.addLayout(drill_head)
         drill_layout.addWidget(self.drill_table, 1)
         splitter.addWidget(drill)
         splitter.setStretchFactor(0, 4)
@@ -227,6 +244,8 @@ class DashboardView(QWidget):
     def open_selection(self, selection: OrderSelection) -> None:
         """List the orders behind a bar under the charts; double-click opens one."""
         self.drill_title.setText(f"{selection.title}: loading…")
+        self._drill_query = queue_query(selection)
+        self.queue_button.setVisible(self._drill_query is not None)
         QueryOp(self, self._ctx, drill_orders, selection).success(
             functools.partial(self._on_drill_loaded, selection.title)
         ).run()
@@ -248,6 +267,10 @@ class DashboardView(QWidget):
             total = sum(self.splitter.sizes())
             self.splitter.setSizes([total * 3 // 4, total - total * 3 // 4])
 
+    def _on_queue_button_clicked(self) -> None:
+        if self._drill_query is not None:
+            self.query_opened.emit(self._drill_query)
+
     def _on_drill_table_double_clicked(self, row: int, _column: int) -> None:
         item = self.drill_table.item(row, 0)
         if item is not None:
@@ -260,7 +283,7 @@ class DashboardView(QWidget):
         if path:
             QueryOp(
                 self, self._ctx, save_pdf, self._ctx.actor, list(PANELS), self.query(), Path(path)
-            ).success(lambda _none: self._say(f"Saved {path}")).run()
+            ).success(lambda _none: self._say(path)).run()
 
     def _on_reorder_button_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -275,10 +298,14 @@ class DashboardView(QWidget):
                 "replenishment",
                 self.query(),
                 Path(path),
-            ).success(lambda _none: self._say(f"Saved {path}")).run()
+            ).success(lambda _none: self._say(path)).run()
 
-    def _say(self, text: str) -> None:
-        self.saved_label.setText(text)
+    def _say(self, path: str) -> None:
+        """'Saved NAME' beside the buttons (the whole path in its tooltip, to keep the
+        bar within a small screen)."""
+        self.saved_label.setText(f"Saved {Path(path).name}")
+        self.saved_label.setToolTip(path)
+        self.saved_label.show()
 
 
 def _day(value: QDate) -> date:

@@ -257,6 +257,12 @@ class OrdersView(QWidget):
         self.queue_filters.set_current(query)
         self.model.set_query(query)
 
+    def show_query(self, query: OrderQuery) -> None:
+        """Show the queue for `query` with the chips, search box and filter row set to it
+        (the Dashboard's drill-down opens its orders this way)."""
+        self.queue_filters.show_query(query)
+        self._on_queue_filters_view_chosen(query)
+
     def _on_queue_filters_view_chosen(self, query: OrderQuery) -> None:
         self.filter_bar.select(query.queue)
         self.search_edit.blockSignals(True)

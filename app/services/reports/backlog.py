@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.services.reports.order_events import OPEN_STATUSES, late_condition
 from app.services.reports.period import Period, order_scope, selection
-from app.services.reports.report import Chart, NoData, OrderSelection, Report, ReportColumn
+from app.services.reports.report import Chart, NoData, Report, ReportColumn
 from db.models import Channel, Order
 
 AGES = (("under_1d", "0-1 days", 1), ("1_3d", "1-3 days", 3), ("3_7d", "3-7 days", 7))
@@ -100,10 +100,11 @@ def late_by_channel(session: Session, period: Period) -> Report:
         ),
         rows=rows,
         chart=Chart("channel", ("due", "late")),
-        drill=lambda row, _series: OrderSelection(
+        drill=lambda row, _series: selection(
+            period,
             f"Late orders of {rows[row]['channel']}",
             late_due=(period.starts, period.ends, period.now),
             channel_id=channel_ids[rows[row]["channel"]],
-            warehouse_id=period.warehouse_id,
+            channel=rows[row]["channel"],
         ),
     )

@@ -16,8 +16,8 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.percentiles import nearest_rank
-from app.services.reports.period import Period, order_scope
-from app.services.reports.report import Chart, NoData, OrderSelection, Report, ReportColumn
+from app.services.reports.period import Period, order_scope, selection
+from app.services.reports.report import Chart, NoData, Report, ReportColumn
 from db.models import AuditEvent, Order
 
 MILESTONES = ("placed", "allocated", "picked", "packed", "shipped")
@@ -100,11 +100,10 @@ def cycle_times(session: Session, period: Period) -> Report:
         rows=rows,
         chart=Chart("stage", ("median_hours", "p90_hours"), unit="hours"),
         notes=(f"{orders} orders shipped; each stage counts the orders that went through it",),
-        drill=lambda _row, _series: OrderSelection(
+        drill=lambda _row, _series: selection(
+            period,
             "Shipped in the range",
             reached=("shipped", period.starts, period.ends),
-            channel_id=period.channel_id,
-            warehouse_id=period.warehouse_id,
         ),
     )
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
+from app.domain.order_query import OrderQuery, Queue
 from app.services.reports.order_events import late_condition
 from app.services.reports.report import OrderSelection
 from db.engine import Database
@@ -95,3 +96,19 @@ def filter_choices(db: Database) -> tuple[list[str], list[str]]:
         )
 
     return read(db, work)
+
+
+def queue_query(selection: OrderSelection) -> OrderQuery | None:
+    """The Orders queue's query for the same orders, when the queue's filters can say it
+    exactly (placed in a window, one status, within a channel or warehouse); None for
+    selections only the list under the charts can show (shipped on a day, late)."""
+    if selection.reached or selection.late_due or selection.sku:
+        return None
+    if len(selection.statuses) > 1:
+        return None
+    query = OrderQuery(channel=selection.channel, warehouse=selection.warehouse)
+    if selection.placed:
+        query = query.with_changes(placed_from=selection.placed[0], placed_to=selection.placed[1])
+    if selection.statuses:
+        query = query.with_changes(queue=Queue(selection.statuses[0]))
+    return query

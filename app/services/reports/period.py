@@ -210,5 +210,10 @@ def is_scoped(period: Period) -> bool:
 
 def selection(period: Period, title: str, **criteria: Any) -> OrderSelection:
     """The orders behind a bar, within the report's warehouse/channel filter."""
-    scope = {"channel_id": period.channel_id, "warehouse_id": period.warehouse_id}
+    scope = {
+        "channel_id": period.channel_id,
+        "warehouse_id": period.warehouse_id,
+        "channel": period.channel,
+        "warehouse": period.warehouse,
+    }
     return OrderSelection(title, **(scope | criteria))

@@ -49,6 +49,8 @@ class OrderSelection:
     sku: str | None = None
     channel_id: int | None = None
     warehouse_id: int | None = None
+    channel: str | None = None  # the codes of the same two filters, for the Orders queue
+    warehouse: str | None = None
 
 
 Drill = Callable[[int, str], OrderSelection | None]

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.services.reports.period import Period, order_scope
-from app.services.reports.report import Chart, NoData, OrderSelection, Report, ReportColumn
+from app.services.reports.period import Period, order_scope, selection
+from app.services.reports.report import Chart, NoData, Report, ReportColumn
 from db.models import Location, Order, OrderLine, Product, StockLevel
 
 WAITING = ("backordered", "allocated", "picking", "picked", "packed", "partially_shipped")
@@ -72,11 +72,10 @@ def stock_outs(session: Session, period: Period) -> Report:
         ),
         rows=rows,
         chart=Chart("sku", ("units_short",), unit="units"),
-        drill=lambda row, _series: OrderSelection(
+        drill=lambda row, _series: selection(
+            period,
             f"Waiting for {rows[row]['sku']}",
             statuses=WAITING,
             sku=rows[row]["sku"],
-            channel_id=period.channel_id,
-            warehouse_id=period.warehouse_id,
         ),
     )
