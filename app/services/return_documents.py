@@ -3,12 +3,16 @@ and its return slip."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.documents import label_pdf, label_zpl, return_slip
 from app.documents.data import LabelData
+from app.domain.returns import rma_of
 from app.errors import ValidationFailed
+from app.output_file import write_file
 from app.services.document_data import return_address, ship_to
 from app.services.notifications import Attachment
 from app.services.return_views import ReturnView, find_return, load_return
@@ -110,3 +114,13 @@ def return_slip_pdf(db: Database, reference: str) -> bytes:
         return return_slip.render(slip)
 
     return read(db, work)
+
+
+def save_return_documents(db: Database, reference: str, folder: Path) -> list[Path]:
+    """The RMA's label (PDF) and slip written whole into `folder`; the files written."""
+    label, slip = return_label(db, reference, "pdf"), return_slip_pdf(db, reference)
+    number = rma_of(reference) or reference
+    paths = [folder / f"{number}-label.pdf", folder / f"{number}-slip.pdf"]
+    for path, data in zip(paths, (label, slip), strict=True):
+        write_file(path, data)
+    return paths

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.returns import reason_label
 from app.services.refunds import issue_refund
+from app.services.return_documents import save_return_documents
 from app.services.return_views import ReturnRow, ReturnView, list_returns, return_detail
 from ui.context import UiContext
 from ui.operations import DbOp, QueryOp
@@ -115,6 +118,10 @@ class ReturnsView(QWidget):
         self.refresh_action = self._action("Refresh", "F5", self.refresh)
         self.refund_action = self._action("Issue refund", "Ctrl+I", self._on_refund_triggered)
         self.refund_action.setEnabled(False)
+        self.documents_action = self._action(
+            "Save label and slip…", "Ctrl+S", self._on_documents_triggered
+        )
+        self.documents_action.setEnabled(False)
         self._lay_out()
         ctx.hub.changes_applied.connect(self.refresh)
         self.refresh()
@@ -179,11 +186,26 @@ class ReturnsView(QWidget):
     def _on_table_current_cell_changed(self) -> None:
         row = self.selected()
         self.refund_action.setEnabled(row is not None and row.refund_pending)
+        self.documents_action.setEnabled(row is not None and not row.unexpected)
         if row is None:
             self.detail_view.clear()
             return
         QueryOp(self, self._ctx, return_detail, row.number).success(
             lambda view: self.detail_view.setPlainText(detail_text(view))
+        ).failure(self.banner.show_refusal).run()
+
+    def _on_documents_triggered(self) -> None:
+        """The return label (PDF) and return slip of the selected RMA into a folder."""
+        row = self.selected()
+        if row is None or row.unexpected:
+            return
+        folder = QFileDialog.getExistingDirectory(self, f"Save {row.number}'s label and slip")
+        if not folder:
+            return
+        QueryOp(self, self._ctx, save_return_documents, row.number, Path(folder)).success(
+            lambda paths: self.banner.show_ok(
+                f"Saved {', '.join(path.name for path in paths)} in {folder}"
+            )
         ).failure(self.banner.show_refusal).run()
 
     def _on_refund_triggered(self) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from app.context import Actor
@@ -76,3 +76,16 @@ def test_issue_refund_records_who_issued_it(
     assert "RMA-100001: refund of 20.00 EUR issued by dana" in text
     assert return_detail(sqlite_db, "RMA-100001").refunds[0].issued_by == "dana"
     qtbot.waitUntil(lambda: view.table.item(1, 8).text() == "20.00 issued")
+
+
+def test_the_label_and_slip_are_saved_for_the_customer(
+    qtbot: QtBot, view: ReturnsView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(tmp_path))
+    view.table.selectRow(0)
+    qtbot.waitUntil(view.documents_action.isEnabled)
+    view.documents_action.trigger()
+    text = wait_for_banner(qtbot, view.banner, "ok")
+    assert "RMA-100002-label.pdf, RMA-100002-slip.pdf" in text
+    for name in ("RMA-100002-label.pdf", "RMA-100002-slip.pdf"):
+        assert (tmp_path / name).read_bytes().startswith(b"%PDF")
