@@ -24,6 +24,7 @@ from app.domain.new_order import SERVICE_PRIORITY
 from app.domain.order_workflow import OrderStatus
 from app.domain.picking import OrderWork, PlannedList, Stop, plan_pick_lists, tote_code
 from app.errors import ValidationFailed
+from app.services.access import authorize
 from app.services.audit import audit_row
 from app.services.numbering import pick_list_number, take_numbers
 from db.bulk import insert_returning_ids, insert_rows
@@ -191,6 +192,7 @@ def build_in(
     session: Session, actor: Actor, request: PickListRequest, *, printer: str | None = None
 ) -> PickListBuild:
     """`build_pick_lists` inside the caller's transaction, for a request already checked."""
+    authorize(session, actor, "pick_list.build")
     chosen = _choose(session, request, lock=True)
     plans = request.plan([w for w, _ in chosen.taken])
     numbers = {work.order_id: number for work, number in chosen.taken}
