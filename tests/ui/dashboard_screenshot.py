@@ -53,6 +53,7 @@ def main(out: Path) -> None:
     window = MainWindow(ctx)
     window.resize(1400, 900)
     window.show()
+    assert window.dashboard_view is not None  # the supervisor may view reports
     window.sidebar_list.setCurrentRow(window.pages.indexOf(window.dashboard_view))
     _load_and_drill(window.dashboard_view)
     window.grab().save(str(out / "dashboard.png"))

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
+from app.domain.order_query import OrderQuery, Queue
 from app.errors import PermissionDenied, ValidationFailed
-from app.services import stats
+from app.services import order_queue, stats
 from app.services.reports import NoData, ReportQuery, run_report
+from app.services.reports.drill import drill_orders, queue_query
 from db.engine import Database
 from db.models import Channel, Order, User
 from db.uow import run_in_transaction
@@ -267,3 +269,38 @@ def test_hourly_on_the_25_hour_day_shows_the_repeated_hour_twice(history: Databa
     busy = {r["hour"]: (r["received"], r["shipped"]) for r in rows if r["received"] or r["shipped"]}
     # o2 at 00:30 BST, o1 shipped at 09:00 GMT, o3 at 23:30 GMT.
     assert busy == {"00:00 BST": (1, 0), "09:00 GMT": (0, 1), "23:00 GMT": (1, 0)}
+
+
+def test_every_bar_drills_down_to_exactly_the_orders_it_counts(history: Database) -> None:
+    for kind, series in (
+        ("daily", ("received", "shipped", "cancelled", "late")),
+        ("hourly", ("received", "shipped")),
+        ("backlog", ("total",)),
+        ("late", ("late",)),
+    ):
+        found = run_report(history, ACTOR, kind, WEEK, now=NOW)
+        for row, values in enumerate(found.rows):
+            for key in series:
+                chosen = found.selection(row, key)
+                assert chosen is not None
+                assert len(drill_orders(history, chosen)) == values[key], (kind, row, key)
+    waiting = run_report(history, ACTOR, "stock-outs", WEEK, now=NOW).selection(0, "units_short")
+    assert waiting is not None
+    assert [r.number for r in drill_orders(history, waiting)] == ["SO-5"]
+
+
+def test_a_bar_opens_in_the_orders_queue_when_its_filters_say_it_exactly(
+    history: Database,
+) -> None:
+    daily = run_report(history, ACTOR, "daily", WEEK, now=NOW)
+    received = daily.selection(1, "received")
+    assert received is not None and received.placed is not None
+    assert queue_query(received) == OrderQuery(
+        placed_from=received.placed[0], placed_to=received.placed[1]
+    )
+    in_queue = order_queue.page(history, queue_query(received) or OrderQuery())
+    assert sorted(r.number for r in in_queue) == ["SO-2", "SO-3"]
+    shipped = daily.selection(1, "shipped")
+    assert shipped is not None and queue_query(shipped) is None  # only the exact list
+    backlog = run_report(history, ACTOR, "backlog", WEEK, now=NOW).selection(0, "total")
+    assert backlog is not None and queue_query(backlog) == OrderQuery(queue=Queue.NEW)
