@@ -221,10 +221,7 @@ def progress_line(stream: TextIO) -> Progress | None:
 
 
 def _report(file: OrderFile, done: OrderImport, rejects: Path | None) -> None:
-    intake, news = done.intake, done.intake.news
-    known = set(news.refs.values())
-    skipped = [(c.ref, c.skipped or "") for c in done.skipped if c.ref not in known]
-    skipped += [(ref, "every unit handled at the channel") for ref in intake.nothing_to_ship]
+    intake, news, skipped = done.intake, done.intake.news, done.not_imported
     summary = (
         f"imported {len(intake.created)} orders ({len(intake.held)} on hold), "
         f"{len(intake.already_present)} already present"
@@ -235,25 +232,15 @@ def _report(file: OrderFile, done: OrderImport, rejects: Path | None) -> None:
         summary += f", {len(done.rejected)} rejected"
     print(summary)
     if news.count:
-        line = (
-            f"  already here: {len(news.unchanged)} unchanged, {len(news.updated)} updated, "
-            f"{len(news.cancelled)} cancelled, {len(news.held)} held"
-        )
-        print(line + (f", {len(news.not_applied)} not applied" if news.not_applied else ""))
+        print(f"  already here: {news.summary()}")
     for warning in file.warnings:
         print(f"  warning: {warning}")
     for code in done.channels_created:
         print(f"  new channel: {code}")
     for number, reason in intake.held.items():
         print(f"  on hold: {number} ({done.refs[number]}): {reason}")
-    for what, orders in (
-        ("updated", news.updated),
-        ("cancelled", news.cancelled),
-        ("held", news.held),
-        ("not applied", news.not_applied),
-    ):
-        for number, reason in orders.items():
-            print(f"  {what}: {number} ({news.refs[number]}): {reason}")
+    for change in news.changes():
+        print(f"  {change}")
     for ref, reason in skipped:
         print(f"  skipped: {ref}: {reason}")
     if rejects is not None:

@@ -25,6 +25,7 @@ from app.domain.order_workflow import OrderStatus
 S = OrderStatus
 BEFORE_PICKING = frozenset({S.NEW, S.BACKORDERED, S.ALLOCATED})
 FINISHED_HERE = frozenset({S.SHIPPED, S.DELIVERED, S.CANCELLED})
+NOTHING_TO_SHIP = "every unit handled at the channel"
 # Address fields as a desk user calls them.
 ADDRESS_FIELDS = (
     ("name", "name"),
@@ -145,7 +146,7 @@ def decide(here: OrderHere, incoming: NewOrder | ChannelClosure) -> Decision:
         order_changes, line_changes_ = compare(here, incoming)
         changes, lines_changed = (*order_changes, *line_changes_), bool(line_changes_)
         if nothing_to_ship(incoming):
-            closed = "every unit handled at the channel"
+            closed = NOTHING_TO_SHIP
         if "; ".join(incoming.hold_reasons) not in here.held_for:
             to_check = "; ".join(incoming.hold_reasons)
         if not changes and not to_check:

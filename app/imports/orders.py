@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
-from app.domain.channel_changes import ChannelClosure
+from app.domain.channel_changes import NOTHING_TO_SHIP, ChannelClosure
 from app.domain.new_order import NewOrder
 from app.errors import ValidationFailed
 from app.imports.common import (
@@ -112,6 +112,15 @@ class OrderImport:
     rejected: list[Candidate] = field(default_factory=list)
     skipped: list[Candidate] = field(default_factory=list)  # reference and reason only
     read: int = 0  # orders read from the file
+
+    @property
+    def not_imported(self) -> list[tuple[str, str]]:
+        """(reference, why) of the readable orders not imported: skipped by their format
+        (unless the channel's closing of them reached an order already here: that is
+        news, not skipped), or with every unit handled at the channel."""
+        known = set(self.intake.news.refs.values())
+        found = [(c.ref, c.skipped or "") for c in self.skipped if c.ref not in known]
+        return found + [(ref, NOTHING_TO_SHIP) for ref in self.intake.nothing_to_ship]
 
 
 BATCH = 2000  # orders handed to intake at once: memory stays flat whatever the file

@@ -65,6 +65,27 @@ class ChannelNews:
         ):
             mine.update(theirs)
 
+    def summary(self) -> str:
+        """How many of the orders already here the export changed, and how."""
+        text = (
+            f"{len(self.unchanged)} unchanged, {len(self.updated)} updated, "
+            f"{len(self.cancelled)} cancelled, {len(self.held)} held"
+        )
+        return text + (f", {len(self.not_applied)} not applied" if self.not_applied else "")
+
+    def changes(self) -> list[str]:
+        """One line per order the export changed, e.g. "held: SO-100003 (#1003): ..."."""
+        return [
+            f"{what}: {number} ({self.refs[number]}): {why}"
+            for what, orders in (
+                ("updated", self.updated),
+                ("cancelled", self.cancelled),
+                ("held", self.held),
+                ("not applied", self.not_applied),
+            )
+            for number, why in orders.items()
+        ]
+
     @property
     def count(self) -> int:
         return len(self.unchanged) + sum(

@@ -143,9 +143,17 @@ class ImportOrdersDialog(QDialog):
             f"Imported {len(intake.created):,} orders ({len(intake.held):,} on hold), "
             f"{len(intake.already_present):,} already present"
         )
-        if done.skipped:
-            text += f", {len(done.skipped):,} skipped"
-        self.status_label.setText(text + ".")
+        if done.not_imported:
+            text += f", {len(done.not_imported):,} skipped"
+        text += "."
+        news = intake.news
+        if news.count:
+            changes = news.changes()
+            text += f"\nAlready here: {news.summary()}."
+            text += "".join(f"\n{change}" for change in changes[:SHOWN_PROBLEMS])
+            if len(changes) > SHOWN_PROBLEMS:
+                text += f"\n… and {len(changes) - SHOWN_PROBLEMS} more (see each order's timeline)"
+        self.status_label.setText(text)
         self._ctx.hub.changes_applied.emit(done, self)
 
     def _set_running(self, running: bool) -> None:

@@ -101,3 +101,27 @@ def test_a_file_with_a_bad_order_says_so_and_imports_nothing(
         "o.csv:3: Lineitem quantity: must be a positive whole number, not '0'",
     ]
     assert order_count(demo_db) == before
+
+
+def test_a_later_export_says_what_it_changed_about_the_orders_already_here(
+    qtbot: QtBot, ui_context: UiContext, demo_db: Database
+) -> None:
+    dialog = ImportOrdersDialog(ui_context)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(SAMPLES / "shopify_orders.csv"))
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.status_label.text().startswith("Imported"), timeout=20_000)
+
+    dialog.path_edit.setText(str(SAMPLES / "shopify_orders_later.csv"))
+    dialog.import_button.click()
+
+    qtbot.waitUntil(lambda: "Already here" in dialog.status_label.text(), timeout=20_000)
+    lines = dialog.status_label.text().splitlines()
+    assert lines[:2] == [
+        "Imported 0 orders (0 on hold), 14 already present, 2 skipped.",
+        "Already here: 9 unchanged, 4 updated, 1 cancelled, 0 held.",
+    ]
+    assert lines[2].endswith("(#1002): street")
+    assert lines[-1].startswith("cancelled: ") and lines[-1].endswith(
+        "(#1001): cancelled in Shopify"
+    )
