@@ -12,7 +12,7 @@ import pytest
 from app.cli import run
 from app.services.reports import KINDS
 from db.engine import Database
-from tests.services.reports.history import build
+from tests.services.reports.history import DAILY_WEEK, build
 
 
 def url(db: Database) -> str:
@@ -41,32 +41,7 @@ def test_report_daily_json_is_a_list_of_days_and_the_backlog_agrees_with_stats(
         "--format",
         "json",
     )
-    assert days == [
-        {
-            "date": "2026-10-24",
-            "received": 1,
-            "shipped": 0,
-            "cancelled": 0,
-            "late": 0,
-            "backlog": 2,
-        },
-        {
-            "date": "2026-10-25",
-            "received": 2,
-            "shipped": 1,
-            "cancelled": 0,
-            "late": 1,
-            "backlog": 3,
-        },
-        {
-            "date": "2026-10-26",
-            "received": 1,
-            "shipped": 1,
-            "cancelled": 1,
-            "late": 1,
-            "backlog": 2,
-        },
-    ]
+    assert days == DAILY_WEEK
     stats = cli_json(capsys, db, "stats", "--json")
     backlog = cli_json(capsys, db, "report", "backlog", "--format", "json")
     assert isinstance(stats, dict) and isinstance(backlog, list)

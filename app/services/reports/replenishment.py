@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from app.domain.forecast import advise
 from app.services.reports.period import Period, calendar_days, order_scope
 from app.services.reports.report import Chart, NoData, Report, ReportColumn
-from db.models import Location, Order, OrderLine, Product, StockLevel
+from app.services.reports.shelf_stock import available_by_sku
+from db.models import Order, OrderLine, Product
 
 HISTORY_DAYS = 90
 VELOCITY_WINDOWS = (7, 30, 90)
@@ -43,16 +44,7 @@ def replenishment(session: Session, period: Period) -> Report:
     daily: dict[str, list[float]] = defaultdict(lambda: [0.0] * HISTORY_DAYS)
     for day, sku, units in session.execute(demand):
         daily[sku][day] = float(units or 0)
-    stock = (
-        select(Product.sku, Product.name, func.sum(StockLevel.on_hand - StockLevel.reserved))
-        .join(StockLevel, StockLevel.product_id == Product.id)
-        .join(Location, Location.id == StockLevel.location_id)
-        .where(Product.active.is_(True), Location.kind == "pick")
-        .group_by(Product.sku, Product.name)
-    )
-    if period.warehouse_id is not None:
-        stock = stock.where(Location.warehouse_id == period.warehouse_id)
-    available = {sku: (name, int(units or 0)) for sku, name, units in session.execute(stock)}
+    available = available_by_sku(session, period)
     names = dict(
         session.execute(select(Product.sku, Product.name).where(Product.sku.in_(list(daily)))).all()
     )

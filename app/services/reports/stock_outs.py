@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.services.reports.period import Period, order_scope, selection
 from app.services.reports.report import Chart, NoData, Report, ReportColumn
-from db.models import Location, Order, OrderLine, Product, StockLevel
+from app.services.reports.shelf_stock import available_by_sku
+from db.models import Order, OrderLine
 
 WAITING = ("backordered", "allocated", "picking", "picked", "packed", "partially_shipped")
 
@@ -42,17 +43,7 @@ def stock_outs(session: Session, period: Period) -> Report:
     )
     for sku, name, orders, units in session.execute(short):
         found[sku].update(name=name, orders_waiting=orders, units_short=int(units or 0))
-    stock = (
-        select(Product.sku, Product.name, func.sum(StockLevel.on_hand - StockLevel.reserved))
-        .join(StockLevel, StockLevel.product_id == Product.id)
-        .join(Location, Location.id == StockLevel.location_id)
-        .where(Product.active.is_(True), Location.kind == "pick")
-        .group_by(Product.sku, Product.name)
-    )
-    if period.warehouse_id is not None:
-        stock = stock.where(Location.warehouse_id == period.warehouse_id)
-    for sku, name, available in session.execute(stock):
-        available = int(available or 0)
+    for sku, (name, available) in available_by_sku(session, period).items():
         if sku in found or available <= 0:
             found[sku].update(name=name, available=available)
     if not found:

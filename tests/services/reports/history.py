@@ -42,6 +42,14 @@ from db.models import (
 from db.uow import run_in_transaction
 
 NOW = datetime(2026, 10, 27, 12, 0, tzinfo=UTC)
+# `report daily` for 24-26 October, worked out from the table above: received by the
+# London day placed, shipped/cancelled by the day reached, late by the day due, and
+# the backlog open at each day's end (o5 from before, then o1; o2, o3; o4 cancelled).
+DAILY_WEEK = [
+    {"date": "2026-10-24", "received": 1, "shipped": 0, "cancelled": 0, "late": 0, "backlog": 2},
+    {"date": "2026-10-25", "received": 2, "shipped": 1, "cancelled": 0, "late": 1, "backlog": 3},
+    {"date": "2026-10-26", "received": 1, "shipped": 1, "cancelled": 1, "late": 1, "backlog": 2},
+]
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 10) -> datetime:

@@ -18,7 +18,7 @@ from app.services.reports.drill import drill_orders, queue_query
 from db.engine import Database
 from db.models import Channel, Order, User
 from db.uow import run_in_transaction
-from tests.services.reports.history import NOW, at, build
+from tests.services.reports.history import DAILY_WEEK, NOW, at, build
 
 WEEK = ReportQuery(start=date(2026, 10, 24), end=date(2026, 10, 26))
 ACTOR = Actor(username="tester", station="test")
@@ -39,32 +39,7 @@ def test_daily_counts_each_order_on_its_london_day_and_the_25_hour_day_holds_its
 ) -> None:
     # o2 was placed 23:30 UTC on the 24th = 00:30 on the 25th in London (summer time);
     # o3 23:30 UTC on the 25th = 23:30 London, inside the 25-hour day.
-    assert report(history, "daily") == [
-        {
-            "date": "2026-10-24",
-            "received": 1,
-            "shipped": 0,
-            "cancelled": 0,
-            "late": 0,
-            "backlog": 2,
-        },
-        {
-            "date": "2026-10-25",
-            "received": 2,
-            "shipped": 1,
-            "cancelled": 0,
-            "late": 1,
-            "backlog": 3,
-        },
-        {
-            "date": "2026-10-26",
-            "received": 1,
-            "shipped": 1,
-            "cancelled": 1,
-            "late": 1,
-            "backlog": 2,
-        },
-    ]
+    assert report(history, "daily") == DAILY_WEEK
     # Ending on the 25th: counted back from now past o4 (placed and cancelled on the
     # 26th) and o2 (shipped on the 26th), the backlog is the same as above.
     to_25th = ReportQuery(start=date(2026, 10, 24), end=date(2026, 10, 25))
