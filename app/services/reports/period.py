@@ -39,6 +39,8 @@ class ReportQuery:
 
 @dataclass(frozen=True)
 class Day:
+    """A bucket of time: one local day (or one clock hour of it, for `hourly`)."""
+
     index: int
     day: date
     starts: datetime  # UTC
