@@ -21,10 +21,13 @@ from db.uow import read
 
 
 def orders_in(db: Database) -> list[tuple[str, str]]:
-    """(channel reference, number) of every order the demo placed (not the exchange order
-    its demo returns make)."""
-    placed = select(Order.external_ref, Order.number).where(Order.origin_order_id.is_(None))
-    return read(db, lambda s: [(ref, number) for ref, number in s.execute(placed)])
+    """(channel reference, number) of every order."""
+    return read(
+        db,
+        lambda s: [
+            (ref, number) for ref, number in s.execute(select(Order.external_ref, Order.number))
+        ],
+    )
 
 
 class Killed(Exception):
