@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -225,7 +225,8 @@ def _apply_locked(
         order, incoming = orders[order_id], by_id[order_id]
         decision = decide(_here(order, lines[order_id], held_for[order_id]), incoming)
         result.refs[order.number] = order.external_ref
-        if _carry_out(session, actor, order, lines[order_id], incoming, decision):
+        again, decision = _carry_out(session, actor, order, lines[order_id], incoming, decision)
+        if again:
             reallocate.append(order_id)
         if decision.verdict in (Verdict.UPDATE, Verdict.CANCEL):
             updated.append(order_id)
@@ -281,8 +282,9 @@ def _carry_out(
     lines: list[OrderLine],
     incoming: NewOrder | ChannelClosure,
     decision: Decision,
-) -> bool:
-    """Do what `decision` says; True if the order waits to be allocated again."""
+) -> tuple[bool, Decision]:
+    """Do what `decision` says: whether the order waits to be allocated again, and what
+    was done (an update adding an unknown SKU also holds the order)."""
     details: dict[str, object] = {"source": incoming.source, "changes": list(decision.changes)}
     if decision.verdict is Verdict.HOLD:
         _hold(session, actor, order, decision.reason, details)
@@ -304,10 +306,10 @@ def _carry_out(
         )
     elif decision.verdict is Verdict.UPDATE and isinstance(incoming, NewOrder):
         was = order.held_from if order.status == S.ON_HOLD else order.status
-        lines_changed = decision.lines_changed
+        lines_changed, unknown = decision.lines_changed, []
         if lines_changed:
             _reopen(session, actor, order, decision.reason)
-            _set_lines(session, order, lines, incoming)
+            unknown = _set_lines(session, order, lines, incoming)
         _set_order(order, incoming)
         record(
             session,
@@ -318,8 +320,13 @@ def _carry_out(
             reason=decision.reason,
             details=details,
         )
-        return lines_changed and was in (S.ALLOCATED, S.BACKORDERED) and order.status in WAITING
-    return False
+        if unknown:  # as intake holds a new order naming a SKU not in the catalogue
+            reason = "; ".join(unknown)
+            _hold(session, actor, order, reason, details)
+            return False, replace(decision, verdict=Verdict.HOLD, reason=reason)
+        again = lines_changed and was in (S.ALLOCATED, S.BACKORDERED) and order.status in WAITING
+        return again, decision
+    return False, decision
 
 
 def _hold(
@@ -354,9 +361,10 @@ def _reopen(session: Session, actor: Actor, order: Order, why: str) -> None:
         order.held_from = S.NEW.value
 
 
-def _set_lines(session: Session, order: Order, lines: list[OrderLine], new: NewOrder) -> None:
+def _set_lines(session: Session, order: Order, lines: list[OrderLine], new: NewOrder) -> list[str]:
     """The order's lines as the channel now has them: paired by SKU, quantities set,
-    lines gone from the export removed, new ones added. Nothing of it is reserved."""
+    lines gone from the export removed, new ones added. Nothing of it is reserved.
+    Returns a problem per added line whose SKU is not in the catalogue."""
     waiting: dict[str, list[OrderLine]] = defaultdict(list)
     for line in lines:
         waiting[line.sku.casefold()].append(line)
@@ -380,8 +388,11 @@ def _set_lines(session: Session, order: Order, lines: list[OrderLine], new: NewO
         ).all()
     )
     next_no = max((line.line_no for line in lines), default=0) + 1
+    unknown = []
     for offset, incoming in enumerate(added):
         product = products.get(incoming.sku)
+        if product is None:
+            unknown.append(f"unknown SKU {incoming.sku} on line {next_no + offset}")
         session.add(
             OrderLine(
                 order_id=order.id,
@@ -394,6 +405,7 @@ def _set_lines(session: Session, order: Order, lines: list[OrderLine], new: NewO
                 qty_handled_elsewhere=min(incoming.handled_elsewhere, incoming.quantity),
             )
         )
+    return unknown
 
 
 def _set_order(order: Order, new: NewOrder) -> None:

@@ -217,3 +217,26 @@ def test_an_order_typed_at_the_desk_again_under_the_same_reference_changes_nothi
 
     assert (result.created, result.already_present) == ([], ["PHONE-20240305-100000"])
     assert order_detail(db, "PHONE-20240305-100000").ship_to["address1"] == "Torstraße 12"
+
+
+def test_a_line_added_at_the_channel_for_an_unknown_sku_updates_and_holds_the_order(
+    db: Database, actor: Actor, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stock(db, actor, {"MUG": 20, "TEA": 20})
+    first = own_file(tmp_path / "a.csv", ("A", "Str 1", ""))
+    assert cli(db, "import-orders", str(first), "--channel", "web") == 0
+    assert cli(db, "allocate") == 0
+    text = first.read_text(encoding="utf-8") + "A,,,,,,,,POT,1\n"
+
+    capsys.readouterr()
+    assert cli(db, "import-orders", str(write(tmp_path / "b.csv", text)), "--channel", "web") == 0
+
+    held = order_detail(db, "A")
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "  already here: 0 unchanged, 0 updated, 0 cancelled, 1 held",
+        f"  held: {held.number} (A): unknown SKU POT on line 3",
+    ]
+    assert (held.status, held.hold_reason) == ("on_hold", "unknown SKU POT on line 3")
+    assert [(x.sku, x.qty_allocated) for x in held.lines] == [("MUG", 0), ("TEA", 0), ("POT", 0)]
+    assert reserved(db) == 0
+    assert cli(db, "verify") == 0
