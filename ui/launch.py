@@ -122,7 +122,9 @@ def _run(
     if signed_in is None:
         return 1
     if station is not None:
-        session = StationSession(db, signed_in, STATION_SCREENS[station], idle_lock_ms(db))
+        # Nobody can log in yet (open mode): nothing to lock the station for.
+        idle = idle_lock_ms(db) if signed_in.user_id is not None else 0
+        session = StationSession(db, signed_in, STATION_SCREENS[station], idle)
         session.screen.show()
         try:
             return app.exec()  # the station window stops its own workers when it closes
