@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.returns import Resolution, reason_label
+from app.services.return_parcels import ReturnOptions, return_options
 from app.services.return_views import ReturnView
-from app.services.returns import ReturnOptions, authorise_return, return_options
+from app.services.returns import authorise_return
 from ui.context import UiContext
 from ui.operations import DbOp, QueryOp
 

@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, Signal
 
 from app.domain.returns import ALLOWED_DISPOSITIONS, Condition, Disposition, ReceiptItem
 from app.domain.scan_reading import DocType, ScanKind, read_scan
-from app.services.returns import Parcel, ReceiveResult, check_location, open_parcel, receive_return
+from app.services.return_parcels import Parcel, check_location, open_parcel
+from app.services.returns import ReceiveResult, receive_return
 from ui.context import UiContext
 from ui.station.feedback import Tone, failure_message
 from ui.station.step_machine import StepController
