@@ -22,7 +22,6 @@ NetSuite's reason (not approved yet, already fulfilled, billed, closed, cancelle
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -40,14 +39,7 @@ from app.imports.common import (
     shown,
     stream_csv,
 )
-from app.imports.orders import (
-    Candidate,
-    Candidates,
-    OrderFile,
-    OrderKey,
-    group_rows,
-    key_text,
-)
+from app.imports.orders import Candidate, OrderFile, keyed_csv_file
 from db.types import CENT
 
 CHANNEL_KIND = "netsuite"
@@ -120,18 +112,10 @@ def read_orders(path: Path, channel: str | None) -> OrderFile:
     if not any(c in table.columns for c in CUSTOMER_COLUMNS):
         check_columns(table, CUSTOMER_COLUMNS[:1])
 
-    def key(row: CsvRow) -> OrderKey | None:
-        number = key_text(row.values["Document Number"])
-        return (number,) if number else None
+    def candidate(rows: list[CsvRow], problems: list[str]) -> Candidate:
+        return _candidate(table.name, rows, problems, channel or "netsuite")
 
-    warnings: list[str] = []
-
-    def read() -> Iterator[Candidate]:
-        for rows, problems in group_rows(table.name, table.rows, key, ORDER_COLUMNS, warnings):
-            yield _candidate(table.name, rows, problems, channel or "netsuite")
-
-    candidates = Candidates(read, table.rows, warnings)
-    return OrderFile(path, CHANNEL_KIND, candidates, csv_header=table.header, warnings=warnings)
+    return keyed_csv_file(path, CHANNEL_KIND, table, "Document Number", ORDER_COLUMNS, candidate)
 
 
 def _candidate(file: str, rows: list[CsvRow], problems: list[str], channel: str) -> Candidate:

@@ -31,6 +31,7 @@ from app.errors import ValidationFailed
 from app.imports.common import (
     CsvRow,
     CsvRows,
+    CsvTable,
     Where,
     file_text,
     shown,
@@ -371,6 +372,31 @@ def group_entries(
                 )
         groups.append(kept)
     return groups
+
+
+def keyed_csv_file(
+    path: Path,
+    kind: str,
+    table: CsvTable,
+    reference: str,
+    order_columns: Sequence[str],
+    candidate: Callable[[list[CsvRow], list[str]], Candidate],
+) -> OrderFile:
+    """A shop's CSV export whose orders are named by one column (Shopify's Name,
+    NetSuite's Document Number): `candidate(rows, problems)` per order, read as it goes."""
+
+    def key(row: CsvRow) -> OrderKey | None:
+        ref = key_text(row.values[reference])
+        return (ref,) if ref else None
+
+    warnings: list[str] = []
+
+    def read() -> Iterator[Candidate]:
+        for rows, problems in group_rows(table.name, table.rows, key, order_columns, warnings):
+            yield candidate(rows, problems)
+
+    candidates = Candidates(read, table.rows, warnings)
+    return OrderFile(path, kind, candidates, csv_header=table.header, warnings=warnings)
 
 
 def one_object_per_order(

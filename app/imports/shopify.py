@@ -16,7 +16,6 @@ here, intake cancels it (or, once picking has started, holds it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from app.domain.channel_changes import ChannelClosure
@@ -30,14 +29,7 @@ from app.imports.common import (
     service_level,
     stream_csv,
 )
-from app.imports.orders import (
-    Candidate,
-    Candidates,
-    OrderFile,
-    OrderKey,
-    group_rows,
-    key_text,
-)
+from app.imports.orders import Candidate, OrderFile, keyed_csv_file
 
 CHANNEL_KIND = "shopify"
 REQUIRED = (
@@ -84,18 +76,10 @@ def read_orders(path: Path, channel: str | None) -> OrderFile:
     if "Shipping Address1" not in table.columns and "Shipping Street" not in table.columns:
         check_columns(table, ("Shipping Address1",))
 
-    def key(row: CsvRow) -> OrderKey | None:
-        name = key_text(row.values["Name"])
-        return (name,) if name else None
+    def candidate(rows: list[CsvRow], problems: list[str]) -> Candidate:
+        return _candidate(table.name, rows, problems, channel or "shopify")
 
-    warnings: list[str] = []
-
-    def read() -> Iterator[Candidate]:
-        for rows, problems in group_rows(table.name, table.rows, key, ORDER_COLUMNS, warnings):
-            yield _candidate(table.name, rows, problems, channel or "shopify")
-
-    candidates = Candidates(read, table.rows, warnings)
-    return OrderFile(path, CHANNEL_KIND, candidates, csv_header=table.header, warnings=warnings)
+    return keyed_csv_file(path, CHANNEL_KIND, table, "Name", ORDER_COLUMNS, candidate)
 
 
 def _candidate(file: str, rows: list[CsvRow], problems: list[str], channel: str) -> Candidate:
