@@ -18,6 +18,7 @@ from db.models import AuditEvent
 from db.uow import read
 from ui.login.login_dialog import LoginDialog
 from ui.login.station_session import StationSession
+from ui.station import PackStationWindow, open_pack_station
 
 PASSWORD = "correct horse 42"
 
@@ -138,3 +139,26 @@ def test_an_idle_station_locks_and_the_next_badge_takes_it_over(
     finally:
         session.stop()
     QApplication.processEvents()
+
+
+def test_the_real_pack_station_locks_and_reopens_for_the_packer_who_takes_it_over(
+    qtbot: QtBot, sqlite_db: Database, staff: dict[str, users.UserView]
+) -> None:
+    pat = users.log_in_with_badge(sqlite_db, staff["pat"].badge or "", "4071", "pack-1")
+    session = StationSession(sqlite_db, pat, open_pack_station, idle_ms=400)
+    first = session.screen
+    try:
+        first.show()
+        qtbot.waitUntil(lambda: session.lock_dialog is not None, timeout=5000)
+        dialog = session.lock_dialog
+        assert dialog is not None and dialog.parent() is first
+        _scan(qtbot, dialog.name_edit, staff["pia"].badge or "")
+        _scan(qtbot, dialog.secret_edit, "5182")
+        qtbot.waitUntil(lambda: session.screen is not first)
+        assert isinstance(session.screen, PackStationWindow)
+        assert session.screen._ctx.actor.username == "pia"
+        assert not first.isVisible()
+    finally:
+        session.stop()
+        session.screen.close()
+        first.close()
