@@ -23,6 +23,10 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import psycopg
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
 from app.context import Actor
 from app.services.reports import KINDS, NoData, ReportQuery, run_report
 from db.engine import open_database
@@ -223,6 +227,58 @@ def build(path: Path, orders: int) -> None:
     con.close()
 
 
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+COPIED_TABLES = (
+    "warehouses",
+    "channels",
+    "settings",
+    "products",
+    "locations",
+    "stock_levels",
+    "orders",
+    "order_lines",
+    "audit_events",
+    "scan_events",
+    "returns",
+    "return_lines",
+)
+
+
+def postgres_copy(sqlite_path: Path, orders: int) -> str:
+    """A PostgreSQL database holding the same rows (COPY from the SQLite one), kept
+    between runs as shipshape_bench_reports_N; its URL."""
+    admin_url = os.environ.get("SHIPSHAPE_BENCH_PG", PG_DEFAULT)
+    name = f"shipshape_bench_reports_{orders}"
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            admin.dispose()
+            return url
+        conn.execute(text(f'CREATE DATABASE "{name}_part"'))
+    part_url = make_url(admin_url).set(database=f"{name}_part")
+    db = open_database(part_url.render_as_string(hide_password=False))
+    upgrade(db)
+    db.dispose()
+    source = sqlite3.connect(sqlite_path)
+    with psycopg.connect(
+        part_url.set(drivername="postgresql").render_as_string(hide_password=False)
+    ) as target:
+        target.execute("SET TIME ZONE 'UTC'")
+        for table in COPIED_TABLES:
+            columns = [row[1] for row in source.execute(f"PRAGMA table_info({table})")]
+            listed = ", ".join(columns)
+            with target.cursor().copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
+                for row in source.execute(f"SELECT {listed} FROM {table}"):
+                    copy.write_row(row)
+        target.execute("ANALYZE")
+    source.close()
+    with admin.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}_part" RENAME TO "{name}"'))
+    admin.dispose()
+    return url
+
+
 def measure(url: str, kind: str, days: int) -> dict[str, object]:
     db = open_database(url)
     query = ReportQuery(start=date.today() - timedelta(days=days - 1))
@@ -237,7 +293,7 @@ def measure(url: str, kind: str, days: int) -> dict[str, object]:
         cpus.append(time.process_time() - cpu_started)
     db.dispose()
     return {
-        "db": "sqlite",
+        "db": db.url.get_backend_name(),
         "metric": kind,
         "range_days": days,
         "seconds": round(statistics.median(walls), 4),
@@ -283,7 +339,7 @@ def measure_dashboard(url: str) -> dict[str, object]:
     db.dispose()
     assert app is not None
     return {
-        "db": "sqlite",
+        "db": db.url.get_backend_name(),
         "metric": "dashboard",
         "range_days": 30,
         "first_paint_seconds": round(marks["paint"], 4),
@@ -296,6 +352,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--days", default="30,90", help="range lengths to time, in days")
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="postgresql: the same rows copied to SHIPSHAPE_BENCH_PG's server",
+    )
     args = parser.parse_args(argv)
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"reports-{args.orders}.db"
@@ -318,11 +380,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     cached = open_database(f"sqlite:///{path}")
     upgrade(cached)  # a database cached by an older version gets the newer indexes
     cached.dispose()
+    url = f"sqlite:///{path}" if args.db == "sqlite" else postgres_copy(path, args.orders)
     for days in (int(d) for d in args.days.split(",")):
         for kind in args.kinds.split(","):
-            line = measure(f"sqlite:///{path}", kind, days) | {"orders": args.orders}
+            line = measure(url, kind, days) | {"orders": args.orders}
             print(json.dumps(line), flush=True)
-    print(json.dumps(measure_dashboard(f"sqlite:///{path}") | {"orders": args.orders}))
+    print(json.dumps(measure_dashboard(url) | {"orders": args.orders}))
 
 
 if __name__ == "__main__":
