@@ -14,7 +14,17 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, delete, insert, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    column,
+    delete,
+    insert,
+    or_,
+    select,
+    table,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from app.domain.search_terms import SearchTerms, phone_key, search_key
@@ -113,7 +123,9 @@ def matching(session: Session, terms: SearchTerms) -> ColumnElement[bool] | None
     """A condition on Order for the orders whose document holds what was typed, or
     None when the entry is too short for the index (fewer than three letters or digits)
     and names no order number."""
-    keys = {k for k in (terms.key, terms.phone) if len(k) >= MIN_KEY}
+    keys = {terms.key} if len(terms.key) >= MIN_KEY else set()
+    if terms.phone and not any(ch.isalpha() for ch in terms.text):
+        keys.add(terms.phone)  # "SS000333334GB" is a tracking number, not a phone
     if terms.barcode:
         keys.update(
             search_key(sku)
@@ -123,19 +135,31 @@ def matching(session: Session, terms: SearchTerms) -> ColumnElement[bool] | None
                 .where(ProductBarcode.code == terms.barcode)
             )
         )
-    conditions: list[ColumnElement[bool]] = []
+    exact = _exact_ids(session, terms)
+    if exact:  # a whole order number, tracking number or channel reference: that order
+        return Order.id.in_(exact)
+    return Order.id.in_(_ids_containing(session, keys)) if keys else None
+
+
+def _exact_ids(session: Session, terms: SearchTerms) -> list[int]:
+    """Orders named exactly by what was typed, from the columns' own indexes."""
+    typed = {terms.text, terms.key.upper()} - {""}
+    named = [
+        select(Order.id).where(Order.external_ref.in_(typed)),
+        select(Shipment.order_id).where(Shipment.tracking_number.in_(typed)),
+    ]
     if terms.order_number:
-        conditions.append(Order.number == terms.order_number)
-    if keys:
-        conditions.append(Order.id.in_(_ids_containing(session, keys)))
-    return or_(*conditions) if conditions else None
+        named.append(select(Order.id).where(Order.number == terms.order_number))
+    return list(session.scalars(union(*named)))
 
 
 def _ids_containing(session: Session, keys: Collection[str]) -> Select[Any]:
-    # Keys are letters and digits only: nothing in them is a LIKE wildcard.
+    # Keys are letters and digits only: nothing in them is a wildcard or FTS syntax.
     if session.get_bind().dialect.name == "sqlite":
-        fts = table(SQLITE_FTS_TABLE, column("rowid"), column("document"))
-        return select(fts.c.rowid).where(or_(*(fts.c.document.like(f"%{k}%") for k in keys)))
+        # A phrase of trigrams: the same substring match as LIKE, from the index alone.
+        fts = table(SQLITE_FTS_TABLE, column("rowid"))
+        phrase = " OR ".join(f'"{k}"' for k in sorted(keys))
+        return select(fts.c.rowid).where(column(SQLITE_FTS_TABLE).match(phrase))
     return select(OrderSearch.order_id).where(
-        or_(*(OrderSearch.document.like(f"%{k}%") for k in keys))
+        or_(*(OrderSearch.document.like(f"%{k}%") for k in sorted(keys)))
     )
