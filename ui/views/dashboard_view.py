@@ -220,7 +220,8 @@ class DashboardView(QWidget):
         if generation != self._generation:
             return
         if isinstance(exc, NoData):
-            panel.show_message(f"Nothing to show: {exc}.")
+            text = str(exc)
+            panel.show_message(f"{text[:1].upper()}{text[1:]}.")  # said, not drawn
         elif isinstance(exc, OmsError):
             # A bad range or filter is the same for every panel: say it once, on top.
             panel.show_message("No chart for this range.")

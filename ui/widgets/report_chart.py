@@ -66,6 +66,7 @@ class ReportChartPanel(QFrame):
     def show_message(self, text: str) -> None:
         """Loading, an empty range or a refused filter: words, not an empty chart."""
         self.report = None
+        self.period_label.clear()
         self.message_label.setText(text)
         self.pages.setCurrentWidget(self.message_label)
 

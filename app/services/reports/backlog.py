@@ -41,7 +41,7 @@ def backlog(session: Session, period: Period) -> Report:
         if status in counts
     ]
     if not rows:
-        raise NoData("no orders are waiting: every order is shipped or cancelled")
+        raise NoData("no order is waiting to be shipped")
     columns = (
         ReportColumn("status", "Status", "text"),
         *(ReportColumn(key, title) for key, title, _l in AGES),
