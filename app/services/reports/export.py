@@ -125,7 +125,7 @@ def _chart(report: Report, width: float) -> Drawing:
     chart.width, chart.height = width - 60 * mm, height - 20 * mm
     rows = report.rows[:40]
     chart.data = [[float(row[s] or 0) for row in rows] for s in report.chart.series]
-    chart.categoryAxis.categoryNames = [category_label(report, row)[:16] for row in rows]
+    chart.categoryAxis.categoryNames = [category_label(report, row)[:22] for row in rows]
     chart.categoryAxis.labels.fontName = REGULAR
     chart.categoryAxis.labels.fontSize = 6
     chart.categoryAxis.labels.angle = 30 if len(rows) > 8 else 0
