@@ -10,7 +10,7 @@ JSON line of medians:
     python -m tests.benchmarks.imports --lines 1000000     # the big-file memory check
 
 `--lines` sizes the file by order lines instead (a 1,000,000-line file is about
-500,000 orders and 300 MB).
+500,000 orders and 190 MB).
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ BARRIER_TIMEOUT_S = 120.0
 class ImportConfig:
     url: str
     path: str
-    locking: bool = True  # False: intake's lock is switched off (the negative control)
+    locking: bool = True  # False: intake's lock and receipt claims off (negative controls)
+    command: tuple[str, ...] = ()  # another import's command line (after --db URL)
 
 
 @dataclass
@@ -40,22 +41,29 @@ def _no_lock(session: object) -> None:
     """Intake's lock switched off."""
 
 
+def _no_claim(*args: object) -> None:
+    """Receipts not claimed: every receipt counts as new."""
+
+
 def import_worker(cfg: ImportConfig, worker: int, barrier: Any, queue: Any) -> None:
     report = ImportReport(worker)
     try:
         import app.imports.orders as order_imports
         import app.services.intake as intake
+        import app.services.inventory as inventory
         from app.cli import run
 
         if not cfg.locking:
             for module in (order_imports, intake):
                 setattr(module, "lock_intake", _no_lock)  # noqa: B010
+            setattr(inventory, "claim", _no_claim)  # noqa: B010
         out, err = io.StringIO(), io.StringIO()
         barrier.wait(timeout=BARRIER_TIMEOUT_S)
         report.started = time.time()
         try:
             with redirect_stdout(out), redirect_stderr(err):
-                report.code = run(["--db", cfg.url, "import-orders", cfg.path, "--channel", "web"])
+                args = cfg.command or ("import-orders", cfg.path, "--channel", "web")
+                report.code = run(["--db", cfg.url, *args])
         except BaseException:
             report.escaped = traceback.format_exc()
         report.finished = time.time()
