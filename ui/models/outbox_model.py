@@ -5,13 +5,13 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from app.services.outbox import OutboxEntry
+from ui.models.id_rows_model import AnyIndex, IdRowsModel
 from ui.status_style import local_time
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 FAILED_COLOUR = QColor("#b91c1c")
 SENT_COLOUR = QColor("#166534")
 WAITING_COLOUR = QColor("#92400e")
@@ -56,41 +56,16 @@ def _display(entry: OutboxEntry, column: Column) -> str:
             return "" if entry.status == "sent" else entry.last_error or ""
 
 
-class OutboxModel(QAbstractTableModel):
-    """Rows from `outbox.list_outbox`, replaced whole by `set_entries`."""
+class OutboxModel(IdRowsModel[OutboxEntry]):
+    """Rows from `outbox.list_outbox`, replaced whole by `set_rows`."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._entries: list[OutboxEntry] = []
-
-    def set_entries(self, entries: list[OutboxEntry]) -> None:
-        self.beginResetModel()
-        self._entries = entries
-        self.endResetModel()
-
-    def entry_at(self, row: int) -> OutboxEntry:
-        return self._entries[row]
-
-    def row_of(self, outbox_id: int) -> int | None:
-        return next((i for i, e in enumerate(self._entries) if e.id == outbox_id), None)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+    HEADERS = HEADERS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._entries):
+        entry = self.item(index)
+        if entry is None:
             return None
-        entry, column = self._entries[index.row()], Column(index.column())
+        column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(entry, column)
         if role == Qt.ItemDataRole.ForegroundRole and column in (Column.STATUS, Column.PROBLEM):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from app.services.printing import JobView
+from ui.models.id_rows_model import AnyIndex, IdRowsModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 ERROR_COLOUR = QColor("#b91c1c")
 PRINTED_COLOUR = QColor("#166534")
 WAITING = frozenset({"pending", "failed"})
@@ -51,41 +51,16 @@ def _display(job: JobView, column: Column) -> str:
             return job.last_error or ""
 
 
-class PrintJobsModel(QAbstractTableModel):
-    """Rows from `printing.list_jobs`, replaced whole by `set_jobs`."""
+class PrintJobsModel(IdRowsModel[JobView]):
+    """Rows from `printing.list_jobs`, replaced whole by `set_rows`."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._jobs: list[JobView] = []
-
-    def set_jobs(self, jobs: list[JobView]) -> None:
-        self.beginResetModel()
-        self._jobs = jobs
-        self.endResetModel()
-
-    def job_at(self, row: int) -> JobView:
-        return self._jobs[row]
-
-    def row_of(self, job_id: int) -> int | None:
-        return next((i for i, job in enumerate(self._jobs) if job.id == job_id), None)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._jobs)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+    HEADERS = HEADERS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._jobs):
+        job = self.item(index)
+        if job is None:
             return None
-        job, column = self._jobs[index.row()], Column(index.column())
+        column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(job, column)
         failing = job.status in WAITING and bool(job.last_error)

@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSizePolicy,
     QSplitter,
@@ -36,6 +34,7 @@ from ui.models.outbox_model import Column, OutboxModel, message_name
 from ui.operations import DbOp, QueryOp
 from ui.views.action_style import ACTION_BUTTON_STYLE
 from ui.views.feedback_banner import FeedbackBanner
+from ui.views.list_page import add_action, set_up_list_table
 
 REFRESH_INTERVAL_MS = 10_000
 LIMIT = 300
@@ -79,7 +78,7 @@ class OutboxView(QWidget):
         self.preview_tabs = QTabWidget()
         self.preview_tabs.addTab(self.html_view, "HTML")
         self.preview_tabs.addTab(self.text_view, "Text")
-        self._setup_table()
+        set_up_list_table(self.table, self.model, Column.PROBLEM)
         self._lay_out()
         self._timer = QTimer(self, interval=REFRESH_INTERVAL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -98,7 +97,7 @@ class OutboxView(QWidget):
 
     def selected_entry(self) -> OutboxEntry | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.entry_at(rows[0].row()) if rows else None
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def select_message(self, outbox_id: int) -> None:
         row = self.model.row_of(outbox_id)
@@ -111,30 +110,7 @@ class OutboxView(QWidget):
         ).failure(self.banner.show_refusal).run(initiator=self)
 
     def _action(self, text: str, keys: str, slot: Callable[[], None]) -> QAction:
-        action = QAction(text, self)
-        if keys:
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setToolTip(f"{text} ({QKeySequence(keys).toString()})")
-        action.triggered.connect(slot)
-        self.addAction(action)
-        self.toolbar.addAction(action)
-        return action
-
-    def _setup_table(self) -> None:
-        table = self.table
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(28)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.PROBLEM, QHeaderView.ResizeMode.Stretch)
+        return add_action(self, self.toolbar, text, keys, slot)
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
@@ -161,7 +137,7 @@ class OutboxView(QWidget):
 
     def _on_loaded(self, entries: list[OutboxEntry]) -> None:
         selected = self.selected_entry()
-        self.model.set_entries(entries)
+        self.model.set_rows(entries)
         if selected is not None:
             self.select_message(selected.id)
         elif entries:

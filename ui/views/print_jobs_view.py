@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTableView,
     QToolBar,
@@ -28,6 +26,7 @@ from ui.printing.print_preview import PdfPreviewDialog
 from ui.printing.qt_printer import ask_system_printer, printer_factory, system_spec
 from ui.views.action_style import ACTION_BUTTON_STYLE
 from ui.views.feedback_banner import FeedbackBanner
+from ui.views.list_page import add_action, set_up_list_table
 from ui.views.todays_labels import TodaysLabelsController
 
 REFRESH_INTERVAL_MS = 10_000
@@ -60,7 +59,7 @@ class PrintJobsView(QWidget):
         self.batch_action = self._action(
             "Print today's labels…", "", self.todays_labels.choose_and_print
         )
-        self._setup_table()
+        set_up_list_table(self.table, self.model, Column.ERROR)
         self._lay_out()
 
         self._timer = QTimer(self, interval=REFRESH_INTERVAL_MS)
@@ -78,7 +77,7 @@ class PrintJobsView(QWidget):
 
     def selected_job(self) -> JobView | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.job_at(rows[0].row()) if rows else None
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def select_job(self, job_id: int) -> None:
         row = self.model.row_of(job_id)
@@ -99,31 +98,7 @@ class PrintJobsView(QWidget):
         self.reprint(job_id, system_spec(printer), printer)
 
     def _action(self, text: str, keys: str, slot: Callable[[], None]) -> QAction:
-        action = QAction(text, self)
-        action.setIconText(text)  # keep the "…" that says a dialog comes next
-        if keys:
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setToolTip(f"{text} ({QKeySequence(keys).toString()})")
-        action.triggered.connect(slot)
-        self.addAction(action)
-        self.toolbar.addAction(action)
-        return action
-
-    def _setup_table(self) -> None:
-        table = self.table
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(28)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.ERROR, QHeaderView.ResizeMode.Stretch)
+        return add_action(self, self.toolbar, text, keys, slot)
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
@@ -138,7 +113,7 @@ class PrintJobsView(QWidget):
 
     def _on_jobs_loaded(self, jobs: list[JobView]) -> None:
         selected = self.selected_job()
-        self.model.set_jobs(jobs)
+        self.model.set_rows(jobs)
         if selected is not None:
             self.select_job(selected.id)
         waiting = sum(job.status in WAITING for job in jobs)
