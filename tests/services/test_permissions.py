@@ -67,7 +67,7 @@ def _shipped(db: Database, admin: Actor) -> str:
 
 
 def _version(db: Database, number: str) -> int:
-    return int(read(db, lambda s: s.scalar(select(Order.version).where(Order.number == number))))
+    return read(db, lambda s: s.scalars(select(Order.version).where(Order.number == number)).one())
 
 
 def order_create(db: Database, admin: Actor) -> Perform:
@@ -156,7 +156,7 @@ def pack(db: Database, admin: Actor) -> Perform:
 
 def pack_release(db: Database, admin: Actor) -> Perform:
     number = _order(db, admin)
-    order_id = read(db, lambda s: s.scalar(select(Order.id).where(Order.number == number)))
+    order_id = read(db, lambda s: s.scalars(select(Order.id).where(Order.number == number)).one())
     return lambda actor: release_packing(db, actor, order_id, force=True, reason="station died")
 
 

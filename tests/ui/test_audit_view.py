@@ -70,7 +70,7 @@ def view(
 
 
 def _column(table: QTableWidget, column: int) -> list[str]:
-    return [table.item(row, column).text() for row in range(table.rowCount())]
+    return [_cell(table, row, column) for row in range(table.rowCount())]
 
 
 def test_the_filters_narrow_the_trail(
@@ -108,7 +108,7 @@ def test_the_filters_narrow_the_trail(
 def test_scan_accuracy_per_user_and_a_csv_no_spreadsheet_runs(
     qtbot: QtBot, view: AuditView, tmp_path: Path
 ) -> None:
-    assert [view.accuracy.item(0, c).text() for c in range(5)] == ["alex", "3", "1", "0", "66.7%"]
+    assert [_cell(view.accuracy, 0, c) for c in range(5)] == ["alex", "3", "1", "0", "66.7%"]
     target = tmp_path / "audit.csv"
     view.export_to(target)
     rows = list(csv.reader(target.open(encoding="utf-8")))
@@ -117,3 +117,9 @@ def test_scan_accuracy_per_user_and_a_csv_no_spreadsheet_runs(
     assert '\'=HYPERLINK("http://evil.example","click")' in reasons
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     assert len(rows) - 1 == view.table.rowCount()
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item.text()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -34,8 +35,8 @@ def staff(sqlite_db: Database, actor: Actor) -> dict[str, users.UserView]:
 
 def _scan(qtbot: QtBot, widget: QWidget, text: str) -> None:
     """What a keyboard-wedge scanner does: the characters, then Enter."""
-    qtbot.keyClicks(widget, text)
-    qtbot.keyClick(widget, Qt.Key.Key_Return)
+    QTest.keyClicks(widget, text)
+    QTest.keyClick(widget, Qt.Key.Key_Return)
 
 
 def test_the_desk_logs_in_with_name_and_password(
@@ -81,7 +82,7 @@ def test_a_packer_logs_in_with_badge_and_pin_without_the_mouse(
     _scan(qtbot, dialog.secret_edit, "4071")
     assert dialog.actor is not None
     assert (dialog.actor.username, dialog.actor.station) == ("pat", "pack-1")
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # no way round the log-in at a station
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)  # no way round the log-in at a station
     assert dialog.result() == LoginDialog.DialogCode.Accepted
 
 
@@ -111,7 +112,7 @@ def test_an_idle_station_locks_and_the_next_badge_takes_it_over(
         # Activity keeps it open ...
         for _ in range(3):
             qtbot.wait(150)
-            qtbot.keyClick(session.screen, Qt.Key.Key_Shift)
+            QTest.keyClick(session.screen, Qt.Key.Key_Shift)
         assert session.lock_dialog is None
         # ... and nobody touching it locks it.
         qtbot.waitUntil(lambda: session.lock_dialog is not None, timeout=3000)
@@ -147,6 +148,7 @@ def test_the_real_pack_station_locks_and_reopens_for_the_packer_who_takes_it_ove
     pat = users.log_in_with_badge(sqlite_db, staff["pat"].badge or "", "4071", "pack-1")
     session = StationSession(sqlite_db, pat, open_pack_station, idle_ms=400)
     first = session.screen
+    qtbot.addWidget(first)  # pytest-qt closes and deletes the windows in order
     try:
         first.show()
         qtbot.waitUntil(lambda: session.lock_dialog is not None, timeout=5000)
@@ -155,10 +157,9 @@ def test_the_real_pack_station_locks_and_reopens_for_the_packer_who_takes_it_ove
         _scan(qtbot, dialog.name_edit, staff["pia"].badge or "")
         _scan(qtbot, dialog.secret_edit, "5182")
         qtbot.waitUntil(lambda: session.screen is not first)
+        qtbot.addWidget(session.screen)
         assert isinstance(session.screen, PackStationWindow)
         assert session.screen._ctx.actor.username == "pia"
         assert not first.isVisible()
     finally:
         session.stop()
-        session.screen.close()
-        first.close()

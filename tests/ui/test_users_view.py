@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from app.context import Actor
@@ -64,12 +64,12 @@ def test_an_administrator_disables_a_user_and_prints_a_badge_that_scans(
     qtbot: QtBot, admin_view: UsersView, sqlite_db: Database, tmp_path: Path
 ) -> None:
     view = admin_view
-    assert [view.table.item(r, 4).text() for r in range(2)] == ["password", "password + PIN"]
+    assert [_cell(view.table, r, 4) for r in range(2)] == ["password", "password + PIN"]
     view._disable()
     assert view.banner.text() == "choose a user in the list first"
     view.table.selectRow(1)
     view._disable()
-    qtbot.waitUntil(lambda: view.table.item(1, 3).text() == "disabled")
+    qtbot.waitUntil(lambda: _cell(view.table, 1, 3) == "disabled")
     with pytest.raises(users.LoginRefused, match="pat's account is disabled"):
         users.log_in(sqlite_db, "pat", PASSWORD, "desk-1")
 
@@ -96,3 +96,9 @@ def test_a_supervisor_is_refused_the_users_list_in_one_line(
         assert view.table.rowCount() == 0
     finally:
         ctx.tasks.shutdown()
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item.text()
