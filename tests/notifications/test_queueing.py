@@ -16,10 +16,11 @@ from app.services.allocation import allocate
 from app.services.intake import create_orders
 from app.services.notifications import Attachment, queue_message
 from app.services.orders import find_order_id, order_detail
+from app.services.outbox import preview_message
 from app.services.pack_completion import pack_unverified
 from app.services.shipping import ship_order
 from db.engine import Database
-from db.models import EmailAttachment, Order
+from db.models import Channel, EmailAttachment, Order
 from db.uow import read, run_in_transaction
 from tests import factories
 from tests.notifications.mail import notes_of, outbox
@@ -164,3 +165,26 @@ def test_dispatch_queues_a_shipped_message_with_the_carriers_tracking_link(
     assert f"https://tracking.example/{tracking}" in shipped.body
     assert f'href="https://tracking.example/{tracking}"' in (shipped.body_html or "")
     assert "2 x Product MUG (MUG)" in shipped.body
+
+
+def test_a_channels_own_sender_and_brand_are_used_for_its_orders(
+    db: Database, actor: Actor
+) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    factories.channel(db, "nordic")
+
+    def brand(session: Session) -> None:
+        shop = session.scalars(select(Channel).where(Channel.code == "nordic")).one()
+        shop.sender_name, shop.sender_email = "Nordic Mugs", "hej@nordic-mugs.example"
+
+    run_in_transaction(db, brand)
+    factories.place(db, actor, {"MUG": 1}, ref="#N1", channel="nordic")
+    factories.place(db, actor, {"MUG": 1}, ref="#W1")
+
+    nordic, web = outbox(db)
+    assert nordic.subject == "Nordic Mugs: we have received your order #N1"
+    assert nordic.message_id.endswith("@nordic-mugs.example>")
+    assert "Questions? Reply to this e-mail or write to hej@nordic-mugs.example." in nordic.body
+    assert web.subject == "Shipshape Demo Ltd: we have received your order #W1"
+    preview = preview_message(db, nordic.id)
+    assert preview.sender == "Nordic Mugs <hej@nordic-mugs.example>"
