@@ -386,7 +386,9 @@ def _orders(db: Database, rng: random.Random, count: int, seed: int) -> list[New
     for i in range(count):
         channel = rng.choice(CHANNELS)[0]
         name, email, address = rng.choice(customers)
-        placed = now - timedelta(minutes=rng.randint(5, 7 * 24 * 60))
+        # The last day and a half: most ship-by times are still ahead, express ones
+        # placed more than a day ago are late, as on a real morning.
+        placed = now - timedelta(minutes=rng.randint(5, 36 * 60))
         service = rng.choice(SERVICES)
         lines = tuple(
             NewLine(sku=sku, quantity=rng.randint(1, 3), unit_price=price or Decimal("9.99"))
