@@ -23,6 +23,7 @@ from ui.dialogs.new_order_dialog import NewOrderDialog
 from ui.dialogs.pick_lists_dialog import BuildOutcome, PickListsDialog
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.operations import DbOp
+from ui.permissions import hide_unless_allowed
 from ui.status_style import status_label
 from ui.views.feedback_banner import FeedbackBanner
 
@@ -122,6 +123,18 @@ class OrderActionsController(QObject):
             "Free the order from a packing station that is gone (its scans are kept)",
             self._on_free_triggered,
         )  # fmt: skip
+        hide_unless_allowed(
+            ctx.actor,
+            [
+                (self.new_order_action, "order.create"),
+                (self.pick_lists_action, "pick_list.build"),
+                (self.hold_action, "order.hold"),
+                (self.release_action, "order.release"),
+                (self.cancel_action, "order.cancel"),
+                (self.note_action, "order.note"),
+                (self.free_action, "pack.release"),
+            ],
+        )
         self.set_order(None, None)
 
     def toolbar_actions(self) -> list[QAction]:

@@ -23,6 +23,7 @@ from ui.dialogs.address_dialog import AddressDialog
 from ui.dialogs.lines_edit_dialog import LinesEditDialog
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.operations import DbOp
+from ui.permissions import hide_unless_allowed
 from ui.views.feedback_banner import FeedbackBanner
 
 REPLACEMENT_REASONS = (
@@ -68,6 +69,14 @@ class ServiceDeskActions(QObject):
             "Send a shipped order again at no charge (lost parcel, damaged)",
             self._on_replacement_triggered,
         )  # fmt: skip
+        hide_unless_allowed(
+            ctx.actor,
+            [
+                (self.address_action, "order.edit"),
+                (self.lines_action, "order.edit"),
+                (self.replacement_action, "order.create"),
+            ],
+        )
         self.set_detail(None)
 
     def actions(self) -> list[QAction]:
