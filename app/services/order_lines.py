@@ -204,6 +204,11 @@ def edit_lines(
                     forget_reservations(session, line)
                     set_line_product(line, products[edit.substitute])
                     changes.append(f"{old} substituted by {line.sku}")
+                if edit.quantity < line.qty_handled_elsewhere:
+                    raise ValidationFailed(
+                        f"{line.sku}: the shop already handled {line.qty_handled_elsewhere} "
+                        f"of its units; the quantity cannot go below that"
+                    )
                 if edit.quantity != line.qty_ordered:
                     changes.append(f"{line.sku} {line.qty_ordered} → {edit.quantity}")
                     line.qty_ordered = edit.quantity

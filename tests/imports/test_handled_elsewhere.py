@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from app.context import Actor
+from app.errors import ValidationFailed
 from app.imports import magento
+from app.services.order_lines import LineEdit, edit_lines
 from app.services.orders import order_detail
 from db.engine import Database
 from tests.factories import stock
@@ -163,3 +165,20 @@ def test_a_shipped_quantity_above_the_ordered_one_refuses_the_file(
         "error: 1 problem(s) in 1 of 1 orders; nothing imported",
         "  o.csv:2: shipped_quantity: 3 is more than the quantity 2",
     ]
+
+
+def test_the_desk_cannot_set_a_line_below_what_the_shop_already_handled(
+    db: Database, actor: Actor, tmp_path: Path
+) -> None:
+    stock(db, actor, {"MUG": 10})
+    path = own_csv(tmp_path / "o.csv", "A,MUG,3,2")
+    assert cli(db, "import-orders", str(path), "--channel", "web") == 0
+    version = order_detail(db, "A").version
+
+    with pytest.raises(ValidationFailed, match="the shop already handled 2 of its units"):
+        edit_lines(db, actor, "A", version, [LineEdit("MUG", 1)])
+
+    assert quantities(db, "A") == [("MUG", 3, 2, 0, 0)]
+    edit_lines(db, actor, "A", version, [LineEdit("MUG", 4)])
+    assert cli(db, "allocate") == 0
+    assert quantities(db, "A") == [("MUG", 4, 2, 2, 0)]
