@@ -33,7 +33,6 @@ _SHORT = {
     Queue.PACKED: "Packed",
     Queue.READY_TO_PICK: "To pick",
     Queue.READY_TO_PACK: "To pack",
-    Queue.BACKORDERED: "Backorder",
 }
 
 
