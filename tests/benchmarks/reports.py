@@ -271,8 +271,12 @@ def postgres_copy(sqlite_path: Path, orders: int) -> str:
             with target.cursor().copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
                 for row in source.execute(f"SELECT {listed} FROM {table}"):
                     copy.write_row(row)
-        target.execute("ANALYZE")
     source.close()
+    with psycopg.connect(
+        part_url.set(drivername="postgresql").render_as_string(hide_password=False),
+        autocommit=True,
+    ) as target:
+        target.execute("VACUUM ANALYZE")  # as autovacuum leaves a live database
     with admin.connect() as conn:
         conn.execute(text(f'ALTER DATABASE "{name}_part" RENAME TO "{name}"'))
     admin.dispose()

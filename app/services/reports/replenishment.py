@@ -38,6 +38,7 @@ def replenishment(session: Session, period: Period) -> Report:
         .select_from(days)
         .join(Order, and_(Order.placed_at >= days.c.starts, Order.placed_at < days.c.ends))
         .join(OrderLine, OrderLine.order_id == Order.id)
+        .where(Order.placed_at >= history.starts, Order.placed_at < history.ends)
         .where(Order.status != "cancelled", *order_scope(period))
         .group_by(days.c.day, OrderLine.sku)
     )
