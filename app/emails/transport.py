@@ -240,7 +240,7 @@ def eml_name(message_id: str) -> str:
     return _UNSAFE.sub("_", message_id.strip("<>"))[:200] + ".eml"
 
 
-class FolderTransport:
+class FolderTransport(contextlib.AbstractContextManager["FolderTransport"]):
     """Writes each message to `<folder>/<Message-ID>.eml`, atomically (whole or not at
     all). A Message-ID already in the folder was delivered: it is not written again."""
 
@@ -254,13 +254,8 @@ class FolderTransport:
             raise TransportDown(f"cannot use {self.folder}: {_reason(exc)}") from None
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
+    def __exit__(self, *exc_info: object) -> None:
+        return None  # nothing held open between messages
 
     def already_delivered(self, message_id: str) -> bool:
         return (self.folder / eml_name(message_id)).exists()
