@@ -309,9 +309,14 @@ def log_in_with_badge(
     replaces at the station: the change of hands is audited."""
     badge = badge_code(scanned)
     if badge is None:
-        if scanned.strip().isdigit():
-            raise LoginRefused("that looks like a PIN - scan your badge (U:...) first")
-        raise LoginRefused("scan your badge: a badge barcode starts with U:")
+        refusal = (
+            "that looks like a PIN - scan your badge (U:...) first"
+            if scanned.strip().isdigit()
+            else "scan your badge: a badge barcode starts with U:"
+        )
+        # Audited, and counted against the station, without what was typed (a PIN?).
+        run_in_transaction(db, lambda s: _fail(s, station, "(not a badge)", None, refusal))
+        raise LoginRefused(refusal)
     actor = _attempt(db, station, badge, lambda s: _by_badge(s, badge), pin, "PIN")
     if taking_over is not None and taking_over.user_id != actor.user_id:
 

@@ -163,6 +163,9 @@ def test_badge_and_pin_log_in_and_the_mistakes_a_packer_makes(db: Database, admi
     assert (packer.username, packer.role, packer.station) == ("pat", "packer", "pack-1")
     with pytest.raises(LoginRefused, match="looks like a PIN - scan your badge"):
         users.log_in_with_badge(db, "4071", "", "pack-1")
+    [typed] = _audit(db, "login_failed")
+    assert (typed.username, typed.station, typed.entity_id) == ("(not a badge)", "pack-1", 0)
+    assert "4071" not in f"{typed.reason} {typed.details}"
     with pytest.raises(LoginRefused, match="U:OTHERSITE9 is not a badge of this site"):
         users.log_in_with_badge(db, "U:OTHERSITE9", "4071", "pack-1")
     with pytest.raises(LoginRefused, match="wrong PIN for pat"):

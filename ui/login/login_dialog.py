@@ -93,11 +93,10 @@ class LoginDialog(QDialog):
     def _name_entered(self) -> None:
         text = self.name_edit.text()
         if self.badge and badge_code(text) is None:
-            self._refused(
-                "that looks like a PIN - scan your badge (U:...) first"
-                if text.strip().isdigit()
-                else "scan your badge: a badge barcode starts with U:"
-            )
+            try:  # refused, audited and counted against the station by the service
+                log_in_with_badge(self.db, text, "", self.station)
+            except OmsError as exc:
+                self._refused(str(exc))
             return
         self.message.setText("")
         self.secret_edit.setFocus()
