@@ -38,6 +38,7 @@ from app.imports.common import (
     write_csv,
     write_json,
 )
+from app.services.access import authorize
 from app.services.catalogue import ensure_channel
 from app.services.channel_news import apply_closures
 from app.services.intake import IntakeResult, add_orders, lock_intake
@@ -144,6 +145,7 @@ def import_orders(
     """
 
     def work(session: Session) -> OrderImport:
+        authorize(session, actor, "order.import")
         lock_intake(session)  # a concurrent import of the same file waits, then finds them
         done = OrderImport(IntakeResult(), {}, [])
         batch: list[Candidate] = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from app.domain.credentials import hash_secret
 from app.domain.permissions import GRANTS, ROLES, allowed, refusal
 from app.domain.returns import Condition, Disposition, ReceiptItem
 from app.errors import PermissionDenied
+from app.imports.orders import import_orders
+from app.imports.own_format import read_json_orders
 from app.imports.tracking import CarrierEvent
 from app.services.allocation import allocate
 from app.services.audit_trail import AuditQuery, audit_trail
@@ -352,3 +355,17 @@ def test_a_supervisor_releases_a_costly_risk_hold_an_agent_cannot(db: Database) 
     number = create_orders(db, staff["admin"], [factories.new_order({"MUG": 150})]).created[0]
     hold_order(db, staff["service"], number, "customer asked to wait")
     assert release_hold(db, staff["service"], number, "customer rang back") == "new"
+
+
+def test_an_order_file_is_imported_only_by_roles_that_may_import_orders(
+    db: Database, tmp_path: Path
+) -> None:
+    staff = _users(db)
+    path = tmp_path / "orders.json"
+    path.write_text("[]\n")
+    for role, actor in staff.items():
+        if allowed(role, "order.import"):
+            import_orders(db, actor, read_json_orders(path, None), partial=False)
+        else:
+            with pytest.raises(PermissionDenied, match=refusal(role, "order.import")):
+                import_orders(db, actor, read_json_orders(path, None), partial=False)
