@@ -51,6 +51,7 @@ ACTIONS: dict[str, str] = {
     "settings.change": "change the site's settings",
     "station.configure": "set up a station's devices",
     "users.manage": "manage users",
+    "demo.load": "load demo data",
 }
 
 _EVERYONE = frozenset(ROLES)
@@ -88,6 +89,7 @@ GRANTS: dict[str, frozenset[str]] = {
     "settings.change": _ADMIN,
     "station.configure": _LEADS,
     "users.manage": _ADMIN,
+    "demo.load": _ADMIN,
 }
 
 

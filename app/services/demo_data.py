@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.context import Actor
 from app.domain.gtin import gs1_check_digit
 from app.domain.new_order import Address, NewLine, NewOrder
+from app.services.access import authorize
 from app.services.allocation import allocate_in
 from app.services.demo_returns import add_demo_returns
 from app.services.demo_site import set_up_demo_site
@@ -235,6 +236,7 @@ def _draw_catalogue(rng: random.Random, skus: int) -> _Catalogue:
 
 
 def _master_data(session: Session, actor: Actor, catalogue: _Catalogue) -> None:
+    authorize(session, actor, "demo.load")
     skus = len(catalogue.sizes)
     if session.scalar(select(Warehouse.id).where(Warehouse.code == "MAIN")) is None:
         session.add(

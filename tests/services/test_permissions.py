@@ -26,6 +26,7 @@ from app.imports.tracking import CarrierEvent
 from app.services.allocation import allocate
 from app.services.audit_trail import AuditQuery, audit_trail
 from app.services.catalogue import ProductInput, upsert_products
+from app.services.demo_data import load_demo
 from app.services.intake import create_manual_order, create_orders
 from app.services.intercepts import put_away
 from app.services.inventory import StockCount, apply_counts
@@ -246,6 +247,10 @@ def users_manage(db: Database, admin: Actor) -> Perform:
     return lambda actor: add_user(db, actor, f"new{next(counter)}", "packer", "long enough 1")
 
 
+def demo_load(db: Database, admin: Actor) -> Perform:
+    return lambda actor: load_demo(db, actor, orders=2, skus=3, returns=False)
+
+
 SCENARIOS: dict[str, Scenario] = {
     "order.create": order_create,
     "order.import": order_import,
@@ -275,6 +280,7 @@ SCENARIOS: dict[str, Scenario] = {
     "settings.change": settings_change,
     "station.configure": station_configure,
     "users.manage": users_manage,
+    "demo.load": demo_load,
 }
 # Checks that need two permissions: the first refusal a role meets is the one it reads.
 ALSO_NEEDS = {"risk.release_over_threshold": "order.release"}
