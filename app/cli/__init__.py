@@ -23,6 +23,7 @@ from app.cli import (  # noqa: F401  (registers the commands)
     printing,
     reports,
     returns,
+    service_desk,
     setup,
     tour,
     users,

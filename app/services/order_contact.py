@@ -21,7 +21,7 @@ from app.services.audit import record
 from app.services.orders import find_order
 from db.engine import Database
 from db.models import Order
-from db.uow import run_in_transaction
+from db.uow import read, run_in_transaction
 
 S = OrderStatus
 EDITABLE = frozenset({S.NEW, S.ON_HOLD, S.BACKORDERED, S.ALLOCATED, S.PICKING, S.PICKED})
@@ -46,6 +46,16 @@ def contact_of(order: Order) -> ContactDetails:
     return ContactDetails(
         **{field: getattr(order, column) or "" for field, column in _COLUMNS.items()}
     )
+
+
+def current_contact(db: Database, reference: str) -> tuple[ContactDetails, int]:
+    """The order's contact details and the version they were read at."""
+
+    def work(session: Session) -> tuple[ContactDetails, int]:
+        order = find_order(session, reference)
+        return contact_of(order), order.version
+
+    return read(db, work)
 
 
 def require_not_packing(order: Order, what: str) -> None:
