@@ -309,7 +309,7 @@ def _finish(
         )
     ]
     package_ids = insert_returning_ids(session, Package, package_rows)
-    search_index.refresh(session, [order.id])  # its tracking numbers find it now
+    search_index.add_tracking_numbers(session, order.id, booking.numbers)  # found by them now
     insert_rows(session, PackageItem, _package_items(package_ids, contents, serials or {}))
     # Picking is recorded at pack time when the packer picked the order himself.
     conn.execute(_PACK_LINE, [{"b_id": k, "b_qty": v} for k, v in sorted(units.items()) if v])

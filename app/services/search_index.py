@@ -2,10 +2,12 @@
 
 A document is the `search_key` of the order number, channel reference, e-mail, name,
 postcode, every SKU and tracking number, and the `phone_key` of the phone, separated by
-spaces (a key never holds one). A typed entry, keyed the same way, is looked for as a
-substring: `document LIKE '%key%'`, which the database's own trigram index answers
-(db.models.search). Whatever changes one of those values calls `refresh` for its orders
-in the same transaction: intake, address edits, packing (tracking numbers).
+spaces (a key never holds one; their order means nothing). A typed entry, keyed the
+same way, is looked for as a substring: `document LIKE '%key%'`, which the database's
+own trigram index answers (db.models.search). Whatever changes one of those values
+calls `refresh` for its orders in the same transaction: intake, address edits, lines
+moved; packing only adds its tracking numbers (`add_tracking_numbers`, one statement
+instead of a rewrite).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    bindparam,
     column,
     delete,
     insert,
@@ -24,6 +27,7 @@ from sqlalchemy import (
     select,
     table,
     union,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -94,6 +98,29 @@ def refresh(session: Session, order_ids: Collection[int]) -> None:
         session.execute(delete(OrderSearch).where(OrderSearch.order_id.in_(chunk)))
         if rows:
             session.execute(insert(OrderSearch), rows)
+
+
+# Appends one key unless the document already holds it whole (keys hold no space, so
+# " key " inside " document " is a whole key and nothing in a key is a LIKE wildcard).
+_APPEND_KEY = (
+    update(OrderSearch)
+    .where(
+        OrderSearch.order_id == bindparam("b_order_id"),
+        (" " + OrderSearch.document + " ").not_like(bindparam("b_whole")),
+    )
+    .values(document=OrderSearch.document + " " + bindparam("b_key"))
+)
+
+
+def add_tracking_numbers(session: Session, order_id: int, numbers: Iterable[str]) -> None:
+    """Add a just-packed order's tracking numbers to its document: packing changes
+    nothing else the document holds, so it is not re-read and rewritten."""
+    keys = sorted({search_key(n) for n in numbers} - {""})
+    if keys:
+        session.connection().execute(
+            _APPEND_KEY,
+            [{"b_order_id": order_id, "b_key": k, "b_whole": f"% {k} %"} for k in keys],
+        )
 
 
 def index_missing(db: Database, *, batch: int = 20_000) -> int:

@@ -1,0 +1,89 @@
+"""What one order costs the database at the packing bench and at dispatch: the statement
+count is pinned so it cannot creep back (issue 16), and packing's one-statement search
+update still makes the order findable by its tracking numbers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.context import Actor
+from app.domain.order_query import OrderQuery
+from app.services import order_queue, search_index
+from app.services.allocation import allocate
+from app.services.orders import find_order, order_detail
+from app.services.pack_completion import pack_unverified
+from app.services.shipping import ship_order
+from db.engine import Database
+from db.models import OrderSearch
+from db.uow import read, run_in_transaction
+from tests.factories import place, stock
+from tests.statement_count import counting_statements
+
+# Pack (one unit of work) + ship (another) of a one-parcel order of two lines, with its
+# search-index update, print job, stock moves, "shipped" e-mail and audit rows. SQLite
+# counts its two `BEGIN IMMEDIATE`s; PostgreSQL begins implicitly.
+PACK_AND_SHIP_STATEMENTS = {"sqlite": 37, "postgresql": 35}
+
+
+def _allocated_order(db: Database, actor: Actor) -> str:
+    stock(db, actor, {"MUG": 10, "TEA": 10})
+    number = place(db, actor, {"MUG": 2, "TEA": 1})
+    allocate(db, actor)
+    return number
+
+
+def _document_keys(db: Database, number: str) -> set[str]:
+    def keys(session: object) -> set[str]:
+        order_id = find_order(session, number).id  # type: ignore[arg-type]
+        document = session.scalar(  # type: ignore[attr-defined]
+            select(OrderSearch.document).where(OrderSearch.order_id == order_id)
+        )
+        return set(document.split())
+
+    return read(db, keys)
+
+
+def test_one_packed_and_shipped_order_costs_a_pinned_number_of_statements(
+    db: Database, actor: Actor
+) -> None:
+    number = _allocated_order(db, actor)
+
+    with counting_statements(db, keep_texts=True) as sent:
+        pack_unverified(db, actor, number)
+        ship_order(db, actor, number)
+
+    listing = "\n".join(sent.texts)
+    pinned = PACK_AND_SHIP_STATEMENTS[db.engine.dialect.name]
+    assert sent.statements <= pinned, (
+        f"packing and shipping one order now sends {sent.statements} statements, more than "
+        f"the {pinned} pinned (issue 16: every one is a round trip on "
+        "PostgreSQL). Fold the new read or write into one already sent (a join, a "
+        "RETURNING, a prebuilt statement) or, if it must stay, raise the pin in the same "
+        f"commit and say why. Sent:\n{listing}"
+    )
+    assert sent.statements == pinned, (
+        f"fewer statements than pinned ({sent.statements}): lower the pin. Sent:\n{listing}"
+    )
+    assert sent.commits == 2
+
+
+def test_packing_adds_the_tracking_numbers_to_the_search_document(
+    db: Database, actor: Actor
+) -> None:
+    number = _allocated_order(db, actor)
+    before = _document_keys(db, number)
+
+    pack_unverified(db, actor, number)
+
+    tracking = order_detail(db, number).shipments[0].tracking_number
+    assert tracking
+    after = _document_keys(db, number)
+    assert after == before | {search_index.search_key(tracking)}
+    middle = tracking[2:-2]  # part of the number: found through the document, not the column
+    assert [r.number for r in order_queue.page(db, OrderQuery(text=middle))] == [number]
+
+    def rewrite(session: object) -> None:
+        search_index.refresh(session, [find_order(session, number).id])  # type: ignore[arg-type]
+
+    run_in_transaction(db, rewrite)
+    assert _document_keys(db, number) == after  # the same keys a full rewrite writes
