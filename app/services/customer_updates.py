@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -57,33 +57,64 @@ def _carrier(session: Session, code: str) -> tuple[str, str]:
     return (row.name, row.tracking_url) if row else (code, "")
 
 
-def _shipment_lines(session: Session, shipment_id: int) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(OrderLine.sku, OrderLine.name, func.sum(PackageItem.quantity))
-        .join(PackageItem, PackageItem.order_line_id == OrderLine.id)
-        .join(Package, Package.id == PackageItem.package_id)
-        .where(Package.shipment_id == shipment_id)
-        .group_by(OrderLine.line_no, OrderLine.sku, OrderLine.name)
-        .order_by(OrderLine.line_no)
-    ).all()
-    return [{"sku": sku, "name": name, "qty": int(qty)} for sku, name, qty in rows]
+# Every parcel that just left with its carrier and the units of each line it holds: one
+# statement for the whole dispatch (outer joins keep a parcel whose carrier is unknown).
+_LEAVING = (
+    select(
+        Shipment.id,
+        Shipment.carrier,
+        Shipment.tracking_number,
+        Carrier.name.label("carrier_name"),
+        Carrier.tracking_url,
+        OrderLine.sku,
+        OrderLine.name,
+        func.sum(PackageItem.quantity).label("qty"),
+    )
+    .outerjoin(Carrier, Carrier.code == Shipment.carrier)
+    .outerjoin(Package, Package.shipment_id == Shipment.id)
+    .outerjoin(PackageItem, PackageItem.package_id == Package.id)
+    .outerjoin(OrderLine, OrderLine.id == PackageItem.order_line_id)
+    .where(Shipment.id.in_(bindparam("shipment_ids", expanding=True)))
+    .group_by(
+        Shipment.id,
+        Shipment.carrier,
+        Shipment.tracking_number,
+        Carrier.name,
+        Carrier.tracking_url,
+        OrderLine.line_no,
+        OrderLine.sku,
+        OrderLine.name,
+    )
+    .order_by(Shipment.id, OrderLine.line_no)
+)
 
 
 def queue_shipped_messages(
     session: Session, order_id: int, shipment_ids: Sequence[int], actor: Actor
 ) -> None:
     """One "shipped" e-mail per parcel that just left, with its tracking link."""
-    for shipment in session.scalars(
-        select(Shipment).where(Shipment.id.in_(shipment_ids)).order_by(Shipment.id)
-    ):
-        name, url = _carrier(session, shipment.carrier)
-        context = {
-            "carrier": name,
-            "tracking_number": shipment.tracking_number or "",
-            "tracking_url": tracking_link(url, shipment.tracking_number),
-            "shipped_lines": _shipment_lines(session, shipment.id),
-        }
-        queue_message(session, order_id, "shipped", context, actor=actor)
+    if not shipment_ids:
+        return
+    contexts: dict[int, dict[str, Any]] = {}
+    for row in session.connection().execute(_LEAVING, {"shipment_ids": list(shipment_ids)}):
+        context = contexts.get(row.id)
+        if context is None:
+            known = row.carrier_name is not None
+            context = contexts[row.id] = {
+                "carrier": row.carrier_name if known else row.carrier,
+                "tracking_number": row.tracking_number or "",
+                "tracking_url": tracking_link(
+                    row.tracking_url if known else "", row.tracking_number
+                ),
+                "shipped_lines": [],
+            }
+        if row.sku is not None:
+            context["shipped_lines"].append({"sku": row.sku, "name": row.name, "qty": int(row.qty)})
+    queue_messages(
+        session,
+        [MessageRequest(order_id, "shipped", context) for context in contexts.values()],
+        actor=actor,
+    )
 
 
 def queue_delivered_message(
