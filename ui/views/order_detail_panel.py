@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
+    QSplitter,
     QStackedLayout,
     QTextBrowser,
     QToolButton,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.dto import OrderDetail
 from ui.status_style import LATE_COLOUR, is_late, local_time, status_colours, status_label
 from ui.views.order_detail_text import address_html, shipments_html, timeline_html
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 
 LINE_HEADERS = (
@@ -34,6 +37,10 @@ LINE_HEADERS = (
     "Returned",
     "Elsewhere",  # handled by the channel itself
 )
+
+SIDE_WIDTH = 180
+TIMELINE_WIDTH = 260
+BODY_MIN_HEIGHT = 150  # a few lines and timeline entries; more scrolls
 
 
 def _section(title: str) -> QLabel:
@@ -79,14 +86,23 @@ class OrderDetailPanel(QFrame):
             )
         self.timeline_view = QTextBrowser()
         self.timeline_view.setOpenLinks(False)
-        self._action_buttons = QHBoxLayout()
+        # The buttons wrap to a second row on a narrow screen instead of widening it.
+        self.actions_row = QWidget()
+        self.actions_row.setObjectName("orderActionsRow")
+        self._action_buttons = FlowLayout(self.actions_row)
 
         hint = QLabel("Select an order to see its address, lines, shipments and timeline.")
         hint.setObjectName("muted")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._stack = QStackedLayout(self)
         self._stack.addWidget(hint)
-        self._stack.addWidget(self._content())
+        # On a short screen the order scrolls; it never pushes the window taller.
+        scroller = QScrollArea()
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidgetResizable(True)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(self._content())
+        self._stack.addWidget(scroller)
 
     def set_actions(self, actions: Sequence[QAction], style: str = "") -> None:
         """Buttons in the header for what can be done to the shown order."""
@@ -165,7 +181,6 @@ class OrderDetailPanel(QFrame):
         header.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addSpacing(12)
         header.addWidget(self.summary_label, 1)
-        header.addLayout(self._action_buttons)
 
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
@@ -177,28 +192,38 @@ class OrderDetailPanel(QFrame):
         side.addStretch(1)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setFixedWidth(200)
+        side_widget.setMinimumWidth(150)
 
         lines = QVBoxLayout()
+        lines.setContentsMargins(0, 0, 0, 0)
         lines.addWidget(_section("Lines"))
         lines.addWidget(self.lines_table)
+        lines_widget = QWidget()
+        lines_widget.setLayout(lines)
+        lines_widget.setMinimumWidth(260)
         timeline = QVBoxLayout()
         timeline.setContentsMargins(0, 0, 0, 0)
         timeline.addWidget(_section("Timeline"))
         timeline.addWidget(self.timeline_view)
         timeline_widget = QWidget()
         timeline_widget.setLayout(timeline)
-        timeline_widget.setFixedWidth(310)
+        timeline_widget.setMinimumWidth(180)
 
-        body = QHBoxLayout()
-        body.setSpacing(16)
-        body.addWidget(side_widget)
-        body.addLayout(lines, 1)
-        body.addWidget(timeline_widget)
+        # The user may give the lines or the timeline more room; the lines get what is left.
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.setObjectName("orderDetailBody")
+        body.setChildrenCollapsible(False)
+        body.setHandleWidth(16)
+        body.setMinimumHeight(BODY_MIN_HEIGHT)
+        for widget in (side_widget, lines_widget, timeline_widget):
+            body.addWidget(widget)
+        body.setStretchFactor(1, 1)
+        body.setSizes([SIDE_WIDTH, 2 * TIMELINE_WIDTH, TIMELINE_WIDTH])
 
         layout = QVBoxLayout(content)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.addLayout(header)
+        layout.addWidget(self.actions_row)
         layout.addWidget(self.hold_label)
-        layout.addLayout(body, 1)
+        layout.addWidget(body, 1)
         return content

@@ -1,0 +1,99 @@
+"""The desk on a 1024x600 screen: every area fits, nothing the user clicks is cut off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QToolButton,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from app.context import Actor
+from db.engine import Database
+from ui.context import UiContext
+from ui.main_window import MainWindow
+from ui.theme import apply_theme
+
+SMALL = (1024, 600)
+
+
+@pytest.fixture
+def admin_window(qtbot: QtBot, demo_db: Database, qapp: QApplication) -> Iterator[MainWindow]:
+    """An administrator's desk, so that every area (Users too) is there."""
+    apply_theme(qapp)  # its paddings count in the sizes
+    admin = Actor(username="ada", station="desk", role="admin")
+    ctx = UiContext.open(demo_db, admin, station=None)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(*SMALL)
+    window.show()
+    model = window.orders_view.model
+    qtbot.waitUntil(lambda: model.rowCount() > 0 and not model.is_loading())
+    yield window
+    window.close()
+    ctx.tasks.shutdown()
+
+
+def _in_a_scroll_area(widget: QWidget, page: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None and parent is not page:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _cut_off_buttons(page: QWidget) -> list[str]:
+    """Buttons shown on `page` that reach past its edges (scrolling content aside)."""
+    bounds = page.rect()
+    return [
+        button.text() or button.toolTip()
+        for button in page.findChildren(QAbstractButton)
+        if button.isVisible()
+        and not _in_a_scroll_area(button, page)
+        and not bounds.contains(QRect(button.mapTo(page, button.rect().topLeft()), button.size()))
+    ]
+
+
+def test_every_area_fits_a_1024_by_600_screen(qtbot: QtBot, admin_window: MainWindow) -> None:
+    hint = admin_window.minimumSizeHint()
+    assert hint.width() <= SMALL[0] and hint.height() <= SMALL[1], hint
+    sidebar = admin_window.sidebar_list
+    areas = [sidebar.item(i).text() for i in range(sidebar.count())]
+    assert "Users" in areas and "Returns" in areas
+    for row, area in enumerate(areas):
+        sidebar.setCurrentRow(row)
+        page = admin_window.pages.currentWidget()
+        qtbot.waitUntil(page.isVisible)
+        assert admin_window.size().toTuple() == SMALL, area
+        assert _cut_off_buttons(page) == [], area
+
+
+def test_the_order_detail_buttons_are_all_on_screen_at_1024_by_600(
+    qtbot: QtBot, admin_window: MainWindow
+) -> None:
+    view = admin_window.orders_view
+    view.table.selectRow(0)
+    number = view.model.order_at(0).number
+    qtbot.waitUntil(lambda: view.detail_panel.current_number() == number)
+    row = view.detail_panel.actions_row
+    qtbot.waitUntil(row.isVisible)
+    buttons = [b for b in row.findChildren(QToolButton) if not b.isHidden()]
+    texts = {b.text() for b in buttons}
+    assert {"Cancel order…", "Add note…", "Edit address…", "Edit lines…"} <= texts, texts
+    window_rect = admin_window.rect()
+    viewport = row.parentWidget().parentWidget()  # the detail panel's scroll area viewport
+    for button in buttons:
+        on_window = QRect(button.mapTo(admin_window, button.rect().topLeft()), button.size())
+        on_viewport = QRect(button.mapTo(viewport, button.rect().topLeft()), button.size())
+        assert window_rect.contains(on_window), (button.text(), on_window)
+        assert viewport.rect().contains(on_viewport), (button.text(), on_viewport)
+    rows = {b.y() for b in buttons}
+    assert len(rows) > 1  # at 1024 wide they wrap instead of widening the window
