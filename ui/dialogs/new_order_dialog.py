@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from PySide6.QtCore import QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -22,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.new_order import SERVICE_PRIORITY
 from app.errors import OmsError
-from app.services.intake import MANUAL_CHANNELS, IntakeResult, create_manual_order
+from app.services.allocation import AllocationResult
+from app.services.intake import MANUAL_CHANNELS, IntakeResult
 from app.services.lookups import ChannelView, list_channels
+from app.services.manual_orders import KnownCustomer, create_and_allocate, known_customer
 from ui.context import UiContext
 from ui.dialogs.new_order_fields import COUNTRIES, FieldSlots, country_code
 from ui.dialogs.new_order_form import OrderForm, build_order, problems
@@ -41,10 +45,22 @@ CURRENCY = "EUR"
 FRIDAY = 5
 
 
+def _money_spin() -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(0, 99_999.99)
+    spin.setDecimals(2)
+    spin.setSuffix(f" {CURRENCY}")
+    return spin
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
 class NewOrderDialog(QDialog):
     """Customer, ship-to and lines; `order_created(number, hold_reason)` once saved."""
 
-    order_created = Signal(str, str)
+    order_created = Signal(str, str, str)  # number, hold reason, what allocation did
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +92,14 @@ class NewOrderDialog(QDialog):
         )}  # fmt: skip
         self.edits["ship_name"].setPlaceholderText("Same as the customer")
         self.edits["email"].setPlaceholderText("E-mail or phone needed")
+        self.shipping_spin, self.tax_spin = _money_spin(), _money_spin()
+        self.shipping_spin.setObjectName("shippingSpin")
+        self.tax_spin.setObjectName("taxSpin")
         self.lines_editor = OrderLinesEditor(ctx, CURRENCY)
+        self.known_label = QLabel()
+        self.known_label.setObjectName("muted")
+        self.known_label.setWordWrap(True)
+        self.known_label.hide()
         self.summary_label = QLabel()
         self.summary_label.setStyleSheet("color: #b91c1c; font-weight: 600;")
         self.summary_label.setWordWrap(True)
@@ -94,6 +117,9 @@ class NewOrderDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.service_combo.currentTextChanged.connect(self._on_service_combo_changed)
         self.ship_by_edit.dateTimeChanged.connect(self._on_ship_by_edit_changed)
+        for name in ("customer_name", "email"):
+            edit = self.edits[name]
+            edit.editingFinished.connect(lambda edit=edit: self._look_up_customer(edit.text()))
         QueryOp(self, ctx, list_channels).success(self._on_channels_loaded).run()
         self.edits["customer_name"].setFocus()
 
@@ -107,6 +133,8 @@ class NewOrderDialog(QDialog):
             payment_status=str(self.payment_combo.currentData()),
             ship_by=datetime.fromtimestamp(self.ship_by_edit.dateTime().toSecsSinceEpoch(), UTC),
             lines=self.lines_editor.lines(),
+            shipping_total=_decimal(self.shipping_spin.value()),
+            tax_total=_decimal(self.tax_spin.value()),
             **text,
         )
 
@@ -127,6 +155,8 @@ class NewOrderDialog(QDialog):
         order.addRow("Service level", self.service_combo)
         order.addRow("Ship by", self.slots.add("ship_by", self.ship_by_edit))
         order.addRow("Payment", self.payment_combo)
+        order.addRow("Shipping charge", self.shipping_spin)
+        order.addRow("Tax", self.tax_spin)
         customer = QFormLayout()
         for name, label in (("customer_name", "Name *"), ("company", "Company"),
                             ("email", "E-mail"), ("phone", "Phone")):  # fmt: skip
@@ -149,6 +179,7 @@ class NewOrderDialog(QDialog):
         )
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.known_label)
         layout.addWidget(lines_box, 1)
         layout.addWidget(self.summary_label)
         buttons = QHBoxLayout()
@@ -192,12 +223,54 @@ class NewOrderDialog(QDialog):
             self.summary_label.show()
             return
         self.summary_label.hide()
+        short = self.lines_editor.short_lines()
+        if short and not self._backorder_confirmed(short):
+            return
         self.create_button.setEnabled(False)
-        DbOp(self, self._ctx, create_manual_order, self._ctx.actor, build_order(form, now)).success(
+        DbOp(self, self._ctx, create_and_allocate, self._ctx.actor, build_order(form, now)).success(
             self._on_order_saved
         ).failure(self._on_save_failed).run(initiator=self)
 
-    def _on_order_saved(self, result: IntakeResult) -> None:
+    def _backorder_confirmed(self, short: list[tuple[str, int, int]]) -> bool:
+        listed = "\n".join(f"{sku}: {wanted} wanted, {free} free" for sku, wanted, free in short)
+        answer = QMessageBox.warning(
+            self,
+            "Not enough stock",
+            f"Not enough free stock for:\n{listed}\n\nThe order will wait for stock "
+            "(backordered) unless the channel ships part orders. Create it anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _look_up_customer(self, text: str) -> None:
+        """A known customer's e-mail or name fills an empty ship-to from their last order."""
+        if self.edits["address1"].text().strip() or len(text.strip()) < 3:
+            return
+        QueryOp(self, self._ctx, known_customer, text).success(self._on_customer_found).run()
+
+    def _on_customer_found(self, found: KnownCustomer | None) -> None:
+        if found is None or self.edits["address1"].text().strip():
+            return
+        to = found.address
+        values = {
+            "customer_name": found.name, "email": found.email or "", "phone": to.phone or "",
+            "company": to.company or "", "address1": to.address1, "address2": to.address2 or "",
+            "postcode": to.postcode, "city": to.city, "region": to.region or "",
+        }  # fmt: skip
+        for name, value in values.items():
+            if not self.edits[name].text().strip():
+                self.edits[name].setText(value)
+        names = {code: f"{code} – {name}" for code, name in COUNTRIES}
+        self.country_combo.setCurrentText(names.get(to.country, to.country))
+        self.known_label.setText(
+            f"Known customer: address and contact taken from {found.from_order}. Check them "
+            "with the caller."
+        )
+        self.known_label.show()
+
+    def _on_order_saved(self, outcome: tuple[IntakeResult, AllocationResult]) -> None:
+        result, allocation = outcome
         self.create_button.setEnabled(True)
         if not result.created:
             self.summary_label.setText(
@@ -206,7 +279,10 @@ class NewOrderDialog(QDialog):
             self.summary_label.show()
             return
         number = result.created[0]
-        self.order_created.emit(number, result.held.get(number, ""))
+        done = "allocated" if number in allocation.allocated else ""
+        done = done or ("partly allocated" if number in allocation.partially_allocated else "")
+        done = done or ("backordered" if number in allocation.backordered else "")
+        self.order_created.emit(number, result.held.get(number, ""), done)
         self.accept()
 
     def _on_save_failed(self, exc: Exception) -> None:

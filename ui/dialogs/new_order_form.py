@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from app.domain.new_order import Address, NewLine, NewOrder
 
@@ -65,6 +66,8 @@ class OrderForm:
     payment_status: str
     ship_by: datetime | None
     lines: tuple[NewLine, ...]
+    shipping_total: Decimal = Decimal("0")
+    tax_total: Decimal = Decimal("0")
 
 
 def problems(form: OrderForm, now: datetime) -> dict[str, str]:
@@ -120,4 +123,6 @@ def build_order(form: OrderForm, now: datetime) -> NewOrder:
         service_level=form.service_level,
         ship_by=form.ship_by,
         payment_status=form.payment_status,
+        shipping_total=form.shipping_total,
+        tax_total=form.tax_total,
     )

@@ -124,6 +124,16 @@ class OrderLinesEditor(QWidget):
             for row in range(self.table.rowCount())
         )
 
+    def short_lines(self) -> list[tuple[str, int, int]]:
+        """(SKU, wanted, free) of each line with less free stock than it asks for."""
+        short = []
+        for row, line in enumerate(self.lines()):
+            free = self.table.item(row, FREE)
+            available = int(free.data(Qt.ItemDataRole.UserRole)) if free is not None else 0
+            if line.quantity > available:
+                short.append((line.sku, line.quantity, available))
+        return short
+
     def show_problem(self, text: str) -> None:
         self.message_label.setText(text)
         self.message_label.show()

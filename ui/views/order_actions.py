@@ -184,11 +184,13 @@ class OrderActionsController(QObject):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
-    def _on_dialog_order_created(self, number: str, hold_reason: str) -> None:
+    def _on_dialog_order_created(self, number: str, hold_reason: str, allocation: str) -> None:
         if hold_reason:
             self._banner.show_problem(f"{number} created but put on hold: {hold_reason}")
+        elif allocation == "backordered":
+            self._banner.show_problem(f"{number} created and backordered: not enough stock")
         else:
-            self._banner.show_ok(f"{number} created")
+            self._banner.show_ok(f"{number} created" + (f" and {allocation}" if allocation else ""))
         self.order_created.emit(number)
 
     def _on_allocate_triggered(self) -> None:

@@ -124,14 +124,21 @@ class ProductLookupEdit(QLineEdit):
         hit = self._hits.get(label)
         if hit is not None:
             self._generation += 1
-            self._chosen_label = label  # the Enter that chose it also reaches returnPressed
-            QTimer.singleShot(0, self.clear)  # after the completer has written the label
+            # The Enter that chose it may also reach returnPressed, with the label or with
+            # what the completer wrote back: either way it must not add the product again.
+            self._chosen_label = label
+            QTimer.singleShot(0, self._after_choice)
             self.product_chosen.emit(hit, 1)
 
+    def _after_choice(self) -> None:
+        self._chosen_label = ""
+        self.clear()
+
     def _on_return_pressed(self) -> None:
-        chosen, self._chosen_label = self._chosen_label, ""
+        if self._chosen_label:
+            return  # the Enter of a completer choice, already added
         text = self.text()
-        if text.strip() and text != chosen:
+        if text.strip():
             self.look_up(text)
 
     def _on_lookup_failed(self, text: str, exc: Exception) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.services.demo_data import gtin13
@@ -23,6 +24,15 @@ def _open_dialog(qtbot: QtBot, view: OrdersView) -> NewOrderDialog:
     assert isinstance(dialog, NewOrderDialog)
     qtbot.waitUntil(lambda: dialog.isVisible() and dialog.channel_combo.count() > 0)
     return dialog
+
+
+def _answer_warning(button: QMessageBox.StandardButton, seen: list[str]) -> None:
+    box = QApplication.activeModalWidget()
+    if isinstance(box, QMessageBox):
+        seen.append(box.text())
+        box.button(button).click()
+    else:
+        QTimer.singleShot(50, lambda: _answer_warning(button, seen))
 
 
 def _look_up(qtbot: QtBot, dialog: NewOrderDialog, text: str, units: int) -> None:
@@ -67,6 +77,9 @@ def test_a_phone_order_with_looked_up_and_scanned_lines_is_created_and_opened(
         ("SKU-00005", 1), ("SKU-00007", 2), ("SKU-00009", 1)
     ]  # fmt: skip
     assert lines[0].unit_price == find_product(demo_db, "SKU-00005").price
+    if dialog.lines_editor.short_lines():  # the desk is warned first; it goes ahead
+        answered: list[str] = []
+        QTimer.singleShot(0, lambda: _answer_warning(QMessageBox.StandardButton.Yes, answered))
     with qtbot.waitSignal(dialog.order_created, timeout=10_000) as created:
         dialog.create_button.click()
 
@@ -81,7 +94,7 @@ def test_a_phone_order_with_looked_up_and_scanned_lines_is_created_and_opened(
     assert detail.grand_total == sum(
         (line.unit_price * line.quantity for line in lines), Decimal(0)
     )
-    assert view.feedback_banner.text() == f"{number} created"
+    assert view.feedback_banner.toolTip().startswith(f"{number} created")
 
 
 def test_an_empty_form_is_refused_naming_each_field_that_needs_attention(
