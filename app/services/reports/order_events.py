@@ -8,6 +8,7 @@ range, so each day is one index range scan.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -24,13 +25,24 @@ OPEN_STATUSES = tuple(
 )
 
 
+def whole_range(session: Session, moment: Any, period: Period) -> list[ColumnElement[bool]]:
+    """The report's whole range on `moment` as constants, for PostgreSQL: its planner
+    uses an index only for conditions on constants and would otherwise read (and test
+    for lateness) every order - 13 s instead of 0.7 on a million. SQLite's planner
+    already walks the index day by day from the joined days, and the same condition
+    would turn it around (2.8 s instead of 0.4): there, nothing is added."""
+    if session.get_bind().dialect.name != "postgresql":
+        return []
+    return [moment >= period.starts, moment < period.ends]
+
+
 def placed_per_day(session: Session, period: Period) -> dict[int, int]:
     days = period.day_table()
     stmt = (
         select(days.c.day, func.count())
         .select_from(days)
         .join(Order, and_(Order.placed_at >= days.c.starts, Order.placed_at < days.c.ends))
-        .where(Order.placed_at >= period.starts, Order.placed_at < period.ends)
+        .where(*whole_range(session, Order.placed_at, period))
         .where(*order_scope(period))
         .group_by(days.c.day)
     )
@@ -52,7 +64,7 @@ def reached_per_day(session: Session, period: Period, status: str) -> dict[int, 
                 AuditEvent.entity == "order",
             ),
         )
-        .where(AuditEvent.occurred_at >= period.starts, AuditEvent.occurred_at < period.ends)
+        .where(*whole_range(session, AuditEvent.occurred_at, period))
         .group_by(days.c.day)
     )
     if is_scoped(period):
@@ -122,9 +134,7 @@ def late_per_day(session: Session, period: Period) -> dict[int, int]:
         select(days.c.day, func.count())
         .select_from(days)
         .join(Order, and_(Order.ship_by >= days.c.starts, Order.ship_by < days.c.ends))
-        # The whole range again, plainly: PostgreSQL's planner only uses the ship_by index
-        # for a condition on constants, and would otherwise test every order for lateness.
-        .where(Order.ship_by >= period.starts, Order.ship_by < period.ends)
+        .where(*whole_range(session, Order.ship_by, period))
         .where(late_condition(period.now), *order_scope(period))
         .group_by(days.c.day)
     )

@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.forecast import advise
+from app.services.reports.order_events import whole_range
 from app.services.reports.period import Period, calendar_days, order_scope
 from app.services.reports.report import Chart, NoData, Report, ReportColumn
 from app.services.reports.shelf_stock import available_by_sku
@@ -38,7 +39,7 @@ def replenishment(session: Session, period: Period) -> Report:
         .select_from(days)
         .join(Order, and_(Order.placed_at >= days.c.starts, Order.placed_at < days.c.ends))
         .join(OrderLine, OrderLine.order_id == Order.id)
-        .where(Order.placed_at >= history.starts, Order.placed_at < history.ends)
+        .where(*whole_range(session, Order.placed_at, history))
         .where(Order.status != "cancelled", *order_scope(period))
         .group_by(days.c.day, OrderLine.sku)
     )
