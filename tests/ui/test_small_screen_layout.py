@@ -41,13 +41,21 @@ def admin_window(qtbot: QtBot, demo_db: Database, qapp: QApplication) -> Iterato
     ctx.tasks.shutdown()
 
 
-def _in_a_scroll_area(widget: QWidget, page: QWidget) -> bool:
+def _scroll_area_of(widget: QWidget, page: QWidget) -> QAbstractScrollArea | None:
+    """The nearest scroll area around `widget`, inside `page`."""
     parent = widget.parentWidget()
     while parent is not None and parent is not page:
         if isinstance(parent, QAbstractScrollArea):
-            return True
+            return parent
         parent = parent.parentWidget()
-    return False
+    return None
+
+
+def _open_first_order(qtbot: QtBot, window: MainWindow) -> None:
+    view = window.orders_view
+    view.table.selectRow(0)
+    number = view.model.order_at(0).number
+    qtbot.waitUntil(lambda: view.detail_panel.current_number() == number)
 
 
 def _cut_off_buttons(page: QWidget) -> list[str]:
@@ -57,21 +65,23 @@ def _cut_off_buttons(page: QWidget) -> list[str]:
         button.text() or button.toolTip()
         for button in page.findChildren(QAbstractButton)
         if button.isVisible()
-        and not _in_a_scroll_area(button, page)
+        and _scroll_area_of(button, page) is None
         and not bounds.contains(QRect(button.mapTo(page, button.rect().topLeft()), button.size()))
     ]
 
 
 def test_every_area_fits_a_1024_by_600_screen(qtbot: QtBot, admin_window: MainWindow) -> None:
-    hint = admin_window.minimumSizeHint()
-    assert hint.width() <= SMALL[0] and hint.height() <= SMALL[1], hint
+    _open_first_order(qtbot, admin_window)
     sidebar = admin_window.sidebar_list
     areas = [sidebar.item(i).text() for i in range(sidebar.count())]
     assert "Users" in areas and "Returns" in areas
     for row, area in enumerate(areas):
         sidebar.setCurrentRow(row)
         page = admin_window.pages.currentWidget()
+        assert page is not None
         qtbot.waitUntil(page.isVisible)
+        hint = admin_window.minimumSizeHint()
+        assert hint.width() <= SMALL[0] and hint.height() <= SMALL[1], (area, hint)
         assert admin_window.size().toTuple() == SMALL, area
         assert _cut_off_buttons(page) == [], area
 
@@ -79,17 +89,16 @@ def test_every_area_fits_a_1024_by_600_screen(qtbot: QtBot, admin_window: MainWi
 def test_the_order_detail_buttons_are_all_on_screen_at_1024_by_600(
     qtbot: QtBot, admin_window: MainWindow
 ) -> None:
-    view = admin_window.orders_view
-    view.table.selectRow(0)
-    number = view.model.order_at(0).number
-    qtbot.waitUntil(lambda: view.detail_panel.current_number() == number)
-    row = view.detail_panel.actions_row
+    _open_first_order(qtbot, admin_window)
+    row = admin_window.orders_view.detail_panel.actions_row
     qtbot.waitUntil(row.isVisible)
     buttons = [b for b in row.findChildren(QToolButton) if not b.isHidden()]
     texts = {b.text() for b in buttons}
     assert {"Cancel order…", "Add note…", "Edit address…", "Edit lines…"} <= texts, texts
     window_rect = admin_window.rect()
-    viewport = row.parentWidget().parentWidget()  # the detail panel's scroll area viewport
+    scroller = _scroll_area_of(row, admin_window)
+    assert scroller is not None  # the order scrolls on a short screen
+    viewport = scroller.viewport()
     for button in buttons:
         on_window = QRect(button.mapTo(admin_window, button.rect().topLeft()), button.size())
         on_viewport = QRect(button.mapTo(viewport, button.rect().topLeft()), button.size())
