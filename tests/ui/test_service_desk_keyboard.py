@@ -125,3 +125,20 @@ def test_counts_read_as_english() -> None:
         "1 order",
         "1,200 orders",
     )
+
+
+def test_product_names_get_the_room_of_stages_no_line_has_reached(
+    qtbot: QtBot, main_window: MainWindow, demo_db: Database
+) -> None:
+    view = main_window.orders_view
+    number = view.model.order_at(4).number
+    view.table.selectRow(4)
+    qtbot.waitUntil(lambda: _shown(view) == number)
+    lines = order_detail(demo_db, number).lines
+    table = view.detail_panel.lines_table
+    assert table.isColumnHidden(7) == (not any(li.qty_returned for li in lines))
+    assert table.isColumnHidden(8) == (not any(li.qty_handled_elsewhere for li in lines))
+    names = [table.cell_text(row, 1) for row in range(table.rowCount())]
+    assert names == [li.name for li in lines]
+    widths = table.fontMetrics()
+    assert table.columnWidth(1) > max(widths.horizontalAdvance(name) for name in names)

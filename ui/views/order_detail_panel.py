@@ -150,8 +150,17 @@ class OrderDetailPanel(QFrame):
                 for line in detail.lines
             ]
         )
+        self._hide_empty_late_stages(detail)
         self.timeline_view.setHtml(timeline_html(detail))
         self._stack.setCurrentIndex(1)
+
+    def _hide_empty_late_stages(self, detail: OrderDetail) -> None:
+        """Returned and Elsewhere only when a line has some: the product name gets the room."""
+        for column, values in (
+            (7, [line.qty_returned for line in detail.lines]),
+            (8, [line.qty_handled_elsewhere for line in detail.lines]),
+        ):
+            self.lines_table.setColumnHidden(column, not any(values))
 
     def clear(self) -> None:
         self._detail = None
