@@ -89,7 +89,7 @@ class OrderDetailPanel(QFrame):
         # The buttons wrap to a second row on a narrow screen instead of widening it.
         self.actions_row = QWidget()
         self.actions_row.setObjectName("orderActionsRow")
-        self._action_buttons = FlowLayout(self.actions_row)
+        self._action_buttons = FlowLayout(self.actions_row, h_spacing=0)  # the style's margin
 
         hint = QLabel("Select an order to see its address, lines, shipments and timeline.")
         hint.setObjectName("muted")

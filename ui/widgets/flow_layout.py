@@ -12,10 +12,12 @@ from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
 
 class FlowLayout(QLayout):
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, h_spacing: int = 6, v_spacing: int = 6
+    ) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
-        self._spacing = spacing
+        self._h_spacing, self._v_spacing = h_spacing, v_spacing
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item: QLayoutItem) -> None:
@@ -64,9 +66,9 @@ class FlowLayout(QLayout):
                 continue
             hint = item.sizeHint()
             if x + hint.width() > area.right() + 1 and row_height > 0:
-                x, y, row_height = area.x(), y + row_height + self._spacing, 0
+                x, y, row_height = area.x(), y + row_height + self._v_spacing, 0
             if move:
                 item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self._spacing
+            x += hint.width() + self._h_spacing
             row_height = max(row_height, hint.height())
         return y + row_height - rect.y() + margins.bottom()
