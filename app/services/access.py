@@ -25,8 +25,8 @@ OPEN_MODE_WARNING = (
 )
 
 
-# Built once, run on the session's connection: every unit of work makes this check, and
-# building the statement (and the ORM's handling of it) cost more than running it.
+# Built once: every unit of work makes this check, and building the statement cost
+# more than running it.
 _USERS = table_of(User)
 _ANY_PASSWORD = select(
     exists().where(_USERS.c.active.is_(True), _USERS.c.password_hash.is_not(None))
@@ -36,12 +36,12 @@ _ROLE_OF = select(_USERS.c.role, _USERS.c.active).where(_USERS.c.id == bindparam
 
 def login_required(session: Session) -> bool:
     """Whether any active user has a password: from then on every actor must log in."""
-    return bool(session.connection().scalar(_ANY_PASSWORD))
+    return bool(session.scalar(_ANY_PASSWORD))
 
 
 def current_role(session: Session, actor: Actor) -> str:
     """The role `actor` holds now (re-read from the database); refused if disabled or gone."""
-    row = session.connection().execute(_ROLE_OF, {"user_id": actor.user_id}).one_or_none()
+    row = session.execute(_ROLE_OF, {"user_id": actor.user_id}).one_or_none()
     if row is None or not row.active:
         raise PermissionDenied(f"{actor.username}'s account is disabled - nothing was changed")
     return str(row.role)

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -137,6 +137,24 @@ _CHANNEL_COLUMNS = (
 )
 
 
+# Built once (intake and every dispatch run it); one row per order line, in line order.
+_ORDERS_WITH_LINES = (
+    select(
+        *_ORDER_COLUMNS,
+        *_CHANNEL_COLUMNS,
+        Customer.email.label("customer_email"),
+        OrderLine.sku,
+        OrderLine.name.label("line_name"),
+        OrderLine.qty_ordered,
+    )
+    .join(Channel, Channel.id == Order.channel_id)
+    .outerjoin(Customer, Customer.id == Order.customer_id)
+    .outerjoin(OrderLine, OrderLine.order_id == Order.id)
+    .where(Order.id.in_(bindparam("order_ids", expanding=True)))
+    .order_by(Order.id, OrderLine.line_no)
+)
+
+
 @dataclass(frozen=True)
 class _OrderContext:
     email: str | None
@@ -156,21 +174,12 @@ def _order_contexts(
         for key, value in site.items()
         if key.startswith("company.")
     }
-    rows = session.execute(
-        select(*_ORDER_COLUMNS, *_CHANNEL_COLUMNS, Customer.email.label("customer_email"))
-        .join(Channel, Channel.id == Order.channel_id)
-        .outerjoin(Customer, Customer.id == Order.customer_id)
-        .where(Order.id.in_(order_ids))
-    ).all()
-    lines: dict[int, list[dict[str, Any]]] = {oid: [] for oid in order_ids}
-    for order_id, sku, name, qty in session.execute(
-        select(OrderLine.order_id, OrderLine.sku, OrderLine.name, OrderLine.qty_ordered)
-        .where(OrderLine.order_id.in_(order_ids))
-        .order_by(OrderLine.order_id, OrderLine.line_no)
-    ):
-        lines[order_id].append({"sku": sku, "name": name, "qty": qty})
-    contexts = {}
+    contexts: dict[int, _OrderContext] = {}
+    rows = session.execute(_ORDERS_WITH_LINES, {"order_ids": list(order_ids)})
     for order in rows:  # plain rows, not ORM objects: intake queues thousands at once
+        if order.id in contexts:  # the order's next line
+            contexts[order.id].values["order"]["lines"].append(_line(order))
+            continue
         channel = order
         sender_name = channel.sender_name or company.get("name") or ""
         sender_email = channel.sender_email or company.get("email") or ""
@@ -182,7 +191,7 @@ def _order_contexts(
                 "ship_by": _local(order.ship_by, zone) if order.ship_by else "",
                 "currency": order.currency,
                 "total": f"{order.grand_total:,.2f}",
-                "lines": lines[order.id],
+                "lines": [_line(order)] if order.sku is not None else [],
             },
             "customer": {"name": order.ship_name},
             "ship_to": [
@@ -210,6 +219,10 @@ def _order_contexts(
             values=values,
         )
     return contexts
+
+
+def _line(row: Any) -> dict[str, Any]:  # a row of _ORDERS_WITH_LINES
+    return {"sku": row.sku, "name": row.line_name, "qty": row.qty_ordered}
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
