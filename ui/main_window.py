@@ -30,6 +30,7 @@ from ui.views.outbox_view import OutboxView
 from ui.views.print_jobs_view import PrintJobsView
 from ui.views.returns_view import ReturnsView
 from ui.views.users_view import UsersView
+from ui.widgets.elided_label import ElidedLabel
 
 SIDEBAR_ROW_HEIGHT = 36
 
@@ -95,12 +96,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(sidebar)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.status_label = QLabel(
+        self.status_label = ElidedLabel(
             f"Database: {ctx.database_label}    ·    Station: {ctx.station or 'desk'}"
             f"    ·    User: {ctx.actor.username} ({role_name(ctx.actor.role)})"
             + ("" if ctx.actor.user_id else "    ·    no log-in: anyone can do anything")
         )
-        self.statusBar().addWidget(self.status_label)
+        self.statusBar().addWidget(self.status_label, 1)
         self.daily_backup = DailyBackupScheduler(ctx, self.statusBar(), parent=self)
         self.daily_backup.start()
         self.email_sender.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QRect
@@ -29,7 +30,11 @@ def admin_window(qtbot: QtBot, demo_db: Database, qapp: QApplication) -> Iterato
     """An administrator's desk, so that every area (Users too) is there."""
     apply_theme(qapp)  # its paddings count in the sizes
     admin = Actor(username="ada", station="desk", role="admin")
-    ctx = UiContext.open(demo_db, admin, station=None)
+    # A database deep in someone's folders: the status bar must not widen the window.
+    ctx = replace(
+        UiContext.open(demo_db, admin, station=None),
+        database_label=f"sqlite:///home/{'warehouse-office/' * 8}shipshape.db",
+    )
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.resize(*SMALL)
@@ -84,6 +89,7 @@ def test_every_area_fits_a_1024_by_600_screen(qtbot: QtBot, admin_window: MainWi
         assert hint.width() <= SMALL[0] and hint.height() <= SMALL[1], (area, hint)
         assert admin_window.size().toTuple() == SMALL, area
         assert _cut_off_buttons(page) == [], area
+    assert "warehouse-office/" * 8 in admin_window.status_label.toolTip()
 
 
 def test_the_order_detail_buttons_are_all_on_screen_at_1024_by_600(
