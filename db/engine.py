@@ -99,13 +99,14 @@ def make_private(path: Path, *, create: bool, private_folder: bool) -> list[str]
 
 
 def tighten_files(path: Path) -> bool:
-    """chmod 600 the database, WAL and shared-memory files that are looser; whether any
-    was. Run again at each connection, before SQLite makes the WAL (which takes the
-    database file's mode), so a file SQLite just created never stays readable."""
+    """Take group and other rights off the database, WAL and shared-memory files (644
+    becomes 600); whether any had them. Run again at each connection, before SQLite
+    makes the WAL (which takes the database file's mode), so a file SQLite just created
+    never stays readable."""
     loose = [p for p in (path, *_sidecars(path)) if p.exists() and _loose(p)]
     for file in loose:
         try:
-            file.chmod(0o600)
+            file.chmod(stat.S_IMODE(file.stat().st_mode) & 0o700)
         except OSError:
             continue  # not ours to change: its owner is told at their own run
     return bool(loose)
@@ -116,7 +117,10 @@ def _sidecars(path: Path) -> tuple[Path, Path]:
 
 
 def _loose(path: Path) -> bool:
-    return bool(stat.S_IMODE(path.stat().st_mode) & 0o077)
+    """Readable by others - unless its owner made it read-only (an archived copy, a
+    read-only mount): that is left exactly as they made it."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    return bool(mode & 0o077) and bool(mode & stat.S_IWUSR)
 
 
 def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
