@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -99,7 +99,8 @@ class MainWindow(QMainWindow):
         self.status_label = ElidedLabel(
             f"Database: {ctx.database_label}    ·    Station: {ctx.station or 'desk'}"
             f"    ·    User: {ctx.actor.username} ({role_name(ctx.actor.role)})"
-            + ("" if ctx.actor.user_id else "    ·    no log-in: anyone can do anything")
+            + ("" if ctx.actor.user_id else "    ·    no log-in: anyone can do anything"),
+            mode=Qt.TextElideMode.ElideMiddle,  # a long path shortened, the user still named
         )
         self.statusBar().addWidget(self.status_label, 1)
         self.daily_backup = DailyBackupScheduler(ctx, self.statusBar(), parent=self)

@@ -1,4 +1,4 @@
-"""ElidedLabel: one line of text that ends in "…" when short of room, never widening its window."""
+"""ElidedLabel: one line of text shortened with "…" when short of room, not widening."""
 
 from __future__ import annotations
 
@@ -14,8 +14,15 @@ class ElidedLabel(QLabel):
     bar would make the main window wider than a 1024-pixel screen.
     """
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        *,
+        mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
+    ) -> None:
         super().__init__(parent)
+        self._mode = mode
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setText(text)
@@ -29,7 +36,7 @@ class ElidedLabel(QLabel):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         area = self.contentsRect()
-        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, area.width())
+        text = self.fontMetrics().elidedText(self.text(), self._mode, area.width())
         painter = QPainter(self)
         self.style().drawItemText(
             painter,
