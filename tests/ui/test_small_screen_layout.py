@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
     QApplication,
+    QFileDialog,
     QToolButton,
     QWidget,
 )
@@ -90,6 +92,25 @@ def test_every_area_fits_a_1024_by_600_screen(qtbot: QtBot, admin_window: MainWi
         assert admin_window.size().toTuple() == SMALL, area
         assert _cut_off_buttons(page) == [], area
     assert "warehouse-office/" * 8 in admin_window.status_label.toolTip()
+
+
+def test_a_saved_report_named_on_the_dashboard_leaves_the_window_within_1024(
+    qtbot: QtBot, admin_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dashboard = admin_window.dashboard_view
+    assert dashboard is not None
+    admin_window.sidebar_list.setCurrentRow(admin_window.pages.indexOf(dashboard))
+    path = tmp_path / f"replenishment-{'all-warehouses-all-channels-' * 3}2026-11-29.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(path), "CSV"))
+    dashboard.reorder_button.click()
+    qtbot.waitUntil(dashboard.saved_label.isVisible)
+    assert path.exists()
+    assert dashboard.saved_label.toolTip() == str(path)
+    assert admin_window.statusBar().currentMessage() == f"Saved {path}"  # seen when no room
+    hint = admin_window.minimumSizeHint()
+    assert hint.width() <= SMALL[0], hint
+    assert admin_window.size().toTuple() == SMALL
+    assert _cut_off_buttons(dashboard) == []
 
 
 def test_the_order_detail_buttons_are_all_on_screen_at_1024_by_600(

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -42,6 +43,7 @@ from app.services.reports.files import save_csv, save_pdf
 from app.services.reports.report import OrderSelection
 from ui.context import UiContext
 from ui.operations import QueryOp
+from ui.widgets.elided_label import ElidedLabel
 from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 from ui.widgets.report_chart import ReportChartPanel
 
@@ -58,6 +60,7 @@ PANELS = {
     "return-reasons": "Returns by reason",
 }
 STALE_AFTER_MS = 5 * 60_000  # charts older than this are asked again when shown
+SAVED_MESSAGE_MS = 10_000
 ALL_WAREHOUSES = "All warehouses"
 ALL_CHANNELS = "All channels"
 
@@ -95,7 +98,7 @@ class DashboardView(QWidget):
         self.problem_label.setObjectName("problemBanner")
         self.problem_label.setWordWrap(True)
         self.problem_label.hide()
-        self.saved_label = QLabel()
+        self.saved_label = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.saved_label.setObjectName("muted")
         self.saved_label.hide()
         self.panels = {kind: ReportChartPanel(title) for kind, title in PANELS.items()}
@@ -303,10 +306,13 @@ class DashboardView(QWidget):
 
     def _say(self, path: str) -> None:
         """'Saved NAME' beside the buttons (the whole path in its tooltip, to keep the
-        bar within a small screen)."""
+        bar within a small screen); on a 1024-pixel screen that bar has no room left, so the
+        window's status bar says it too."""
         self.saved_label.setText(f"Saved {Path(path).name}")
         self.saved_label.setToolTip(path)
         self.saved_label.show()
+        if isinstance(window := self.window(), QMainWindow):
+            window.statusBar().showMessage(f"Saved {path}", SAVED_MESSAGE_MS)
 
 
 def _day(value: QDate) -> date:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 
 class ElidedLabel(QLabel):
-    """A plain-text QLabel that asks for no width of its own; the whole text is its tooltip.
+    """A plain-text QLabel that would like its whole width but needs none; the whole text
+    is its tooltip.
 
     A plain QLabel's minimum width is its whole text, so a long database path in the status
     bar would make the main window wider than a 1024-pixel screen.
@@ -24,7 +25,6 @@ class ElidedLabel(QLabel):
         super().__init__(parent)
         self._mode = mode
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setText(text)
 
     def setText(self, text: str) -> None:
