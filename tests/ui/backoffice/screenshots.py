@@ -62,8 +62,8 @@ def _sku_that_frees_a_backorder(db: Database) -> str:
 
 def _shoot_inventory(window: MainWindow, db: Database, out: Path) -> None:
     """A receipt by scan that allocated backorders, and the SKU's locations beside it."""
-    window.sidebar_list.setCurrentRow(1)
     view = window.inventory_view
+    window.sidebar_list.setCurrentRow(window.pages.indexOf(view))
     _wait_until(lambda: view.model.rowCount() > 0)
     short = _sku_that_frees_a_backorder(db)
     panel = view.receive_panel

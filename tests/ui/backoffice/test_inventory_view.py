@@ -20,7 +20,7 @@ from app.services.stock_queries import backordered_orders, stock_by_sku, stock_l
 from db.engine import Database
 from db.models import StockMove
 from db.uow import read
-from tests.ui.backoffice.helpers import INVENTORY, show_page, wait_for_banner
+from tests.ui.backoffice.helpers import show_page, wait_for_banner
 from ui.dialogs.stock_count_dialog import StockCountDialog
 from ui.main_window import MainWindow
 from ui.views import receive_panel
@@ -28,7 +28,7 @@ from ui.views.inventory_view import InventoryView
 
 
 def _inventory(qtbot: QtBot, window: MainWindow) -> InventoryView:
-    show_page(qtbot, window, INVENTORY)
+    show_page(qtbot, window, window.pages.indexOf(window.inventory_view))
     view = window.inventory_view
     qtbot.waitUntil(lambda: view.model.rowCount() == 40 and bool(view.totals_label.text()))
     return view
