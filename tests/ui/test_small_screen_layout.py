@@ -113,6 +113,22 @@ def test_a_saved_report_named_on_the_dashboard_leaves_the_window_within_1024(
     assert _cut_off_buttons(dashboard) == []
 
 
+def test_a_database_error_in_the_orders_area_is_one_line_within_1024_by_600(
+    qtbot: QtBot, admin_window: MainWindow, demo_db: Database
+) -> None:
+    with demo_db.engine.begin() as connection:  # the queue's next query fails, at length
+        connection.exec_driver_sql("ALTER TABLE orders RENAME TO orders_elsewhere")
+    view = admin_window.orders_view
+    view.search_edit.setText("SO-1")
+    qtbot.waitUntil(view.problem_label.isVisible)
+    problem = view.problem_label
+    assert "no such table: orders" in problem.text() and "[SQL:" in problem.toolTip()
+    assert problem.height() < 3 * problem.fontMetrics().height()  # one line, not the SQL
+    hint = admin_window.minimumSizeHint()
+    assert hint.width() <= SMALL[0] and hint.height() <= SMALL[1], hint
+    assert admin_window.size().toTuple() == SMALL
+
+
 def test_the_order_detail_buttons_are_all_on_screen_at_1024_by_600(
     qtbot: QtBot, admin_window: MainWindow
 ) -> None:

@@ -36,6 +36,7 @@ from ui.views.order_detail_panel import OrderDetailPanel
 from ui.views.queue_filters import QueueFilters
 from ui.views.return_actions import ReturnActions
 from ui.views.service_desk_actions import ServiceDeskActions
+from ui.widgets.elided_label import ElidedLabel
 from ui.widgets.queue_bar import QueueBar
 from ui.widgets.status_badge_delegate import StatusBadgeDelegate
 
@@ -87,7 +88,7 @@ class OrdersView(QWidget):
         self.filter_bar = QueueBar()
         self.result_label = QLabel()
         self.result_label.setObjectName("muted")
-        self.problem_label = QLabel()
+        self.problem_label = ElidedLabel()  # a database error's SQL only in its tooltip
         self.problem_label.setObjectName("problemBanner")
         self.problem_label.hide()
         self.model = OrderQueueModel(ctx, self)

@@ -8,11 +8,12 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 
 class ElidedLabel(QLabel):
-    """A plain-text QLabel that would like its whole width but needs none; the whole text
-    is its tooltip.
+    """A plain-text QLabel of one line that would like its whole width but needs none;
+    the whole text is its tooltip.
 
-    A plain QLabel's minimum width is its whole text, so a long database path in the status
-    bar would make the main window wider than a 1024-pixel screen.
+    A plain QLabel's minimum size is its whole text, so a long database path in the status
+    bar, or a database error with its SQL in a banner, would make the main window wider or
+    taller than a 1024x600 screen. Only the first line is shown ("…" marks the rest).
     """
 
     def __init__(
@@ -24,19 +25,26 @@ class ElidedLabel(QLabel):
     ) -> None:
         super().__init__(parent)
         self._mode = mode
+        self._text = ""
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setText(text)
 
     def setText(self, text: str) -> None:
-        super().setText(text)
+        self._text = text
+        first, _, rest = text.partition("\n")
+        super().setText(first + (" …" if rest.strip() else ""))
         self.setToolTip(text)
+
+    def text(self) -> str:
+        """The whole text, as given."""
+        return self._text
 
     def minimumSizeHint(self) -> QSize:
         return QSize(0, super().minimumSizeHint().height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         area = self.contentsRect()
-        text = self.fontMetrics().elidedText(self.text(), self._mode, area.width())
+        line = self.fontMetrics().elidedText(QLabel.text(self), self._mode, area.width())
         painter = QPainter(self)
         self.style().drawItemText(
             painter,
@@ -44,6 +52,6 @@ class ElidedLabel(QLabel):
             int(self.alignment()),
             self.palette(),
             self.isEnabled(),
-            text,
+            line,
             self.foregroundRole(),
         )
