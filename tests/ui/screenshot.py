@@ -1,6 +1,6 @@
 """Render the main window on a demo warehouse for the README.
 
-QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.screenshot [OUT.png]
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.screenshot [OUT.png [WIDTHxHEIGHT]]
 """
 
 from __future__ import annotations
@@ -35,15 +35,15 @@ def _wait_until(app: QApplication, ready: Callable[[], bool], timeout_ms: int = 
         app.processEvents()
 
 
-def render_main_window(db: Database, actor: Actor, out: Path) -> None:
-    """Open MainWindow at 1400x850, pick an order that is on hold, save a PNG."""
+def render_main_window(db: Database, actor: Actor, out: Path, size: tuple[int, int] = SIZE) -> None:
+    """Open MainWindow at `size`, pick an order that is on hold, save a PNG."""
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app)
     ctx = UiContext.open(db, actor, station=None)
     window = MainWindow(ctx)
     try:
-        window.resize(*SIZE)
+        window.resize(*size)
         window.show()
         view = window.orders_view
         model = view.model
@@ -65,13 +65,14 @@ def render_main_window(db: Database, actor: Actor, out: Path) -> None:
 def main(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out = Path(argv[0]) if argv else DEFAULT_OUT
+    width, height = (int(n) for n in argv[1].split("x")) if len(argv) > 1 else SIZE
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(f"sqlite:///{Path(folder) / 'shipshape.db'}")
         try:
             upgrade(db)
             actor = Actor(username="cara", station="desk")
             load_demo(db, actor, orders=300)
-            render_main_window(db, actor, out)
+            render_main_window(db, actor, out, (width, height))
         finally:
             db.dispose()
     print(f"saved {out}")
