@@ -105,7 +105,7 @@ class OrderDetailPanel(QFrame):
         self._stack.addWidget(scroller)
 
     def set_actions(self, actions: Sequence[QAction], style: str = "") -> None:
-        """Buttons in the header for what can be done to the shown order."""
+        """Buttons under the header for what can be done to the shown order."""
         for action in actions:
             button = QToolButton()
             button.setDefaultAction(action)
