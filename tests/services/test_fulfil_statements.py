@@ -5,9 +5,11 @@ update still makes the order findable by its tracking numbers."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.order_query import OrderQuery
+from app.domain.search_terms import search_key
 from app.services import order_queue, search_index
 from app.services.allocation import allocate
 from app.services.orders import find_order, order_detail
@@ -33,12 +35,12 @@ def _allocated_order(db: Database, actor: Actor) -> str:
 
 
 def _document_keys(db: Database, number: str) -> set[str]:
-    def keys(session: object) -> set[str]:
-        order_id = find_order(session, number).id  # type: ignore[arg-type]
-        document = session.scalar(  # type: ignore[attr-defined]
+    def keys(session: Session) -> set[str]:
+        order_id = find_order(session, number).id
+        document = session.scalar(
             select(OrderSearch.document).where(OrderSearch.order_id == order_id)
         )
-        return set(document.split())
+        return set((document or "").split())
 
     return read(db, keys)
 
@@ -78,12 +80,12 @@ def test_packing_adds_the_tracking_numbers_to_the_search_document(
     tracking = order_detail(db, number).shipments[0].tracking_number
     assert tracking
     after = _document_keys(db, number)
-    assert after == before | {search_index.search_key(tracking)}
+    assert after == before | {search_key(tracking)}
     middle = tracking[2:-2]  # part of the number: found through the document, not the column
     assert [r.number for r in order_queue.page(db, OrderQuery(text=middle))] == [number]
 
-    def rewrite(session: object) -> None:
-        search_index.refresh(session, [find_order(session, number).id])  # type: ignore[arg-type]
+    def rewrite(session: Session) -> None:
+        search_index.refresh(session, [find_order(session, number).id])
 
     run_in_transaction(db, rewrite)
     assert _document_keys(db, number) == after  # the same keys a full rewrite writes
