@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.context import Actor
@@ -11,8 +12,6 @@ from db.engine import Database
 from ui.main_window import MainWindow
 from ui.views.feedback_banner import FeedbackBanner
 from ui.views.orders_view import OrdersView
-
-ORDERS, INVENTORY, PRINT_JOBS = range(3)
 
 
 def wait_for_banner(qtbot: QtBot, banner: FeedbackBanner, kind: str, timeout: int = 10_000) -> str:
@@ -35,6 +34,8 @@ def pack_orders(db: Database, actor: Actor, count: int, label_format: str = "zpl
     return numbers
 
 
-def show_page(qtbot: QtBot, window: MainWindow, page: int) -> None:
+def show_page(qtbot: QtBot, window: MainWindow, view: QWidget) -> None:
+    """Choose `view`'s area in the sidebar (wherever the areas a role sees put it)."""
+    page = window.pages.indexOf(view)
     window.sidebar_list.setCurrentRow(page)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == page)

@@ -28,7 +28,7 @@ from ui.views.inventory_view import InventoryView
 
 
 def _inventory(qtbot: QtBot, window: MainWindow) -> InventoryView:
-    show_page(qtbot, window, window.pages.indexOf(window.inventory_view))
+    show_page(qtbot, window, window.inventory_view)
     view = window.inventory_view
     qtbot.waitUntil(lambda: view.model.rowCount() == 40 and bool(view.totals_label.text()))
     return view

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from app.context import Actor
 from app.services.printing import ProgressReporter, label_batch
 from db.engine import Database
-from tests.ui.backoffice.helpers import PRINT_JOBS, pack_orders, show_page, wait_for_banner
+from tests.ui.backoffice.helpers import pack_orders, show_page, wait_for_banner
 from ui.dialogs.printer_choice_dialog import PrintTarget
 from ui.main_window import MainWindow
 from ui.printing import label_export
@@ -23,7 +23,7 @@ from ui.views.print_jobs_view import PrintJobsView
 
 
 def _jobs_view(qtbot: QtBot, window: MainWindow) -> PrintJobsView:
-    show_page(qtbot, window, PRINT_JOBS)
+    show_page(qtbot, window, window.print_jobs_view)
     view = window.print_jobs_view
     view.todays_labels.runner.chunk = 1
     return view

@@ -49,7 +49,7 @@ def _orders(db: Database, actor: Actor, *names: str) -> list[str]:
 
 def _outbox_page(qtbot: QtBot, window: MainWindow, db: Database) -> OutboxView:
     """The E-mails page showing every message (the demo's returns have some too)."""
-    show_page(qtbot, window, window.pages.indexOf(window.outbox_view))
+    show_page(qtbot, window, window.outbox_view)
     view = window.outbox_view
     view.refresh()
     rows = len(list_outbox(db))

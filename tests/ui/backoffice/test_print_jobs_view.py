@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from app.context import Actor
 from app.services.printing import JobView, list_jobs
 from db.engine import Database
-from tests.ui.backoffice.helpers import PRINT_JOBS, pack_orders, show_page, wait_for_banner
+from tests.ui.backoffice.helpers import pack_orders, show_page, wait_for_banner
 from ui.dialogs.printer_choice_dialog import PrinterChoiceDialog
 from ui.main_window import MainWindow
 from ui.models.print_jobs_model import ERROR_COLOUR, Column
@@ -64,7 +64,7 @@ def start_label_printer(port: int, servers: list[socketserver.TCPServer]) -> lis
 
 
 def _jobs_view(qtbot: QtBot, window: MainWindow, jobs: int) -> PrintJobsView:
-    show_page(qtbot, window, PRINT_JOBS)
+    show_page(qtbot, window, window.print_jobs_view)
     view = window.print_jobs_view
     view.refresh()
     qtbot.waitUntil(lambda: view.model.rowCount() == jobs)
