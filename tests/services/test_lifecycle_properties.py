@@ -39,6 +39,7 @@ from app.errors import OmsError
 from app.services.allocation import allocate
 from app.services.intake import create_orders
 from app.services.integrity import verify
+from app.services.intercepts import put_away, unpack_tasks
 from app.services.inventory import StockCount, receive_and_allocate
 from app.services.order_actions import cancel_order, hold_order, release_hold
 from app.services.pack_completion import pack_unverified
@@ -210,11 +211,28 @@ class WarehouseDay(RuleBasedStateMachine):
         if status not in CANCELLABLE:
             self.refused(lambda: cancel_order(self.db, self.actor, number, "customer asked"))
             return
+        picked = sum(p - shipped for _, _, p, _, shipped in self.lines_of(number))
         cancel_order(self.db, self.actor, number, "customer asked")
         self.status[number] = OrderStatus.CANCELLED.value
         assert all(allocated == shipped for _, allocated, _, _, shipped in self.lines_of(number)), (
             "a cancelled order still holds stock"
         )
+        # Picked units are intercepted: off the shelf until put away, not back at once.
+        self.on_hand -= picked
+        waiting = sum(t.quantity - t.put_away for t in unpack_tasks(self.db, number))
+        assert waiting == picked, "every intercepted unit waits for put-away"
+
+    @rule()
+    def put_away_an_intercepted_order(self) -> None:
+        tasks = unpack_tasks(self.db)
+        if not tasks:
+            return
+        task = tasks[0]
+        before = self.statuses()
+        units = task.quantity - task.put_away
+        put_away(self.db, self.actor, task.order, task.sku, units, BIN)
+        self.on_hand += units
+        self.after_allocation(before, task.sku)
 
     def hold(self, number: str) -> None:
         status = self.status[number]
