@@ -17,7 +17,9 @@ from app.context import Actor
 from app.domain.permissions import GRANTS, require
 from app.errors import PermissionDenied
 from db.base import table_of
+from db.engine import Database
 from db.models import User
+from db.uow import read
 
 OPEN_MODE_WARNING = (
     "warning: this database has no users yet, so anyone can do anything - "
@@ -37,6 +39,11 @@ _ROLE_OF = select(_USERS.c.role, _USERS.c.active).where(_USERS.c.id == bindparam
 def login_required(session: Session) -> bool:
     """Whether any active user has a password: from then on every actor must log in."""
     return bool(session.scalar(_ANY_PASSWORD))
+
+
+def needs_log_in(db: Database) -> bool:
+    """`login_required`, in a read of its own (the GUI asks before any window opens)."""
+    return read(db, login_required)
 
 
 def current_role(session: Session, actor: Actor) -> str:

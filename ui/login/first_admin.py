@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from app.context import Actor
 from app.errors import OmsError
+from app.services.database_setup import Database
 from app.services.users import add_user, log_in
-from db.engine import Database
 
 
 class FirstAdminDialog(QDialog):

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 from app.context import Actor
 from app.domain.credentials import badge_code
 from app.errors import OmsError
+from app.services.database_setup import Database
 from app.services.users import log_in, log_in_with_badge
-from db.engine import Database
 
 
 class LoginDialog(QDialog):

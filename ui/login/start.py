@@ -7,10 +7,9 @@ import logging
 from PySide6.QtWidgets import QDialog
 
 from app.context import Actor
-from app.services.access import OPEN_MODE_WARNING, login_required
-from app.services.settings import setting_value
-from db.engine import Database
-from db.uow import read
+from app.services.access import OPEN_MODE_WARNING, needs_log_in
+from app.services.database_setup import Database
+from app.services.settings import get_setting
 from ui.login.login_dialog import LoginDialog
 
 log = logging.getLogger(__name__)
@@ -20,7 +19,7 @@ IDLE_KEY = "station.idle_lock_minutes"
 def sign_in(db: Database, actor: Actor, station: str | None) -> Actor | None:
     """The signed-in actor (a badge and PIN at a station, name and password at the
     desk); `actor` itself while nobody has a log-in; None when the user gave up."""
-    if not read(db, login_required):
+    if not needs_log_in(db):
         log.warning(OPEN_MODE_WARNING)
         return actor
     dialog = LoginDialog(db, actor.station, badge=station is not None)
@@ -29,4 +28,4 @@ def sign_in(db: Database, actor: Actor, station: str | None) -> Actor | None:
 
 def idle_lock_ms(db: Database) -> int:
     """The station's idle time before it locks, from the site's settings (0 = never)."""
-    return int(read(db, lambda s: setting_value(s, IDLE_KEY)) or 0) * 60_000
+    return int(get_setting(db, IDLE_KEY) or 0) * 60_000

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.context import Actor
-from db.engine import Database
+from app.services.database_setup import Database
 from ui.login.login_dialog import LoginDialog
 
 OpenScreen = Callable[[Database, Actor], QWidget]
