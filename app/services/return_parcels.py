@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -340,15 +341,27 @@ def shipped_from(session: Session, order_line_id: int) -> Location | None:
 
 
 def default_location(session: Session, disposition: Disposition) -> Location:
+    """The site's bin for `disposition`, made on first use. Two stations may make it at
+    once: the insert yields to the other's row instead of failing on the unique code."""
     code = DEFAULT_LOCATIONS[disposition]
     kind = DISPOSITION_LOCATION_KINDS[disposition][0]
-    location = session.scalars(
+    query = (
         select(Location)
         .where(Location.kind == kind, Location.active.is_(True))
         .order_by(Location.code != code, Location.id)
-    ).first()
+    )
+    location = session.scalars(query).first()
     if location is None:
-        location = Location(warehouse_id=default_warehouse(session).id, code=code, kind=kind)
-        session.add(location)
-        session.flush()
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(
+            dialect.insert(Location)
+            .values(warehouse_id=default_warehouse(session).id, code=code, kind=kind)
+            .on_conflict_do_nothing(index_elements=["warehouse_id", "code"])
+        )
+        location = session.scalars(query).first()
+    if location is None:
+        raise ValidationFailed(
+            f"location {code} exists but is not a {kind} location: make it one, or add "
+            f"another {kind} location for {disposition.value} units"
+        )
     return location
