@@ -127,6 +127,8 @@ def test_an_exhausted_tracking_range_packs_nothing(cli: Cli, tmp_path: Path) -> 
     ok(cli, url, "settings", "import", str(tmp_path / "carrier.json"))
     allocated = json.loads(ok(cli, url, "orders", "--status", "allocated", "--json"))
     first, second = allocated[0]["number"], allocated[1]["number"]
+    for number in (first, second):  # ParcelCo carries standard parcels; demo orders vary
+        ok(cli, url, "edit-address", number, "--service-level", "standard")
 
     ok(cli, url, "pack", first)
     refused = cli(url, "pack", second)
