@@ -390,7 +390,9 @@ def test_escape_sequences_in_names_are_shown_not_obeyed_and_json_stays_exact(
     name = f"Mallory {ESCAPES}\nerror: forged line"
     query(path, "UPDATE orders SET ship_name = ? WHERE number = ?", name, warehouse.allocated)
 
-    listed = cli(warehouse.url, "orders", "--search", "Mallory")
+    # Written behind the services' back, so the search index does not know the name:
+    # find the order by its number, and the listing shows the hostile name.
+    listed = cli(warehouse.url, "orders", "--search", warehouse.allocated)
     shown = cli(warehouse.url, "show-order", warehouse.allocated)
     as_json = cli(warehouse.url, "show-order", warehouse.allocated, "--json")
 
