@@ -27,7 +27,6 @@ from ui.settings.setup_wizard import SetupWizard
 from ui.theme import apply_theme
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
-SETTINGS_ROW = 3  # Orders, Inventory, Print jobs, Settings
 COMPANY = {
     "company.name": "Kite & Co Ltd",
     "company.address1": "12 Wharf Road",
@@ -79,7 +78,7 @@ def shoot_settings(db: Database, actor: Actor, company_out: Path, boxes_out: Pat
     try:
         window.resize(*SIZE)
         window.show()
-        window.sidebar_list.setCurrentRow(SETTINGS_ROW)
+        window.sidebar_list.setCurrentRow(window.pages.indexOf(window.settings_view))
         view = window.settings_view
         view.show_page("Company")
         company = view.page("Company")
