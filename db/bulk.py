@@ -15,6 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Insert, Select, Table, func, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -23,6 +24,17 @@ from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefa
 from db.base import Base, table_of
 
 _NEXTVAL = text("SELECT nextval(:seq) FROM generate_series(1, :n)")
+
+
+def insert_unless_present(
+    session: Session, model: type[Base], unique: Sequence[str]
+) -> postgresql.Insert | sqlite.Insert:
+    """INSERT into `model` that does nothing where a row with the same `unique` columns
+    exists (ON CONFLICT DO NOTHING, which both databases spell alike): add `.values()`.
+    Another transaction's row wins even while it is uncommitted, by waiting for it."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing(index_elements=list(unique))
+    return sqlite.insert(model).on_conflict_do_nothing(index_elements=list(unique))
 
 
 @lru_cache(maxsize=64)

@@ -18,11 +18,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.errors import ValidationFailed
+from db.bulk import insert_unless_present
 from db.models import StockReceipt
 from db.types import utcnow
 
@@ -72,9 +72,8 @@ def claim(
     """Claim `reference` for `counts`: None when this is its first time. The same
     reference with other contents is a mistake (a reused number), refused."""
     digest = content_digest(counts)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     inserted = session.execute(
-        dialect.insert(StockReceipt)
+        insert_unless_present(session, StockReceipt, ["reference"])
         .values(
             reference=reference,
             digest=digest,
@@ -84,7 +83,6 @@ def claim(
             station=actor.station,
             received_at=utcnow(),
         )
-        .on_conflict_do_nothing(index_elements=["reference"])
         .returning(StockReceipt.id)
     ).first()
     if inserted is not None:

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -35,6 +34,7 @@ from app.services.inventory import default_warehouse
 from app.services.orders import find_order_id
 from app.services.return_views import open_returns
 from app.services.settings import setting_value
+from db.bulk import insert_unless_present
 from db.engine import Database
 from db.models import (
     Allocation,
@@ -352,11 +352,10 @@ def default_location(session: Session, disposition: Disposition) -> Location:
     )
     location = session.scalars(query).first()
     if location is None:
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         session.execute(
-            dialect.insert(Location)
-            .values(warehouse_id=default_warehouse(session).id, code=code, kind=kind)
-            .on_conflict_do_nothing(index_elements=["warehouse_id", "code"])
+            insert_unless_present(session, Location, ["warehouse_id", "code"]).values(
+                warehouse_id=default_warehouse(session).id, code=code, kind=kind
+            )
         )
         location = session.scalars(query).first()
     if location is None:
