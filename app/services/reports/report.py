@@ -79,9 +79,3 @@ def _json_value(value: object) -> object:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value
-
-
-def require_rows(rows: list[dict[str, Any]], message: str) -> list[dict[str, Any]]:
-    if not rows:
-        raise NoData(message)
-    return rows
