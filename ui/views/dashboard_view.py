@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -43,6 +42,7 @@ from app.services.reports.files import save_csv, save_pdf
 from app.services.reports.report import OrderSelection
 from ui.context import UiContext
 from ui.operations import QueryOp
+from ui.status_style import local_time
 from ui.widgets.elided_label import ElidedLabel
 from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 from ui.widgets.report_chart import ReportChartPanel
@@ -105,9 +105,6 @@ class DashboardView(QWidget):
         self.drill_title = QLabel("Click a bar to list the orders behind it.")
         self.drill_title.setObjectName("muted")
         self.drill_table = ReadOnlyTableWidget(["Order", "Status", "Channel", "Placed", "Ship by"])
-        self.drill_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
         self.drill_table.setMinimumHeight(110)
         self.queue_button = QPushButton("Show in Orders")
         self.queue_button.setToolTip("Open these orders in the Orders queue, with its filters set")
@@ -321,4 +318,4 @@ def _day(value: QDate) -> date:
 
 def _when(moment: datetime | None) -> str:
     """Local time of this computer, as the rest of the desk shows times."""
-    return "" if moment is None else f"{moment.astimezone():%d %b %H:%M}"
+    return "" if moment is None else local_time(moment)
