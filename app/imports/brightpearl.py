@@ -24,13 +24,7 @@ from app.domain.channel_changes import ChannelClosure
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.errors import ValidationFailed
 from app.imports.common import Fields, Where, check_amounts, read_json
-from app.imports.orders import (
-    Candidate,
-    OrderFile,
-    OrderKey,
-    key_text,
-    one_object_per_order,
-)
+from app.imports.orders import Candidate, OrderFile, key_text, keyed_json_file
 from db.types import CENT
 
 CHANNEL_KIND = "brightpearl"
@@ -53,18 +47,11 @@ def read_orders(path: Path, channel: str | None) -> OrderFile:
             '(expected {"response": [...]}, a list of orders or one order)'
         )
     entries = [(at.at(i) if at else where, item) for i, item in enumerate(items)]
-    warnings: list[str] = []
 
-    def read(place: Where, data: object) -> Candidate:
+    def candidate(place: Where, data: object) -> Candidate:
         return _candidate(place, data, channel or "brightpearl")
 
-    candidates = one_object_per_order(entries, _key, read, "id", warnings)
-    return OrderFile(path, CHANNEL_KIND, candidates, json_wrap=_wrap, warnings=warnings)
-
-
-def _key(data: object) -> OrderKey | None:
-    ref = key_text(data.get("id")) if isinstance(data, dict) else ""
-    return (ref,) if ref else None
+    return keyed_json_file(path, CHANNEL_KIND, entries, "id", candidate, _wrap)
 
 
 def _wrap(orders: list[object]) -> object:

@@ -24,13 +24,7 @@ from app.domain.channel_changes import ChannelClosure
 from app.domain.new_order import Address, NewLine, NewOrder
 from app.errors import ValidationFailed
 from app.imports.common import Fields, Where, check_amounts, read_json, service_level
-from app.imports.orders import (
-    Candidate,
-    OrderFile,
-    OrderKey,
-    key_text,
-    one_object_per_order,
-)
+from app.imports.orders import Candidate, OrderFile, keyed_json_file
 
 CHANNEL_KIND = "magento"
 FINISHED_STATES = ("complete", "closed", "canceled")
@@ -50,18 +44,11 @@ def read_orders(path: Path, channel: str | None) -> OrderFile:
             f"{path.name}: not a Magento orders response "
             '(expected {"items": [...], "total_count": N} or one order)'
         )
-    warnings: list[str] = []
 
-    def read(at: Where, data: object) -> Candidate:
+    def candidate(at: Where, data: object) -> Candidate:
         return _candidate(at, data, channel or "magento")
 
-    candidates = one_object_per_order(entries, _key, read, "increment_id", warnings)
-    return OrderFile(path, CHANNEL_KIND, candidates, json_wrap=_wrap, warnings=warnings)
-
-
-def _key(data: object) -> OrderKey | None:
-    ref = key_text(data.get("increment_id")) if isinstance(data, dict) else ""
-    return (ref,) if ref else None
+    return keyed_json_file(path, CHANNEL_KIND, entries, "increment_id", candidate, _wrap)
 
 
 def _wrap(orders: list[object]) -> object:

@@ -401,26 +401,35 @@ def keyed_csv_file(
     return OrderFile(path, kind, candidates, csv_header=table.header, warnings=warnings)
 
 
-def one_object_per_order(
+def keyed_json_file(
+    path: Path,
+    kind: str,
     entries: Sequence[tuple[Where, object]],
-    key: Callable[[object], OrderKey | None],
-    read: Callable[[Where, object], Candidate],
-    field: str,
-    warnings: list[str],
-) -> list[Candidate]:
-    """For API formats where an order is one object: the very same object again is read
-    once (with a warning), another object with the same reference refuses the order."""
+    reference: str,
+    candidate: Callable[[Where, object], Candidate],
+    wrap: Callable[[list[object]], object],
+) -> OrderFile:
+    """A shop's API response whose orders are one object each, named by one key
+    (Magento's increment_id, Brightpearl's id): `candidate(where, data)` per order. The
+    very same object again is read once (with a warning), another object with the same
+    reference refuses the order."""
+
+    def key(data: object) -> OrderKey | None:
+        ref = key_text(data.get(reference)) if isinstance(data, dict) else ""
+        return (ref,) if ref else None
+
+    warnings: list[str] = []
     candidates = []
     for group in group_entries(entries, key, warnings):
         (where, data), copies = group[0], group[1:]
-        candidate = read(where, data)
+        found = candidate(where, data)
         for other, copy in copies:
-            candidate.problems.append(
-                f"{other}: {field}: {candidate.ref} is also at {where} with other contents"
+            found.problems.append(
+                f"{other}: {reference}: {found.ref} is also at {where} with other contents"
             )
-            candidate.entries.append(copy)
-        candidates.append(candidate)
-    return candidates
+            found.entries.append(copy)
+        candidates.append(found)
+    return OrderFile(path, kind, candidates, json_wrap=wrap, warnings=warnings)
 
 
 def key_text(value: object) -> str:
