@@ -72,7 +72,7 @@ def _lines_by_sku(session: Session, order: Order) -> dict[str, OrderLine]:
     return {line.sku.upper(): line for line in session.scalars(stmt)}
 
 
-def _new_order_like(session: Session, original: Order, kind: str, suffix: str) -> Order:
+def new_order_like(session: Session, original: Order, kind: str, suffix: str) -> Order:
     """An empty order to the same customer and address, linked to `original`."""
     count = session.scalar(
         select(func.count())
@@ -95,7 +95,7 @@ def _new_order_like(session: Session, original: Order, kind: str, suffix: str) -
     return copy
 
 
-def _add_line(session: Session, order: Order, like: OrderLine, qty: int, price: Decimal) -> None:
+def add_line(session: Session, order: Order, like: OrderLine, qty: int, price: Decimal) -> None:
     line_no = len(order.lines) + 1 if order.lines else 1
     session.add(
         OrderLine(
@@ -140,10 +140,10 @@ def create_replacement(
                 raise ValidationFailed(
                     f"{original.number} shipped {shipped.get(sku, 0)} × {sku}; cannot replace {qty}"
                 )
-        copy = _new_order_like(session, original, "replacement", "R")
+        copy = new_order_like(session, original, "replacement", "R")
         copy.ship_by = utcnow() + REPLACEMENT_SHIP_WITHIN
         for sku, qty in chosen.items():
-            _add_line(session, copy, lines[sku], qty, Decimal("0"))
+            add_line(session, copy, lines[sku], qty, Decimal("0"))
         what = ", ".join(f"{qty} × {lines[sku].sku}" for sku, qty in chosen.items())
         record(
             session,
@@ -198,12 +198,12 @@ def split_order(
         if sum(wanted.values()) >= sum(line.qty_ordered for line in lines.values()):
             raise ValidationFailed(f"that moves all of {original.number}: leave something on it")
         reopen_for_allocation(session, actor, original, "order split")
-        copy = _new_order_like(session, original, "split", "S")
+        copy = new_order_like(session, original, "split", "S")
         copy.ship_by = original.ship_by
         copy.placed_at = original.placed_at
         for sku, qty in wanted.items():
             line = lines[sku]
-            _add_line(session, copy, line, qty, line.unit_price)
+            add_line(session, copy, line, qty, line.unit_price)
             if qty == line.qty_ordered:
                 drop_line(session, line)
             else:

@@ -35,7 +35,7 @@ from app.services.audit import record
 from app.services.inventory import lock_levels, move
 from app.services.notifications import Attachment, queue_message
 from app.services.numbering import take_numbers
-from app.services.order_copies import _add_line, _new_order_like
+from app.services.order_copies import add_line, new_order_like
 from app.services.refunds import update_pending_refund
 from app.services.return_documents import return_label_attachment
 from app.services.return_parcels import (
@@ -315,10 +315,10 @@ def _exchange(session: Session, actor: Actor, ret: Return) -> set[int]:
         .where(ReturnLine.return_id == ret.id)
         .order_by(OrderLine.line_no)
     ).all()
-    copy = _new_order_like(session, original, "exchange", "X")
+    copy = new_order_like(session, original, "exchange", "X")
     copy.ship_by = utcnow()
     for line, qty in rows:
-        _add_line(session, copy, line, qty, Decimal(0))
+        add_line(session, copy, line, qty, Decimal(0))
     ret.exchange_order_id = copy.id
     record(
         session,
