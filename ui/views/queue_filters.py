@@ -85,8 +85,9 @@ class QueueFilters(QWidget):
         self.views_button = _button("Views", "Your saved views: queue, filters, search and sort")
         self.views_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.views_button.setMenu(QMenu(self.views_button))
-        self.export_button = _button("Export…", "")
-        self.export_button.setToolTip("The orders of this view, in its order, to a CSV file")
+        self.export_button = _button(
+            "Export…", "The orders of this view, in its order, to a CSV file"
+        )
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
