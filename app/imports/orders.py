@@ -81,10 +81,6 @@ class OrderFile:
         return [c for c in self.candidates if c.skipped and not c.problems]
 
     @property
-    def closures(self) -> list[ChannelClosure]:
-        return [c.closure for c in self.candidates if c.closure is not None and not c.problems]
-
-    @property
     def orders(self) -> list[NewOrder]:
         return [c.order for c in self.candidates if c.order is not None and not c.problems]
 
