@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.order_workflow import OrderStatus
-from app.services.reports.period import Period, is_scoped, order_scope
+from app.services.reports.period import Period, order_scope, scoped_by_order
 from db.models import AuditEvent, Order
 
 # Placed and not yet out of the door (nor cancelled): the backlog.
@@ -67,8 +67,7 @@ def reached_per_day(session: Session, period: Period, status: str) -> dict[int, 
         .where(*whole_range(session, AuditEvent.occurred_at, period))
         .group_by(days.c.day)
     )
-    if is_scoped(period):
-        stmt = stmt.join(Order, Order.id == AuditEvent.entity_id).where(*order_scope(period))
+    stmt = scoped_by_order(stmt, period, AuditEvent.entity_id)
     return {day: count for day, count in session.execute(stmt)}
 
 
@@ -87,19 +86,17 @@ def open_after(session: Session, period: Period) -> int:
         .select_from(Order)
         .where(Order.placed_at >= period.ends, *order_scope(period))
     )
-    closed_since = (
+    closed_since = scoped_by_order(
         select(func.count())
         .select_from(AuditEvent)
         .where(
             AuditEvent.to_status.in_(("shipped", "cancelled")),
             AuditEvent.occurred_at >= period.ends,
             AuditEvent.entity == "order",
-        )
+        ),
+        period,
+        AuditEvent.entity_id,
     )
-    if is_scoped(period):
-        closed_since = closed_since.join(Order, Order.id == AuditEvent.entity_id).where(
-            *order_scope(period)
-        )
     return sum(
         sign * int(session.scalar(stmt) or 0)
         for sign, stmt in ((1, open_now), (-1, placed_since), (1, closed_since))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CTE, ColumnElement, Integer, column, select, values
-from sqlalchemy.orm import Session
+from sqlalchemy import CTE, ColumnElement, Integer, Select, column, select, values
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.errors import ValidationFailed
 from app.services.reports.report import OrderSelection
@@ -23,6 +23,8 @@ from db.types import UTCDateTime, utcnow
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731  # two years of daily buckets: a weekly meeting never needs more
+
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,14 @@ def order_scope(period: Period) -> list[ColumnElement[bool]]:
 
 def is_scoped(period: Period) -> bool:
     return period.warehouse_id is not None or period.channel_id is not None
+
+
+def scoped_by_order(stmt: SelectT, period: Period, order_id: InstrumentedAttribute[Any]) -> SelectT:
+    """`stmt` within the warehouse/channel filter, `orders` joined on `order_id` only
+    when a filter is set (a statement on another table needs no join without one)."""
+    if not is_scoped(period):
+        return stmt
+    return stmt.join(Order, Order.id == order_id).where(*order_scope(period))
 
 
 def selection(period: Period, title: str, **criteria: Any) -> OrderSelection:

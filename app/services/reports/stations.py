@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.services.reports.period import Period, is_scoped, order_scope
+from app.services.reports.period import Period, scoped_by_order
 from app.services.reports.report import Chart, NoData, Report, ReportColumn
-from db.models import AuditEvent, Order, ScanEvent, User
+from db.models import AuditEvent, ScanEvent, User
 
 NOBODY = "(nobody signed in)"
 NO_STATION = "(no station)"
@@ -36,8 +36,7 @@ def stations(session: Session, period: Period) -> Report:
         )
         .group_by(AuditEvent.station, AuditEvent.username, AuditEvent.to_status)
     )
-    if is_scoped(period):
-        moves = moves.join(Order, Order.id == AuditEvent.entity_id).where(*order_scope(period))
+    moves = scoped_by_order(moves, period, AuditEvent.entity_id)
     for station, user, status, count in session.execute(moves):
         found[(station or NO_STATION, user or NOBODY)][str(status)] += count
     scans = (
@@ -52,8 +51,7 @@ def stations(session: Session, period: Period) -> Report:
         .where(ScanEvent.occurred_at >= period.starts, ScanEvent.occurred_at < period.ends)
         .group_by(ScanEvent.station, User.username)
     )
-    if is_scoped(period):
-        scans = scans.join(Order, Order.id == ScanEvent.order_id).where(*order_scope(period))
+    scans = scoped_by_order(scans, period, ScanEvent.order_id)
     for station, user, count, rejected, manual in session.execute(scans):
         row = found[(station or NO_STATION, user or NOBODY)]
         row["scans"] += count
