@@ -20,7 +20,7 @@ from app.services.access import authorize
 from app.services.allocation import allocate_in
 from app.services.audit import record
 from app.services.catalogue import normalise_barcode
-from app.services.inventory import move
+from app.services.inventory import lock_levels, move
 from app.services.orders import find_order
 from db.engine import Database
 from db.models import (
@@ -219,15 +219,7 @@ def put_away(
         ).first()
         if place is None:
             raise NotFound(f"no active location {location.strip()!r}")
-        level = session.scalars(
-            select(StockLevel)
-            .where(StockLevel.product_id == product.id, StockLevel.location_id == place.id)
-            .with_for_update()
-        ).first()
-        if level is None:
-            level = StockLevel(product_id=product.id, location_id=place.id, on_hand=0, reserved=0)
-            session.add(level)
-            session.flush()
+        level = lock_levels(session, {(product.id, place.id)})[product.id, place.id]
         move(session, actor, level, quantity, "transfer", order_id=order.id,
              reason=f"put away from intercepted {order.number}")  # fmt: skip
         left = quantity
