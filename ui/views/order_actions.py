@@ -76,6 +76,19 @@ def cancelled_text(number: str, reason: str, result: Intercepted) -> str:
     return text
 
 
+def host_action(host: QWidget, text: str, keys: str, tip: str, slot: Callable[[], None]) -> QAction:
+    """An action on the shown order: `keys` work while focus is anywhere in `host`, and
+    the tooltip names them."""
+    action = QAction(text, host)
+    action.setIconText(text)  # keep the "…" that says a dialog comes next
+    action.setShortcut(QKeySequence(keys))
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    action.setToolTip(f"{tip} ({QKeySequence(keys).toString()})")
+    action.triggered.connect(slot)
+    host.addAction(action)
+    return action
+
+
 class OrderActionsController(QObject):
     """Owns the order actions of `host`, enabled by the current order's status."""
 
@@ -160,14 +173,7 @@ class OrderActionsController(QObject):
         self.note_action.setEnabled(number is not None)
 
     def _action(self, text: str, keys: str, tip: str, slot: Callable[[], None]) -> QAction:
-        action = QAction(text, self._host)
-        action.setIconText(text)  # keep the "…" that says a dialog comes next
-        action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{tip} ({QKeySequence(keys).toString()})")
-        action.triggered.connect(slot)
-        self._host.addAction(action)
-        return action
+        return host_action(self._host, text, keys, tip, slot)
 
     def _ask(self, dialog: ReasonDialog, on_answer: Callable[[str, str], None]) -> None:
         number = self._number

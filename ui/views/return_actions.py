@@ -6,8 +6,8 @@ the banner then names the new return number.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from app.dto import OrderDetail
@@ -15,6 +15,7 @@ from app.services.return_views import ReturnView
 from ui.context import UiContext
 from ui.dialogs.rma_dialog import RmaDialog
 from ui.views.feedback_banner import FeedbackBanner
+from ui.views.order_actions import host_action
 
 SHORTCUT = "Alt+R"
 
@@ -34,16 +35,13 @@ class ReturnActions(QObject):
         self._banner = banner
         self._detail: OrderDetail | None = None
         self.dialog: RmaDialog | None = None
-        self.rma_action = QAction("Return (RMA)…", host)
-        self.rma_action.setIconText("Return (RMA)…")
-        self.rma_action.setShortcut(QKeySequence(SHORTCUT))
-        self.rma_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.rma_action.setToolTip(
-            "Authorise a return of shipped units: reason, refund or exchange, return label "
-            f"({QKeySequence(SHORTCUT).toString()})"
+        self.rma_action = host_action(
+            host,
+            "Return (RMA)…",
+            SHORTCUT,
+            "Authorise a return of shipped units: reason, refund or exchange, return label",
+            self._on_rma_triggered,
         )
-        self.rma_action.triggered.connect(self._on_rma_triggered)
-        host.addAction(self.rma_action)
         self.set_detail(None)
 
     def actions(self) -> list[QAction]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QWidget
 
 from app.domain.order_workflow import OrderStatus
@@ -25,6 +25,7 @@ from ui.dialogs.reason_dialog import ReasonDialog
 from ui.operations import DbOp
 from ui.permissions import hide_unless_allowed
 from ui.views.feedback_banner import FeedbackBanner
+from ui.views.order_actions import host_action
 
 REPLACEMENT_REASONS = (
     "Parcel lost by the carrier",
@@ -92,14 +93,7 @@ class ServiceDeskActions(QObject):
         self.replacement_action.setEnabled(status in REPLACEABLE)
 
     def _action(self, text: str, keys: str, tip: str, slot: Callable[[], None]) -> QAction:
-        action = QAction(text, self._host)
-        action.setIconText(text)
-        action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{tip} ({QKeySequence(keys).toString()})")
-        action.triggered.connect(slot)
-        self._host.addAction(action)
-        return action
+        return host_action(self._host, text, keys, tip, slot)
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
