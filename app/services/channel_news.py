@@ -11,7 +11,7 @@ came from; an order the export does not change is not written at all.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -112,17 +112,27 @@ def apply_closures(
     a closure of an order never imported is nothing to do."""
     channels = dict(session.execute(select(Channel.code, Channel.id)).all())
     wanted = {(channels[c.channel], c.external_ref): c for c in closures if c.channel in channels}
-    found: list[tuple[int, NewOrder | ChannelClosure]] = []
-    refs = sorted({ref for _, ref in wanted})
-    for start in range(0, len(refs), CHUNK):
+    found: list[tuple[int, NewOrder | ChannelClosure]] = [
+        (order_id, closure)
+        for key, order_id in order_ids(session, {ref for _, ref in wanted}).items()
+        if (closure := wanted.get(key)) is not None
+    ]
+    return apply_channel_news(session, actor, found)
+
+
+def order_ids(session: Session, refs: Iterable[str]) -> dict[tuple[int, str], int]:
+    """The id of each order here, by (channel id, reference), whose reference is one
+    of `refs` (in any channel)."""
+    found: dict[tuple[int, str], int] = {}
+    ordered = sorted(set(refs))
+    for start in range(0, len(ordered), CHUNK):
         for channel_id, ref, order_id in session.execute(
             select(Order.channel_id, Order.external_ref, Order.id).where(
-                Order.external_ref.in_(refs[start : start + CHUNK])
+                Order.external_ref.in_(ordered[start : start + CHUNK])
             )
         ):
-            if (closure := wanted.get((channel_id, ref))) is not None:
-                found.append((order_id, closure))
-    return apply_channel_news(session, actor, found)
+            found[channel_id, ref] = order_id
+    return found
 
 
 # What `decide` reads of an order and its lines: a first look at them is taken without

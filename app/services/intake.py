@@ -30,7 +30,7 @@ from app.services import search_index
 from app.services.access import authorize
 from app.services.audit import audit_row
 from app.services.catalogue import ensure_channel
-from app.services.channel_news import ChannelNews, apply_channel_news
+from app.services.channel_news import ChannelNews, apply_channel_news, order_ids
 from app.services.customer_updates import queue_order_received
 from app.services.numbering import take_numbers
 from app.services.settings import load_risk_settings, risk_settings_with, setting_value
@@ -247,15 +247,7 @@ def _drop_known(
     present: list[tuple[int, NewOrder]],
 ) -> list[NewOrder]:
     """The orders not seen before; those already here go to `present` with their id."""
-    existing: dict[tuple[int, str], int] = {}
-    refs = sorted({o.external_ref for o in orders})
-    for chunk in _chunks(refs):
-        for channel_id, ref, order_id in session.execute(
-            select(Order.channel_id, Order.external_ref, Order.id).where(
-                Order.external_ref.in_(chunk)
-            )
-        ):
-            existing[channel_id, ref] = order_id
+    existing = order_ids(session, (o.external_ref for o in orders))
     fresh, seen = [], set()
     for order in orders:
         key = (channels[order.channel], order.external_ref)
