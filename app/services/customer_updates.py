@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.services.audit import audit_row
-from app.services.notifications import MessageRequest, queue_message, queue_messages
+from app.services.notifications import MessageRequest, queue_messages
 from app.services.settings import setting_value
 from db.bulk import insert_rows
 from db.models import (
@@ -47,14 +47,6 @@ def tracking_link(url_template: str, tracking_number: str | None) -> str:
     if not url_template.lower().startswith(("https://", "http://")):
         return ""
     return url_template.replace("{tracking}", quote(tracking_number, safe=""))
-
-
-def _carrier(session: Session, code: str) -> tuple[str, str]:
-    """Display name and tracking URL template of a carrier code (the code if unknown)."""
-    row = session.execute(
-        select(Carrier.name, Carrier.tracking_url).where(Carrier.code == code)
-    ).first()
-    return (row.name, row.tracking_url) if row else (code, "")
 
 
 # Every parcel that just left with its carrier and the units of each line it holds: one
@@ -117,22 +109,35 @@ def queue_shipped_messages(
     )
 
 
-def queue_delivered_message(
-    session: Session,
-    shipment: Shipment,
-    delivered_at: datetime,
-    location: str,
-    actor: Actor,
+def queue_delivered_messages(
+    session: Session, deliveries: Sequence[tuple[Shipment, datetime, str]], actor: Actor
 ) -> None:
+    """One "delivered" e-mail per (shipment, delivered at, location), all queued at once:
+    a tracking file can deliver thousands of parcels."""
+    if not deliveries:
+        return
     zone = ZoneInfo(setting_value(session, "company.timezone") or "UTC")
-    name, _ = _carrier(session, shipment.carrier)
-    context = {
-        "carrier": name,
-        "tracking_number": shipment.tracking_number or "",
-        "delivered_at": delivered_at.astimezone(zone).strftime("%d %b %Y %H:%M"),
-        "location": location,
-    }
-    queue_message(session, shipment.order_id, "delivered", context, actor=actor)
+    codes = {shipment.carrier for shipment, _, _ in deliveries}
+    names = dict(
+        session.execute(select(Carrier.code, Carrier.name).where(Carrier.code.in_(codes))).all()
+    )
+    queue_messages(
+        session,
+        [
+            MessageRequest(
+                shipment.order_id,
+                "delivered",
+                {
+                    "carrier": names.get(shipment.carrier, shipment.carrier),
+                    "tracking_number": shipment.tracking_number or "",
+                    "delivered_at": delivered_at.astimezone(zone).strftime("%d %b %Y %H:%M"),
+                    "location": location,
+                },
+            )
+            for shipment, delivered_at, location in deliveries
+        ],
+        actor=actor,
+    )
 
 
 def queue_delay_notices(session: Session, actor: Actor, now: datetime | None = None) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -24,7 +25,7 @@ from app.errors import ValidationFailed
 from app.imports.tracking import CarrierEvent
 from app.services.access import authorize
 from app.services.audit import record, transition
-from app.services.customer_updates import queue_delivered_message
+from app.services.customer_updates import queue_delivered_messages
 from app.services.settings import setting_value
 from db.engine import Database
 from db.models import Order, Shipment, TrackingEvent
@@ -93,6 +94,7 @@ def record_events(
     }
     result = TrackingImport()
     delivered: dict[int, list[Shipment]] = defaultdict(list)
+    deliveries: list[tuple[Shipment, datetime, str]] = []
     for event in sorted(events, key=lambda e: e.occurred_at):
         shipment = shipments[event.tracking_number]
         key = (shipment.id, event.event, event.occurred_at, event.location)
@@ -124,9 +126,10 @@ def record_events(
         if event.is_delivery and shipment.status != "delivered":
             shipment.status = "delivered"
             shipment.delivered_at = event.occurred_at
-            queue_delivered_message(session, shipment, event.occurred_at, event.location, actor)
+            deliveries.append((shipment, event.occurred_at, event.location))
             delivered[shipment.order_id].append(shipment)
             result.delivered_shipments.append(shipment.tracking_number or "")
+    queue_delivered_messages(session, deliveries, actor)
     session.flush()
     for order_id in sorted(delivered):
         number = _deliver_order_if_complete(session, order_id, actor)
