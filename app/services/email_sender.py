@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
@@ -244,7 +244,7 @@ def _with_attachments(
 ) -> OutgoingMessage:
     if not attachments:
         return message
-    return OutgoingMessage(**{**message.__dict__, "attachments": tuple(attachments)})
+    return replace(message, attachments=tuple(attachments))
 
 
 def _mine(message: OutgoingMessage, worker: str) -> list[ColumnElement[bool]]:
