@@ -387,6 +387,19 @@ def keyed_csv_file(
         ref = key_text(row.values[reference])
         return (ref,) if ref else None
 
+    return csv_order_file(path, kind, table, key, order_columns, candidate)
+
+
+def csv_order_file(
+    path: Path,
+    kind: str,
+    table: CsvTable,
+    key: Callable[[CsvRow], OrderKey | None],
+    order_columns: Sequence[str],
+    candidate: Callable[[list[CsvRow], list[str]], Candidate],
+) -> OrderFile:
+    """A CSV file of orders named by `key(row)` (`group_rows`): `candidate(rows,
+    problems)` per order, read as it goes."""
     warnings: list[str] = []
 
     def read() -> Iterator[Candidate]:

@@ -34,7 +34,6 @@ Text holds no control characters; numbers are ASCII digits with a decimal point
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from app.domain.channel_changes import ChannelClosure
@@ -52,12 +51,11 @@ from app.imports.common import (
 )
 from app.imports.orders import (
     Candidate,
-    Candidates,
     OrderFile,
     OrderKey,
+    csv_order_file,
     folded,
     group_entries,
-    group_rows,
     key_text,
 )
 
@@ -107,16 +105,12 @@ def read_csv_orders(path: Path, channel: str | None) -> OrderFile:
         ref = key_text(row.values["external_ref"])
         return (key_text(row.values.get("channel")) or channel or "", ref) if ref else None
 
-    warnings: list[str] = []
+    def candidate(rows: list[CsvRow], problems: list[str]) -> Candidate:
+        records = [Fields(row.values, Where(table.name, row.line), problems) for row in rows]
+        lines = [(record, _line(record, "item_name")) for record in records]
+        return _candidate(records[0], lines, channel, rows=[r.cells for r in rows])
 
-    def read() -> Iterator[Candidate]:
-        for rows, problems in group_rows(table.name, table.rows, key, ORDER_KEYS, warnings):
-            records = [Fields(row.values, Where(table.name, row.line), problems) for row in rows]
-            lines = [(record, _line(record, "item_name")) for record in records]
-            yield _candidate(records[0], lines, channel, rows=[r.cells for r in rows])
-
-    candidates = Candidates(read, table.rows, warnings)
-    return OrderFile(path, "csv", candidates, csv_header=table.header, warnings=warnings)
+    return csv_order_file(path, "csv", table, key, ORDER_KEYS, candidate)
 
 
 def read_json_orders(path: Path, channel: str | None) -> OrderFile:
