@@ -16,10 +16,12 @@ units itself. `compare` names what differs in words a desk user reads;
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
-from app.domain.new_order import Address, NewOrder
+from app.domain.new_order import Address, NewLine, NewOrder
 from app.domain.order_workflow import OrderStatus
 
 S = OrderStatus
@@ -103,23 +105,43 @@ def address_changes(here: Address, incoming: Address) -> list[str]:
     ]
 
 
-def line_changes(here: tuple[LineHere, ...], incoming: NewOrder) -> list[str]:
-    """Lines paired by SKU in the order they stand; what differs in each."""
-    waiting: dict[str, list[LineHere]] = defaultdict(list)
+class _HasSku(Protocol):
+    @property
+    def sku(self) -> str: ...
+
+
+Here = TypeVar("Here", bound=_HasSku)
+
+
+def pair_lines(
+    here: Sequence[Here], incoming: Sequence[NewLine]
+) -> tuple[list[tuple[Here | None, NewLine]], list[Here]]:
+    """Lines paired by SKU (case aside) in the order they stand: each incoming line
+    with the line here it stands for (None: added), then the lines here left over
+    (removed)."""
+    waiting: dict[str, list[Here]] = defaultdict(list)
     for line in here:
         waiting[line.sku.casefold()].append(line)
-    changes = []
-    for new in incoming.lines:
+    pairs: list[tuple[Here | None, NewLine]] = []
+    for new in incoming:
         pair = waiting[new.sku.casefold()]
-        if not pair:
+        pairs.append((pair.pop(0) if pair else None, new))
+    return pairs, [line for rest in waiting.values() for line in rest]
+
+
+def line_changes(here: tuple[LineHere, ...], incoming: NewOrder) -> list[str]:
+    """Lines paired by SKU in the order they stand; what differs in each."""
+    pairs, removed = pair_lines(here, incoming.lines)
+    changes = []
+    for old, new in pairs:
+        if old is None:
             changes.append(f"{new.sku} added ({new.quantity})")
             continue
-        old = pair.pop(0)
         if old.quantity != new.quantity:
             changes.append(f"{new.sku} {old.quantity} -> {new.quantity}")
         if old.handled_elsewhere != new.handled_elsewhere:
             changes.append(f"{new.sku} {new.handled_elsewhere} handled elsewhere")
-    changes += [f"{line.sku} removed" for lines in waiting.values() for line in lines]
+    changes += [f"{line.sku} removed" for line in removed]
     return changes
 
 

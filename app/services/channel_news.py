@@ -26,6 +26,7 @@ from app.domain.channel_changes import (
     OrderHere,
     Verdict,
     decide,
+    pair_lines,
 )
 from app.domain.new_order import Address, NewOrder
 from app.domain.order_workflow import OrderStatus
@@ -375,20 +376,16 @@ def _set_lines(session: Session, order: Order, lines: list[OrderLine], new: NewO
     """The order's lines as the channel now has them: paired by SKU, quantities set,
     lines gone from the export removed, new ones added. Nothing of it is reserved.
     Returns a problem per added line whose SKU is not in the catalogue."""
-    waiting: dict[str, list[OrderLine]] = defaultdict(list)
-    for line in lines:
-        waiting[line.sku.casefold()].append(line)
+    pairs, removed = pair_lines(lines, new.lines)
     added = []
-    for incoming in new.lines:
-        pair = waiting[incoming.sku.casefold()]
-        if pair:
-            line = pair.pop(0)
+    for line, incoming in pairs:
+        if line is not None:
             line.qty_ordered = incoming.quantity
             line.qty_handled_elsewhere = min(incoming.handled_elsewhere, incoming.quantity)
             line.unit_price = incoming.unit_price
         else:
             added.append(incoming)
-    for gone in (line for rest in waiting.values() for line in rest):
+    for gone in removed:
         session.execute(delete(Allocation).where(Allocation.order_line_id == gone.id))
         session.execute(delete(PickTask).where(PickTask.order_line_id == gone.id))
         session.delete(gone)
