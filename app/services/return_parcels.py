@@ -126,7 +126,15 @@ def returnable_lines(session: Session, order_id: int) -> list[ReturnableLine]:
 
 
 def parcel_of(session: Session, reference: str) -> tuple[Order, Return | None]:
-    """The order a parcel belongs to (locked), and the open or named return it matches."""
+    """The order a parcel belongs to (locked), and the open or named return it matches;
+    refused, saying when and by whom, when that return is no longer open."""
+    order, ret = _parcel(session, reference)
+    if ret is not None and ret.status not in OPEN:
+        raise InvalidTransition(not_open_message(ret))
+    return order, ret
+
+
+def _parcel(session: Session, reference: str) -> tuple[Order, Return | None]:
     number = rma_of(reference)
     if number is not None:
         order_id = session.scalar(select(Return.order_id).where(Return.number == number))
@@ -283,8 +291,6 @@ def open_parcel(db: Database, actor: Actor, reference: str) -> Parcel:
     def work(session: Session) -> Parcel:
         authorize(session, actor, "return.receive")
         order, ret = parcel_of(session, reference)
-        if ret is not None and ret.status not in OPEN:
-            raise InvalidTransition(not_open_message(ret))
         expected, returnable = expected_lines(session, order.id, ret)
         room = {
             line.order_line_id: (

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.returns import (
-    OPEN,
     Disposition,
     ExpectedLine,
     ReceiptItem,
@@ -28,7 +27,7 @@ from app.domain.returns import (
     reason_codes,
     return_number,
 )
-from app.errors import InvalidTransition, ValidationFailed
+from app.errors import ValidationFailed
 from app.services.access import authorize
 from app.services.allocation import allocate
 from app.services.audit import record
@@ -43,7 +42,6 @@ from app.services.return_parcels import (
     expected_lines,
     last_received,
     lock_returnable_order,
-    not_open_message,
     parcel_of,
     returnable_lines,
     who_received,
@@ -144,8 +142,6 @@ def receive_return(
     def work(session: Session) -> tuple[ReceiveResult, set[int]]:
         authorize(session, actor, "return.receive")
         order, ret = parcel_of(session, reference)
-        if ret is not None and ret.status not in OPEN:
-            raise InvalidTransition(not_open_message(ret))
         expected, returnable = expected_lines(session, order.id, ret)
         label = ret.number if ret is not None else f"order {order.number}"
         plan = plan_receipt(
