@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.domain.returns import ReturnStatus, rma_of
+from app.domain.returns import OPEN, ReturnStatus, rma_of
 from app.dto import jsonable
 from app.errors import NotFound, ValidationFailed
 from db.engine import Database
@@ -319,7 +319,7 @@ def open_returns(session: Session, order_id: int) -> Sequence[Return]:
         select(Return)
         .where(
             Return.order_id == order_id,
-            Return.status.in_([s.value for s in (ReturnStatus.AUTHORISED, ReturnStatus.RECEIVED)]),
+            Return.status.in_([s.value for s in OPEN]),
         )
         .order_by(Return.id)
     ).all()
