@@ -10,6 +10,7 @@ from dataclasses import asdict, replace
 from app.cli.registry import LARGEST_WHOLE, at_least, command, emit_json, json_flag
 from app.context import Actor
 from app.domain.contact_details import FIELDS
+from app.domain.new_order import SERVICE_PRIORITY
 from app.dto import jsonable
 from app.errors import ValidationFailed
 from app.services.intercepts import put_away, unpack_tasks
@@ -57,7 +58,7 @@ def _address_args(p: argparse.ArgumentParser) -> None:
     _order_arg(p)
     for name, (label, _, _) in FIELDS.items():
         p.add_argument(f"--{name}", help=f"new {label} (empty to clear an optional one)")
-    p.add_argument("--service-level", choices=["overnight", "express", "standard", "economy"])
+    p.add_argument("--service-level", choices=list(SERVICE_PRIORITY))
     _version_arg(p)
     json_flag(p)
 
