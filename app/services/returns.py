@@ -28,6 +28,7 @@ from app.domain.returns import (
     return_number,
 )
 from app.errors import ValidationFailed
+from app.services import search_index
 from app.services.access import authorize
 from app.services.allocation import allocate
 from app.services.audit import record
@@ -315,6 +316,7 @@ def _exchange(session: Session, actor: Actor, ret: Return) -> set[int]:
     copy.ship_by = utcnow()
     for line, qty in rows:
         add_line(session, copy, line, qty, Decimal(0))
+    search_index.refresh(session, [copy.id])
     ret.exchange_order_id = copy.id
     record(
         session,

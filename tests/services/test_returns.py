@@ -15,7 +15,7 @@ from app.domain.returns import Condition, Disposition, ReceiptItem
 from app.errors import InvalidTransition, NotFound, OmsError, PermissionDenied, ValidationFailed
 from app.services import integrity
 from app.services.allocation import allocate
-from app.services.orders import order_detail
+from app.services.orders import list_orders, order_detail
 from app.services.pack_completion import pack_unverified
 from app.services.refunds import issue_refund
 from app.services.return_views import list_returns, return_detail
@@ -202,6 +202,8 @@ def test_exchange_creates_a_linked_replacement_in_the_queue(
         ("MUG", 1, Decimal("0.00"))
     ]
     assert detail.status == "allocated"  # the restocked mug went to it
+    found = {row.number for row in list_orders(db, search="Müller")}
+    assert {order, exchange} <= found  # the desk finds the exchange as it finds the order
     assert integrity.verify(db) == []
 
 
