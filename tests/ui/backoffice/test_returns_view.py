@@ -24,8 +24,6 @@ from ui.hub import AppHub
 from ui.tasks import TaskRunner
 from ui.views.returns_view import ReturnsView
 
-DOCS = Path(__file__).resolve().parents[3] / "docs"
-
 
 @pytest.fixture(name="view")
 def fixture_view(
@@ -63,14 +61,13 @@ def test_the_list_shows_status_age_reason_and_refund(view: ReturnsView) -> None:
 
 
 def test_issue_refund_records_who_issued_it(
-    qtbot: QtBot, view: ReturnsView, sqlite_db: Database
+    qtbot: QtBot, view: ReturnsView, sqlite_db: Database, tmp_path: Path
 ) -> None:
     view.table.selectRow(1)
     qtbot.waitUntil(lambda: "RMA-100001" in view.detail_view.toPlainText())
     assert "2 damaged -> quarantine QUARANTINE" in view.detail_view.toPlainText()
     assert view.refund_action.isEnabled()
-    DOCS.mkdir(exist_ok=True)
-    view.grab().save(str(DOCS / "returns-list.png"))
+    assert view.grab().save(str(tmp_path / "returns-list.png"))
     view.refund_action.trigger()
     text = wait_for_banner(qtbot, view.banner, "ok")
     assert "RMA-100001: refund of 20.00 EUR issued by dana" in text

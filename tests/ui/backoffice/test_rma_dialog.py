@@ -26,8 +26,6 @@ from ui.hub import AppHub
 from ui.tasks import TaskRunner
 from ui.views.return_actions import returnable
 
-DOCS = Path(__file__).resolve().parents[3] / "docs"
-
 
 @pytest.fixture(name="order")
 def fixture_order(sqlite_db: Database, actor: Actor) -> str:
@@ -50,7 +48,7 @@ def fixture_dialog(
 
 
 def test_the_dialog_authorises_what_the_agent_set(
-    qtbot: QtBot, dialog: RmaDialog, sqlite_db: Database, order: str, actor: Actor
+    qtbot: QtBot, dialog: RmaDialog, sqlite_db: Database, order: str, tmp_path: Path
 ) -> None:
     assert dialog.spins["TEE"].maximum() == 2 and dialog.spins["MUG"].maximum() == 1
     assert dialog.reason_combo.itemText(2) == "Doesn't fit"
@@ -58,8 +56,7 @@ def test_the_dialog_authorises_what_the_agent_set(
     dialog.spins["TEE"].setValue(1)
     dialog.reason_combo.setCurrentIndex(2)
     dialog.resolution_combo.setCurrentIndex(1)  # exchange
-    DOCS.mkdir(exist_ok=True)
-    dialog.grab().save(str(DOCS / "rma-dialog.png"))
+    assert dialog.grab().save(str(tmp_path / "rma-dialog.png"))
     with qtbot.waitSignal(dialog.authorised, timeout=10_000) as blocker:
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     view: ReturnView = blocker.args[0]

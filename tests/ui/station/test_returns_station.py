@@ -32,7 +32,6 @@ from ui.station.returns_station_window import ReturnsStationWindow
 from ui.tasks import TaskRunner
 
 PEN_GTIN = "96385074"
-DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
 class ReturnsStation(StationDriver[ReturnsStationWindow]):
@@ -79,7 +78,11 @@ def fixture_station(
 
 
 def test_a_parcel_is_received_by_scans_and_keys_alone(
-    station: ReturnsStation, sqlite_db: Database, actor: Actor, shipped_order: str
+    station: ReturnsStation,
+    sqlite_db: Database,
+    actor: Actor,
+    shipped_order: str,
+    tmp_path: Path,
 ) -> None:
     rma = authorise_return(sqlite_db, actor, shipped_order, {"MUG": 2, "TEA": 1}, "damaged")
     message, sound = station.scan(f"R:{rma.number}")
@@ -112,8 +115,7 @@ def test_a_parcel_is_received_by_scans_and_keys_alone(
         "quarantine",
         "vendor",
     ]
-    DOCS.mkdir(exist_ok=True)
-    station.window.grab().save(str(DOCS / "returns-station.png"))
+    assert station.window.grab().save(str(tmp_path / "returns-station.png"))
 
     message, sound = station.scan("")  # Enter: the parcel is done
     assert sound == "complete" and f"{rma.number} closed: 3 units, 1 restocked" in message
@@ -154,7 +156,11 @@ def test_a_parcel_without_rma_opens_by_its_packing_slip(
 
 
 def test_the_screen_fits_1024x600(
-    station: ReturnsStation, sqlite_db: Database, actor: Actor, shipped_order: str
+    station: ReturnsStation,
+    sqlite_db: Database,
+    actor: Actor,
+    shipped_order: str,
+    tmp_path: Path,
 ) -> None:
     rma = authorise_return(sqlite_db, actor, shipped_order, {"MUG": 2, "TEA": 1}, "damaged")
     station.window.resize(1024, 600)
@@ -166,4 +172,4 @@ def test_the_screen_fits_1024x600(
     assert "Goes to?" in prompt.text()
     assert prompt.height() >= prompt.heightForWidth(prompt.width())  # nothing cut off
     assert window.lines_table.isVisible() and window.units_table.isVisible()
-    window.grab().save(str(DOCS / "returns-station-1024x600.png"))
+    assert window.grab().save(str(tmp_path / "returns-station-1024x600.png"))
