@@ -27,6 +27,7 @@ from app.errors import ValidationFailed
 from app.services.access import authorize
 from app.services.audit import audit_row
 from app.services.numbering import pick_list_number, take_numbers
+from app.wording import counted
 from db.bulk import insert_returning_ids, insert_rows
 from db.engine import Database
 from db.models import (
@@ -134,7 +135,7 @@ class PickListBuild:
         if not self.lists and not self.skipped and not self.left:
             return "No pick lists built: no waiting allocated order matches"
         parts = [
-            f"{_count(len(self.lists), 'pick list')}, {_count(self.orders, 'order')}"
+            f"{counted(len(self.lists), 'pick list')}, {counted(self.orders, 'order')}"
             if self.lists
             else "No pick lists built"
         ]
@@ -142,9 +143,9 @@ class PickListBuild:
             named = ", ".join(f"{s.number} {s.reason}" for s in self.skipped[:SKIPPED_NAMED])
             more = len(self.skipped) - SKIPPED_NAMED
             tail = f" and {more} more" if more > 0 else ""
-            parts.append(f"{_count(len(self.skipped), 'order')} skipped: {named}{tail}")
+            parts.append(f"{counted(len(self.skipped), 'order')} skipped: {named}{tail}")
         if self.left:
-            parts.append(f"{_count(self.left, 'more order')} left for the next build")
+            parts.append(f"{counted(self.left, 'more order')} left for the next build")
         return "; ".join(parts)
 
 
@@ -156,10 +157,6 @@ class PickListPreview:
     lists: int
     skipped: int
     left: int
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def build_pick_lists(

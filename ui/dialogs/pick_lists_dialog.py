@@ -38,6 +38,7 @@ from app.services.pick_list_builder import (
 )
 from app.services.printing import PrintOutcome, print_job
 from app.services.stations import StationDevices, load_station_devices
+from app.wording import counted
 from ui.context import UiContext
 from ui.dialogs.printer_choice_dialog import PrinterChoiceDialog, PrintTarget
 from ui.operations import DbOp, QueryOp, show_error
@@ -86,7 +87,7 @@ def build_and_print(
 def preview_text(preview: PickListPreview) -> str:
     """ "17 orders qualify: 3 pick lists · 2 skipped (on a list or being packed)" """
     if preview.orders:
-        lists = "1 pick list" if preview.lists == 1 else f"{preview.lists} pick lists"
+        lists = counted(preview.lists, "pick list")
         orders = "1 order qualifies" if preview.orders == 1 else f"{preview.orders} orders qualify"
         parts = [f"{orders}: {lists}"]
     else:

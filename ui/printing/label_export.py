@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.printing import Printer, PrinterError
 from app.services.printing import label_batch
+from app.wording import counted
 
 
 class ThreadProgressReporter(QObject):
@@ -51,7 +52,7 @@ class LabelExport:
     def summary(self) -> str:
         kb = max(1, round(self.size / 1024))
         return (
-            f"Labels of {self.shipments} shipment{'s' if self.shipments != 1 else ''} "
+            f"Labels of {counted(self.shipments, 'shipment')} "
             f"({self.fmt.upper()}, {kb:,} KB) {self.destination}"
         )
 

@@ -16,19 +16,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from app.wording import counted
 from ui.context import UiContext
 from ui.station.returns_controller import HOTKEYS, ReturnsController, ReturnStep
 from ui.station.settings import StationSettings
 from ui.station.station_style import STYLE_SHEET
 from ui.station.station_window import StationWindow
+from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 from ui.widgets.scan_input import monotonic_ms
 
 RETURNS_STYLE_SHEET = (
@@ -50,24 +49,13 @@ UNIT_COLUMNS = ("#", "SKU", "Condition", "Goes to")
 KEYS_HELP = "1-4 condition  ·  R Q S V or L:bin  ·  Enter = parcel done  ·  Esc = back"
 
 
-def _table(name: str, columns: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
+def _table(name: str, columns: tuple[str, ...]) -> ReadOnlyTableWidget:
+    """A table the scanner never focuses: keys go to the station, not the rows."""
+    table = ReadOnlyTableWidget(columns, stretch=len(columns) - 1)
     table.setObjectName(name)
-    table.setHorizontalHeaderLabels(list(columns))
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
     return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(value))
 
 
 class ReturnsStationWindow(StationWindow):
@@ -143,22 +131,22 @@ class ReturnsStationWindow(StationWindow):
         if parcel is None:
             self.title_label.setText("Returns station")
             self.customer_label.setText("No parcel open")
-            _fill(self.lines_table, [])
-            _fill(self.units_table, [])
+            self.lines_table.set_rows([])
+            self.units_table.set_rows([])
             return
         units = sum(line.expected for line in parcel.lines)
-        kind = f"{units} units expected" if parcel.rma else "no RMA: an unexpected return"
+        kind = (
+            f"{counted(units, 'unit')} expected" if parcel.rma else "no RMA: an unexpected return"
+        )
         self.title_label.setText(f"{parcel.reference}  ·  order {parcel.order}")
         self.customer_label.setText(f"{parcel.customer}  ·  {kind}")
-        _fill(
-            self.lines_table,
+        self.lines_table.set_rows(
             [
                 (line.sku, line.name, str(line.expected), str(self.controller.scanned(line.sku)))
                 for line in parcel.lines
             ],
         )
-        _fill(
-            self.units_table,
+        self.units_table.set_rows(
             [
                 (
                     str(n),

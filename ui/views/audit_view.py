@@ -14,13 +14,10 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,9 +33,11 @@ from app.services.audit_trail import (
     audit_trail,
     scan_accuracy,
 )
+from app.wording import counted
 from ui.context import UiContext
 from ui.operations import QueryOp
 from ui.views.feedback_banner import FeedbackBanner
+from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 
 COLUMNS = ("Time (UTC)", "User", "Station", "Subject", "Action", "From", "To", "Reason")
 ACCURACY_COLUMNS = ("User", "Scans", "Refused", "Typed", "Accuracy")
@@ -70,8 +69,10 @@ class AuditView(QWidget):
         self.export_button = QPushButton("Export CSV...")
         self.export_button.setObjectName("auditExport")
         self.banner = FeedbackBanner(self)
-        self.table = self._table("auditTable", COLUMNS)
-        self.accuracy = self._table("scanAccuracyTable", ACCURACY_COLUMNS)
+        self.table = ReadOnlyTableWidget(COLUMNS, stretch=len(COLUMNS) - 1)
+        self.table.setObjectName("auditTable")
+        self.accuracy = ReadOnlyTableWidget(ACCURACY_COLUMNS, numeric=range(1, 5), stretch=0)
+        self.accuracy.setObjectName("scanAccuracyTable")
         self.count_label = QLabel("")
         self._lay_out()
         self.show_button.clicked.connect(self.refresh)
@@ -116,37 +117,37 @@ class AuditView(QWidget):
     def _on_lines(self, lines: list[AuditLine]) -> None:
         self.banner.hide()
         self.lines = lines
-        self.table.setRowCount(len(lines))
-        for row, line in enumerate(lines):
-            cells = (
-                line.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
-                line.username,
-                line.station or "",
-                line.subject,
-                line.action,
-                line.from_status or "",
-                line.to_status or "",
-                line.reason or "",
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if line.details:
-                    item.setToolTip(line.details)
-                self.table.setItem(row, column, item)
-        self.count_label.setText(f"{len(lines)} event{'s' if len(lines) != 1 else ''}")
+        self.table.set_rows(
+            [
+                (
+                    line.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    line.username,
+                    line.station or "",
+                    line.subject,
+                    line.action,
+                    line.from_status or "",
+                    line.to_status or "",
+                    line.reason or "",
+                )
+                for line in lines
+            ],
+            row_tips=[line.details for line in lines],
+        )
+        self.count_label.setText(counted(len(lines), "event"))
 
     def _on_accuracy(self, rows: list[ScanAccuracy]) -> None:
-        self.accuracy.setRowCount(len(rows))
-        for row, entry in enumerate(rows):
-            cells = (
-                entry.username,
-                str(entry.scans),
-                str(entry.rejected),
-                str(entry.manual),
-                f"{entry.accuracy:.1%}",
-            )
-            for column, text in enumerate(cells):
-                self.accuracy.setItem(row, column, QTableWidgetItem(text))
+        self.accuracy.set_rows(
+            [
+                (
+                    entry.username,
+                    str(entry.scans),
+                    str(entry.rejected),
+                    str(entry.manual),
+                    f"{entry.accuracy:.1%}",
+                )
+                for entry in rows
+            ]
+        )
 
     def _export(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
@@ -177,17 +178,6 @@ class AuditView(QWidget):
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         return edit
-
-    def _table(self, name: str, columns: tuple[str, ...]) -> QTableWidget:
-        table = QTableWidget(0, len(columns))
-        table.setObjectName(name)
-        table.setHorizontalHeaderLabels(list(columns))
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
-        return table
 
     def _lay_out(self) -> None:
         filters = QGridLayout()

@@ -14,12 +14,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -29,10 +26,12 @@ from app.domain.returns import reason_label
 from app.services.refunds import issue_refund
 from app.services.return_documents import save_return_documents
 from app.services.return_views import ReturnRow, ReturnView, list_returns, return_detail
+from app.wording import counted
 from ui.context import UiContext
 from ui.operations import DbOp, QueryOp
 from ui.views.action_style import ACTION_BUTTON_STYLE
 from ui.views.feedback_banner import FeedbackBanner
+from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 
 FILTERS = (
     ("All returns", None),
@@ -102,14 +101,8 @@ class ReturnsView(QWidget):
         self.filter_box.currentIndexChanged.connect(self.refresh)
         self.count_label = QLabel()
         self.count_label.setObjectName("muted")
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = ReadOnlyTableWidget(COLUMNS, stretch=len(COLUMNS) - 1)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
         self.detail_view = QPlainTextEdit()
         self.detail_view.setReadOnly(True)
@@ -162,22 +155,23 @@ class ReturnsView(QWidget):
         chosen = self.selected()
         self.rows = rows
         now = self._clock()
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            values = (
-                row.number,
-                row.order,
-                row.customer,
-                row.status,
-                reason_label(row.reason),
-                row.resolution,
-                f"{row.units_received}/{row.units_authorised}",
-                age_text(row.created_at, now),
-                refund_text(row),
-            )
-            for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
-        self.count_label.setText(f"{len(rows)} return{'s' if len(rows) != 1 else ''}")
+        self.table.set_rows(
+            [
+                (
+                    row.number,
+                    row.order,
+                    row.customer,
+                    row.status,
+                    reason_label(row.reason),
+                    row.resolution,
+                    f"{row.units_received}/{row.units_authorised}",
+                    age_text(row.created_at, now),
+                    refund_text(row),
+                )
+                for row in rows
+            ]
+        )
+        self.count_label.setText(counted(len(rows), "return"))
         numbers = [row.number for row in rows]
         if chosen is not None and chosen.number in numbers:
             self.table.selectRow(numbers.index(chosen.number))

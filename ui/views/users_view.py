@@ -6,17 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +28,7 @@ from app.services.users import UserView
 from ui.context import UiContext
 from ui.operations import DbOp, QueryOp
 from ui.views.feedback_banner import FeedbackBanner
+from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 
 COLUMNS = ("User", "Name", "Role", "State", "Log-in", "Badge")
 
@@ -78,14 +77,9 @@ class UsersView(QWidget):
         self._ctx = ctx
         self.found: list[UserView] = []
         self.banner = FeedbackBanner(self)
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = ReadOnlyTableWidget(COLUMNS, stretch=1)
         self.table.setObjectName("usersTable")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         buttons = QHBoxLayout()
         self.role_box = QComboBox()
         for role in ROLES:
@@ -123,18 +117,20 @@ class UsersView(QWidget):
 
     def _show(self, found: list[UserView]) -> None:
         self.found = found
-        self.table.setRowCount(len(found))
-        for row, user in enumerate(found):
-            cells = (
-                user.username,
-                user.display_name,
-                role_name(user.role),
-                "active" if user.active else "disabled",
-                ("password" if user.has_password else "none") + (" + PIN" if user.has_pin else ""),
-                user.badge or "",
-            )
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.set_rows(
+            [
+                (
+                    user.username,
+                    user.display_name,
+                    role_name(user.role),
+                    "active" if user.active else "disabled",
+                    ("password" if user.has_password else "none")
+                    + (" + PIN" if user.has_pin else ""),
+                    user.badge or "",
+                )
+                for user in found
+            ]
+        )
 
     def _done(self, message: str) -> None:
         self.banner.show_ok(message)

@@ -46,12 +46,16 @@ class ReadOnlyTableWidget(QTableWidget):
             item.setTextAlignment(_RIGHT)
             self.setHorizontalHeaderItem(column, item)
 
-    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
+    def set_rows(
+        self, rows: Sequence[Sequence[str]], row_tips: Sequence[str | None] | None = None
+    ) -> None:
+        """Each cell's tooltip is its own text, or its row's tip where `row_tips` has one."""
         self.setRowCount(len(rows))
         for r, values in enumerate(rows):
+            tip = row_tips[r] if row_tips is not None else None
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(tip or value)
                 if c in self._numeric:
                     item.setTextAlignment(_RIGHT)
                 self.setItem(r, c, item)
