@@ -10,7 +10,7 @@ reason, never dropped. Amounts that the money columns cannot hold are refused.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.chunks import chunks
 from app.context import Actor
 from app.domain.channel_changes import nothing_to_ship
 from app.domain.new_order import NewOrder
@@ -40,8 +41,6 @@ from db.models import AuditEvent, Channel, Customer, Order, OrderLine, Product
 from db.models import Sequence as NumberSequence
 from db.types import CENT, MONEY_MAX, utcnow
 from db.uow import run_in_transaction
-
-CHUNK = 2000
 
 
 @dataclass
@@ -80,11 +79,6 @@ def create_manual_order(db: Database, actor: Actor, order: NewOrder) -> IntakeRe
         return add_orders(session, actor, [order], news=False)
 
     return run_in_transaction(db, work)
-
-
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
 
 
 def _address_key(order: NewOrder) -> str:
@@ -264,7 +258,7 @@ def _drop_known(
 
 def _products_by_sku(session: Session, skus: set[str]) -> dict[str, tuple[int, str]]:
     found: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(sorted(skus)):
+    for chunk in chunks(sorted(skus)):
         rows = session.execute(
             select(Product.sku, Product.id, Product.name).where(Product.sku.in_(chunk))
         )
@@ -279,7 +273,7 @@ def _customer_ids(session: Session, orders: Sequence[NewOrder]) -> dict[str, int
         if order.email:
             emails.setdefault(order.email.casefold(), order)
     known: dict[str, int] = {}
-    for chunk in _chunks(sorted(emails)):
+    for chunk in chunks(sorted(emails)):
         found = session.execute(
             select(func.lower(Customer.email), func.min(Customer.id))
             .where(func.lower(Customer.email).in_(chunk))
@@ -308,7 +302,7 @@ def _histories(
     customer_ids = sorted(set(customers.values()))
     previous: Counter[int] = Counter()
     recent_by_customer: Counter[int] = Counter()
-    for chunk in _chunks(customer_ids):
+    for chunk in chunks(customer_ids):
         for cid, total, recent in session.execute(
             select(
                 Order.customer_id,
@@ -322,7 +316,7 @@ def _histories(
                 previous[cid], recent_by_customer[cid] = total, recent
     postcodes = sorted({o.ship_to.postcode for o in orders})
     recent_by_address: Counter[str] = Counter()
-    for chunk in _chunks(postcodes):
+    for chunk in chunks(postcodes):
         for postcode, address1, count in session.execute(
             select(Order.ship_postcode, Order.ship_address1, func.count())
             .where(Order.ship_postcode.in_(chunk), Order.placed_at >= since)
