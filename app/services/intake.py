@@ -316,10 +316,10 @@ def _histories(
                 previous[cid], recent_by_customer[cid] = total, recent
     postcodes = sorted({o.ship_to.postcode for o in orders})
     recent_by_address: Counter[str] = Counter()
-    for chunk in chunks(postcodes):
+    for codes in chunks(postcodes):
         for postcode, address1, count in session.execute(
             select(Order.ship_postcode, Order.ship_address1, func.count())
-            .where(Order.ship_postcode.in_(chunk), Order.placed_at >= since)
+            .where(Order.ship_postcode.in_(codes), Order.placed_at >= since)
             .group_by(Order.ship_postcode, Order.ship_address1)
         ):
             recent_by_address[f"{postcode}|{address1}".casefold()] += count
