@@ -27,6 +27,7 @@ from app.services.order_contact import require_version
 from app.services.order_lines import (
     allocate_again,
     drop_line,
+    lines_by_sku,
     refresh_totals,
     reopen_for_allocation,
     require_before_picking,
@@ -65,11 +66,6 @@ def _quantities(items: Mapping[str, int]) -> dict[str, int]:
         if not 1 <= qty <= 9999:
             raise ValidationFailed(f"{sku}: quantity must be 1 to 9999, not {qty}")
     return {sku.upper(): qty for sku, qty in items.items()}
-
-
-def _lines_by_sku(session: Session, order: Order) -> dict[str, OrderLine]:
-    stmt = select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
-    return {line.sku.upper(): line for line in session.scalars(stmt)}
 
 
 def new_order_like(session: Session, original: Order, kind: str, suffix: str) -> Order:
@@ -132,7 +128,7 @@ def create_replacement(
                 f"{original.number} is {original.status.replace('_', ' ')}; only a shipped "
                 "order can be replaced"
             )
-        lines = _lines_by_sku(session, original)
+        lines = lines_by_sku(session, original)
         shipped = {sku: line.qty_shipped for sku, line in lines.items() if line.qty_shipped}
         chosen = wanted if wanted is not None else shipped
         for sku, qty in chosen.items():
@@ -186,7 +182,7 @@ def split_order(
         original = find_order(session, reference, for_update=True)
         require_version(original, seen_version)
         require_before_picking(session, original, "the lines")
-        lines = _lines_by_sku(session, original)
+        lines = lines_by_sku(session, original)
         for sku, qty in wanted.items():
             if sku not in lines:
                 raise NotFound(f"{original.number} has no line {sku}")

@@ -66,6 +66,12 @@ def require_before_picking(session: Session, order: Order, what: str) -> None:
         )
 
 
+def lines_by_sku(session: Session, order: Order) -> dict[str, OrderLine]:
+    """The order's lines in line order, keyed by upper-case SKU."""
+    stmt = select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
+    return {line.sku.upper(): line for line in session.scalars(stmt)}
+
+
 def products_by_sku(session: Session, skus: set[str]) -> dict[str, Product]:
     """Products for these SKUs, keyed by the SKU as given (case-insensitive)."""
     if not skus:
@@ -133,14 +139,20 @@ def reopen_for_allocation(session: Session, actor: Actor, order: Order, why: str
     units = release_allocations(session, order)
     if units:
         undone.append(f"{units} reserved units released")
-    cancelled = session.connection().execute(
-        update(PickTask)
-        .where(
-            PickTask.order_line_id.in_(select(OrderLine.id).where(OrderLine.order_id == order.id)),
-            PickTask.status == "open",
+    cancelled = (
+        session.connection()
+        .execute(
+            update(PickTask)
+            .where(
+                PickTask.order_line_id.in_(
+                    select(OrderLine.id).where(OrderLine.order_id == order.id)
+                ),
+                PickTask.status == "open",
+            )
+            .values(status="cancelled")
         )
-        .values(status="cancelled")
-    ).rowcount
+        .rowcount
+    )
     if cancelled:
         undone.append(f"{cancelled} pick task(s) taken off their pick list")
     if order.status == S.ALLOCATED:
@@ -171,10 +183,7 @@ def edit_lines(
         order = find_order(session, reference, for_update=True)
         require_version(order, seen_version)
         require_before_picking(session, order, "the lines")
-        lines = {
-            line.sku.upper(): line
-            for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id))
-        }
+        lines = lines_by_sku(session, order)
         wanted = {e.sku for e in edits if e.sku.upper() not in lines and e.quantity}
         wanted |= {e.substitute for e in edits if e.substitute}
         products = products_by_sku(session, wanted)
