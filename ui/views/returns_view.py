@@ -29,6 +29,7 @@ from app.services.return_views import ReturnRow, ReturnView, list_returns, retur
 from app.wording import counted
 from ui.context import UiContext
 from ui.operations import DbOp, QueryOp
+from ui.status_style import local_time
 from ui.views.action_style import ACTION_BUTTON_STYLE
 from ui.views.feedback_banner import FeedbackBanner
 from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
@@ -67,7 +68,8 @@ def detail_text(view: ReturnView) -> str:
         )
         lines += [
             f"      {r.quantity} {r.condition.replace('_', ' ')} -> {r.disposition} "
-            f"{r.location}  ({r.username} at {r.station or '-'}, {r.received_at:%Y-%m-%d %H:%M})"
+            f"{r.location}  ({r.username} at {r.station or '-'}, "
+            f"{local_time(r.received_at, '%Y-%m-%d %H:%M')})"
             for r in line.receipts
         ]
     for refund in view.refunds:
