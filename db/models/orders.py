@@ -53,6 +53,8 @@ class Order(Base):
         Index("ix_orders_status_ship_by", "status", "ship_by"),
         Index("ix_orders_placed_at", "placed_at"),
         Index("ix_orders_ship_by", "ship_by"),
+        Index("ix_orders_shipped_at", "shipped_at"),
+        Index("ix_orders_cancelled_at", "cancelled_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +98,13 @@ class Order(Base):
     # A replacement (lost or damaged parcel) or a split-off part: the order it came from.
     origin_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     origin_kind: Mapped[str | None] = mapped_column(String(16))  # replacement | split
+    # The first time the order reached each milestone, for the reports: kept by a
+    # trigger on audit_events (migration 0015), never written by the services.
+    allocated_at: Mapped[datetime | None]
+    picked_at: Mapped[datetime | None]
+    packed_at: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
 
     channel: Mapped[Channel] = relationship()
     customer: Mapped[Customer | None] = relationship()
