@@ -5,6 +5,7 @@ what was done.
 will be held; 2 have shipped"); `run` applies it order by order through the same
 services the single actions use (each its own transaction, with its own permission
 check and audit), so one refusal never undoes the others, and reports each outcome.
+Printing labels or slips queues one job per order, then sends each (`bulk_printing`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from app.domain.order_workflow import CANCELLABLE, HOLDABLE, OrderStatus
 from app.errors import OmsError, ValidationFailed
 from app.services.access import authorize
 from app.services.allocation import allocate
+from app.services.bulk_printing import LABEL, PRINTABLE, SLIP, print_documents, target
 from app.services.order_actions import cancel_order, hold_order, release_hold
 from app.services.pick_list_builder import PickListRequest, build_pick_lists
 from db.engine import Database
@@ -38,14 +40,20 @@ class BulkAction(StrEnum):
     ALLOCATE = "allocate"
     PICK_LIST = "pick_list"
     CANCEL = "cancel"
+    PRINT_LABELS = "print_labels"
+    PRINT_SLIPS = "print_slips"
 
 
+_DOCUMENT = {BulkAction.PRINT_LABELS: LABEL, BulkAction.PRINT_SLIPS: SLIP}
+_DOCUMENT_NAME = {BulkAction.PRINT_LABELS: "label", BulkAction.PRINT_SLIPS: "packing slip"}
 _VERB = {  # (future, past)
     BulkAction.HOLD: ("will be held", "held"),
     BulkAction.RELEASE: ("will be released", "released"),
     BulkAction.ALLOCATE: ("will be allocated", "allocated"),
     BulkAction.PICK_LIST: ("will go on pick lists", "put on pick lists"),
     BulkAction.CANCEL: ("will be cancelled", "cancelled"),
+    BulkAction.PRINT_LABELS: ("will have their label printed", "given a label"),
+    BulkAction.PRINT_SLIPS: ("will have their packing slip printed", "given a packing slip"),
 }
 _PERMISSION = {
     BulkAction.HOLD: "order.hold",
@@ -53,6 +61,8 @@ _PERMISSION = {
     BulkAction.ALLOCATE: "order.edit",
     BulkAction.PICK_LIST: "pick_list.build",
     BulkAction.CANCEL: "order.cancel",
+    BulkAction.PRINT_LABELS: "order.edit",
+    BulkAction.PRINT_SLIPS: "order.edit",
 }
 NEEDS_REASON = frozenset({BulkAction.HOLD, BulkAction.RELEASE, BulkAction.CANCEL})
 _ELIGIBLE: dict[BulkAction, frozenset[str]] = {
@@ -61,6 +71,8 @@ _ELIGIBLE: dict[BulkAction, frozenset[str]] = {
     BulkAction.ALLOCATE: frozenset({S.NEW, S.BACKORDERED}),
     BulkAction.PICK_LIST: frozenset({S.ALLOCATED}),
     BulkAction.CANCEL: frozenset(CANCELLABLE),
+    BulkAction.PRINT_LABELS: PRINTABLE[LABEL],
+    BulkAction.PRINT_SLIPS: PRINTABLE[SLIP],
 }
 _WHY_NOT = {  # status -> "2 are already on hold"
     S.NEW: "are new",
@@ -81,6 +93,12 @@ _ALREADY = {
     (BulkAction.RELEASE, S.NEW): "are not on hold",
     (BulkAction.PICK_LIST, S.NEW): "are not allocated yet",
     (BulkAction.PICK_LIST, S.BACKORDERED): "wait for stock",
+    **{
+        (BulkAction.PRINT_LABELS, status): "are not packed yet"
+        for status in (S.NEW, S.BACKORDERED, S.ALLOCATED, S.PICKING, S.PICKED)
+    },
+    (BulkAction.PRINT_SLIPS, S.NEW): "are not allocated yet",
+    (BulkAction.PRINT_SLIPS, S.BACKORDERED): "wait for stock",
 }
 INTERCEPTED = frozenset({S.PICKING, S.PICKED, S.PACKED})
 
@@ -104,6 +122,7 @@ class BulkPlan:
     will: tuple[str, ...]  # order numbers the action applies to
     skipped: dict[str, tuple[str, ...]]  # why not ("are already packed") -> numbers
     intercepts: int = 0  # of `will`, cancelled after picking started: unpack tasks
+    printer: str = ""  # where a print action's documents go
 
     @property
     def selected(self) -> int:
@@ -126,6 +145,8 @@ class BulkPlan:
                 f" {self.intercepts} of them {'is' if self.intercepts == 1 else 'are'} already "
                 "picked or packed: their labels are voided and their units go on unpack tasks."
             )
+        if self.printer and self.will:
+            text += f" One each, on {self.printer}."
         return text
 
 
@@ -139,7 +160,11 @@ class BulkResult:
     def sentence(self) -> str:
         """ "12 orders held. 1 was not: SO-100004 is shipped." """
         past = _VERB[self.action][1]
-        text = f"{_count(len(self.done))} {past}." if self.done else f"No order {past}."
+        if self.action in _DOCUMENT_NAME:  # "12 labels printed."
+            noun, n = _DOCUMENT_NAME[self.action], len(self.done)
+            text = f"{n} {noun}{'' if n == 1 else 's'} printed." if n else f"No {noun} printed."
+        else:
+            text = f"{_count(len(self.done))} {past}." if self.done else f"No order {past}."
         if self.failed:
             first = "; ".join(f"{n}: {why}" for n, why in list(self.failed.items())[:3])
             more = len(self.failed) - 3
@@ -166,7 +191,11 @@ def plan(db: Database, actor: Actor, action: BulkAction, order_ids: Collection[i
         intercepts = sum(
             1 for _, status in rows if action is BulkAction.CANCEL and status in INTERCEPTED
         )
-        return BulkPlan(action, tuple(will), {k: tuple(v) for k, v in skipped.items()}, intercepts)
+        document = _DOCUMENT.get(action)
+        printer = target(session, actor, document).printer if document else ""
+        return BulkPlan(
+            action, tuple(will), {k: tuple(v) for k, v in skipped.items()}, intercepts, printer
+        )
 
     return read(db, work)
 
@@ -196,6 +225,14 @@ def run(
         done = (*result.allocated, *result.partially_allocated)
         waiting = {n: "no stock: backordered" for n in result.backordered}
         return BulkResult(action, tuple(done), waiting, changes)
+    if action in _DOCUMENT:
+        printed = print_documents(db, actor, _DOCUMENT[action], ids)
+        done = tuple(n for n, outcome in printed.items() if outcome.printed)
+        not_printed = {n: outcome.message for n, outcome in printed.items() if not outcome.printed}
+        gone = {n: "changed meanwhile: nothing to print" for n in current.will if n not in printed}
+        return BulkResult(
+            action, done, {**not_printed, **gone}, Changes.of_orders(ids, print_jobs=True)
+        )
     if action is BulkAction.PICK_LIST:
         build = build_pick_lists(db, actor, PickListRequest(order_ids=tuple(sorted(ids))))
         listed = tuple(n for built in build.lists for n in built.orders)

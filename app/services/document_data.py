@@ -101,7 +101,6 @@ def slip_for_shipment(session: Session, shipment_id: int) -> SlipData:
     shipment = session.get(Shipment, shipment_id)
     if shipment is None:
         raise NotFound(f"no shipment {shipment_id}")
-    order = session.get_one(Order, shipment.order_id)
     in_this = dict(
         session.execute(
             select(PackageItem.order_line_id, PackageItem.quantity)
@@ -109,6 +108,18 @@ def slip_for_shipment(session: Session, shipment_id: int) -> SlipData:
             .where(Package.shipment_id == shipment.id)
         ).all()
     )
+    return _slip(session, session.get_one(Order, shipment.order_id), in_this, packed=True)
+
+
+def slip_for_order(session: Session, order_id: int) -> SlipData:
+    """The slip of an order not packed yet: its reserved units go in the parcel."""
+    order = session.get_one(Order, order_id)
+    in_this = {line.id: line.qty_allocated - line.qty_packed for line in order.lines}
+    return _slip(session, order, in_this, packed=False)
+
+
+def _slip(session: Session, order: Order, in_this: dict[int, int], *, packed: bool) -> SlipData:
+    """`packed`: the units `in_this` parcel are among the lines' packed ones already."""
     lines = session.scalars(
         select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
     ).all()
@@ -124,7 +135,12 @@ def slip_for_shipment(session: Session, shipment_id: int) -> SlipData:
                 name=line.name,
                 qty_ordered=line.qty_ordered,
                 qty_in_this_shipment=in_this.get(line.id, 0),
-                qty_to_follow=max(line.qty_to_fulfil - line.qty_packed, 0),
+                qty_to_follow=max(
+                    line.qty_to_fulfil
+                    - line.qty_packed
+                    - (0 if packed else in_this.get(line.id, 0)),
+                    0,
+                ),
             )
             for line in lines
         ],

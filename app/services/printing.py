@@ -24,7 +24,7 @@ from app.documents.render import render_label_pdf, render_label_zpl, render_pack
 from app.documents.samples import sample_label
 from app.errors import NotFound, ValidationFailed
 from app.printing import CupsPrinter, FolderPrinter, Printer, PrinterError, RawTcpPrinter
-from app.services.document_data import labels_for_shipment, slip_for_shipment
+from app.services.document_data import labels_for_shipment, slip_for_order, slip_for_shipment
 from app.services.orders import find_order
 from app.services.pick_list_builder import PRINT_DOCUMENT, printed_list_number
 from app.services.pick_lists import find_pick_list, pick_list_pdf
@@ -168,6 +168,8 @@ def _render_job(session: Session, job_id: int) -> tuple[bytes, str, str, str]:
         data = pick_list_pdf(session, find_pick_list(session, printed_list_number(job)).id)
     elif job.shipment_id is not None:
         data = render_shipment_document(session, job.shipment_id, job.document, job.format)
+    elif job.document == "packing_slip" and job.order_id is not None:  # not packed yet
+        data = render_packing_slip(slip_for_order(session, job.order_id))
     else:
         raise ValidationFailed(f"print job {job_id} has nothing to render")
     return data, job.format, job.printer, job.document

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -15,13 +17,20 @@ from app.services.bulk_actions import BulkAction, plan, run
 from app.services.intake import create_orders
 from app.services.orders import order_detail
 from app.services.pack_completion import pack_unverified
+from app.services.printing import PRINT_DIR_VAR
 from app.services.shipping import ship_order
 from db.engine import Database
-from db.models import User
-from db.uow import run_in_transaction
+from db.models import Order, PrintJob, User
+from db.uow import read, run_in_transaction
 from tests.factories import ADDRESS, channel, new_order, stock
 
 HASH = hash_secret("bulk-actions")
+
+
+@pytest.fixture
+def print_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(PRINT_DIR_VAR, str(tmp_path))
+    return tmp_path
 
 
 @pytest.fixture
@@ -113,3 +122,79 @@ def test_a_picker_is_refused_before_anything_is_planned_or_changed(
     with pytest.raises(PermissionDenied):
         run(db, picker, BulkAction.CANCEL, orders.values(), "no")
     assert {order_detail(db, n).status for n in list(orders)[:3]} == {"allocated"}
+
+
+def _jobs(db: Database, document: str) -> dict[str, int]:
+    """order number -> how many print jobs of `document` it has."""
+
+    def work(session: Session) -> dict[str, int]:
+        rows = session.execute(
+            select(Order.number, func.count(PrintJob.id))
+            .join(PrintJob, PrintJob.order_id == Order.id)
+            .where(PrintJob.document == document)
+            .group_by(Order.number)
+        )
+        return {number: count for number, count in rows}
+
+    return read(db, work)
+
+
+def test_labels_print_once_for_each_packed_order_and_the_rest_are_counted_out(
+    db: Database, actor: Actor, orders: dict[str, int], print_dir: Path
+) -> None:
+    numbers = list(orders)
+    for number in numbers[:2]:
+        pack_unverified(db, actor, number)
+    before, files = _jobs(db, "label"), set(print_dir.iterdir())
+
+    proposal = plan(db, actor, BulkAction.PRINT_LABELS, orders.values())
+    result = run(db, actor, BulkAction.PRINT_LABELS, orders.values())
+
+    assert proposal.sentence() == (
+        "2 of 4 orders will have their label printed; 1 is not packed yet; 1 has shipped."
+        " One each, on folder."
+    )
+    assert result.sentence() == "2 labels printed."
+    after = _jobs(db, "label")
+    assert {n: after.get(n, 0) - before.get(n, 0) for n in numbers} == {
+        numbers[0]: 1,
+        numbers[1]: 1,
+        numbers[2]: 0,
+        numbers[3]: 0,
+    }
+    new_files = set(print_dir.iterdir()) - files
+    assert len(new_files) == 2 and all(f.read_bytes().startswith(b"%PDF") for f in new_files)
+    assert result.changes.print_jobs and result.changes.order_ids == frozenset(orders.values())
+
+
+def test_slips_print_from_allocation_on_even_before_packing(
+    db: Database, actor: Actor, orders: dict[str, int], print_dir: Path
+) -> None:
+    numbers = list(orders)
+    waiting = create_orders(db, actor, [new_order({"MUG": 1})]).created[0]  # not allocated
+    ids = [*orders.values(), order_detail(db, waiting).id]
+    before = _jobs(db, "packing_slip")
+
+    proposal = plan(db, actor, BulkAction.PRINT_SLIPS, ids)
+    result = run(db, actor, BulkAction.PRINT_SLIPS, ids)
+
+    assert proposal.sentence() == (
+        "4 of 5 orders will have their packing slip printed; 1 is not allocated yet."
+        " One each, on folder."
+    )
+    assert (result.done, result.sentence()) == (tuple(numbers), "4 packing slips printed.")
+    after = _jobs(db, "packing_slip")
+    assert {n: after.get(n, 0) - before.get(n, 0) for n in [*numbers, waiting]} == {
+        **dict.fromkeys(numbers, 1),
+        waiting: 0,
+    }
+    assert len([f for f in print_dir.iterdir() if f.read_bytes().startswith(b"%PDF")]) == 4
+
+
+def test_nothing_to_print_says_so(db: Database, actor: Actor, orders: dict[str, int]) -> None:
+    allocated = list(orders.values())[:3]
+    proposal = plan(db, actor, BulkAction.PRINT_LABELS, allocated)
+    assert proposal.sentence() == (
+        "None of the 3 orders can be given a label; 3 are not packed yet."
+    )
+    assert run(db, actor, BulkAction.PRINT_LABELS, allocated).sentence() == "No label printed."
