@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -84,6 +85,12 @@ def setting_value(session: Session, key: str) -> str:
     """One key's effective value."""
     stored = session.get(Setting, key)
     return stored.value if stored is not None else SPECS[key].default or ""
+
+
+def site_zone(session: Session) -> ZoneInfo:
+    """The warehouse's time zone (company.timezone): report days, dates in e-mails and
+    on the timeline are its local days and clock times."""
+    return ZoneInfo(setting_value(session, "company.timezone") or "UTC")
 
 
 def list_settings(db: Database) -> list[SettingView]:

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,7 +25,7 @@ from app.imports.tracking import CarrierEvent
 from app.services.access import authorize
 from app.services.audit import record, transition
 from app.services.customer_updates import queue_delivered_messages
-from app.services.settings import setting_value
+from app.services.settings import site_zone
 from db.engine import Database
 from db.models import Order, Shipment, TrackingEvent
 from db.uow import run_in_transaction
@@ -83,7 +82,7 @@ def record_events(
 ) -> TrackingImport:
     authorize(session, actor, "tracking.import")
     shipments = _shipments(session, events)
-    zone = ZoneInfo(setting_value(session, "company.timezone") or "UTC")
+    zone = site_zone(session)
     known = {
         (row.shipment_id, row.event, row.occurred_at, row.location)
         for row in session.scalars(

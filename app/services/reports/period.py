@@ -18,7 +18,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.errors import ValidationFailed
 from app.services.reports.report import OrderSelection
-from db.models import Channel, Order, Setting, Warehouse
+from app.services.settings import site_zone
+from db.models import Channel, Order, Warehouse
 from db.types import UTCDateTime, utcnow
 
 DEFAULT_DAYS = 30
@@ -134,14 +135,9 @@ def clock_hours(day: date, zone: ZoneInfo) -> tuple[Day, ...]:
     )
 
 
-def warehouse_zone(session: Session) -> ZoneInfo:
-    stored = session.scalar(select(Setting.value).where(Setting.key == "company.timezone"))
-    return ZoneInfo(stored or "UTC")
-
-
 def resolve(session: Session, query: ReportQuery, now: datetime | None = None) -> Period:
     """Check `query` against the calendar and the database; ValidationFailed in one line."""
-    zone = warehouse_zone(session)
+    zone = site_zone(session)
     now = now or utcnow()
     today = now.astimezone(zone).date()
     last = query.end or today
