@@ -168,8 +168,11 @@ class EmailOutbox(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     last_error: Mapped[str | None] = mapped_column(Text)
     resend_of: Mapped[int | None] = mapped_column(ForeignKey("email_outbox.id"))
-    # What the caller gave the template (besides the order's own), to render it again.
+    # What the template is rendered from besides today's order, channel and site facts:
+    # the facts snapshotted when the message was queued (app.services.notifications).
     context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # NULL until the sender renders it; subject, body, sender and Message-ID are then kept.
+    rendered_at: Mapped[datetime | None]
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
