@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -55,6 +55,16 @@ class Order(Base):
         Index("ix_orders_ship_by", "ship_by"),
         Index("ix_orders_shipped_at", "shipped_at"),
         Index("ix_orders_cancelled_at", "cancelled_at"),
+        # Receipts walk the waiting orders in allocation's priority order (0017).
+        Index(
+            "ix_orders_waiting",
+            "priority",
+            "ship_by",
+            "placed_at",
+            "id",
+            postgresql_where=text("status IN ('new', 'backordered')"),
+            sqlite_where=text("status IN ('new', 'backordered')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
