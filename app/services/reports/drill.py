@@ -9,10 +9,10 @@ from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from app.domain.order_query import OrderQuery, Queue
-from app.services.reports.order_events import late_condition
+from app.services.reports.order_events import MILESTONE_AT, late_condition
 from app.services.reports.report import OrderSelection
 from db.engine import Database
-from db.models import AuditEvent, Channel, Order, OrderLine, Warehouse
+from db.models import Channel, Order, OrderLine, Warehouse
 from db.uow import read
 
 DRILL_LIMIT = 1000  # a supervisor reads a page of orders, not a month of them
@@ -27,15 +27,7 @@ def selection_conditions(selection: OrderSelection) -> list[ColumnElement[bool]]
         ]
     if selection.reached:
         status, starts, ends = selection.reached
-        conditions.append(
-            exists().where(
-                AuditEvent.entity == "order",
-                AuditEvent.entity_id == Order.id,
-                AuditEvent.to_status == status,
-                AuditEvent.occurred_at >= starts,
-                AuditEvent.occurred_at < ends,
-            )
-        )
+        conditions += [MILESTONE_AT[status] >= starts, MILESTONE_AT[status] < ends]
     if selection.late_due:
         conditions += [
             Order.ship_by >= selection.late_due[0],

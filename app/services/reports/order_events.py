@@ -1,8 +1,11 @@
-"""Counting orders and their milestones (audit events) per report day.
+"""Counting orders and their milestones per report day.
 
-A milestone is the audit event of an order reaching a status (`to_status`), found
-through the index on (to_status, occurred_at); the days are a VALUES table joined by
-range, so each day is one index range scan.
+A milestone is the first time an order reached a status: the columns shipped_at,
+cancelled_at (and allocated_at, picked_at, packed_at) on `orders`, kept by a database
+trigger on every audit row of an order reaching that status (migration 0015), so no
+service can forget them and counting them reads `orders` alone, through the indexes
+on shipped_at and cancelled_at. The days are a VALUES table joined by range, so each
+day is one index range scan.
 """
 
 from __future__ import annotations
@@ -11,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.domain.order_workflow import OrderStatus
-from app.services.reports.period import Period, order_scope, scoped_by_order
-from db.models import AuditEvent, Order
+from app.services.reports.period import Period, order_scope
+from db.models import Order
 
 # Placed and not yet out of the door (nor cancelled): the backlog.
 OPEN_STATUSES = tuple(
@@ -49,25 +52,27 @@ def placed_per_day(session: Session, period: Period) -> dict[int, int]:
     return {day: count for day, count in session.execute(stmt)}
 
 
+MILESTONE_AT: dict[str, InstrumentedAttribute[datetime | None]] = {
+    "allocated": Order.allocated_at,
+    "picked": Order.picked_at,
+    "packed": Order.packed_at,
+    "shipped": Order.shipped_at,
+    "cancelled": Order.cancelled_at,
+}
+
+
 def reached_per_day(session: Session, period: Period, status: str) -> dict[int, int]:
-    """Orders that reached `status` on each day."""
+    """Orders that first reached `status` (shipped, cancelled) on each day."""
+    reached = MILESTONE_AT[status]
     days = period.day_table()
     stmt = (
         select(days.c.day, func.count())
         .select_from(days)
-        .join(
-            AuditEvent,
-            and_(
-                AuditEvent.to_status == status,
-                AuditEvent.occurred_at >= days.c.starts,
-                AuditEvent.occurred_at < days.c.ends,
-                AuditEvent.entity == "order",
-            ),
-        )
-        .where(*whole_range(session, AuditEvent.occurred_at, period))
+        .join(Order, and_(reached >= days.c.starts, reached < days.c.ends))
+        .where(*whole_range(session, reached, period))
+        .where(*order_scope(period))
         .group_by(days.c.day)
     )
-    stmt = scoped_by_order(stmt, period, AuditEvent.entity_id)
     return {day: count for day, count in session.execute(stmt)}
 
 
@@ -76,50 +81,27 @@ def open_after(session: Session, period: Period) -> int:
     (by status, as `stats` counts them), less every order placed since, plus every
     order shipped or cancelled since (an order placed since and already closed cancels
     out). A recent range reads only recent rows however long the history is."""
-    open_now = (
-        select(func.count())
-        .select_from(Order)
-        .where(Order.status.in_(OPEN_STATUSES), *order_scope(period))
-    )
-    placed_since = (
-        select(func.count())
-        .select_from(Order)
-        .where(Order.placed_at >= period.ends, *order_scope(period))
-    )
-    closed_since = scoped_by_order(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(
-            AuditEvent.to_status.in_(("shipped", "cancelled")),
-            AuditEvent.occurred_at >= period.ends,
-            AuditEvent.entity == "order",
-        ),
-        period,
-        AuditEvent.entity_id,
-    )
-    return sum(
-        sign * int(session.scalar(stmt) or 0)
-        for sign, stmt in ((1, open_now), (-1, placed_since), (1, closed_since))
+
+    def count(*conditions: ColumnElement[bool]) -> int:
+        stmt = select(func.count()).select_from(Order).where(*conditions, *order_scope(period))
+        return int(session.scalar(stmt) or 0)
+
+    return (
+        count(Order.status.in_(OPEN_STATUSES))
+        - count(Order.placed_at >= period.ends)
+        + count(Order.shipped_at >= period.ends)
+        + count(Order.cancelled_at >= period.ends)
     )
 
 
 def late_condition(now: datetime) -> ColumnElement[bool]:
     """An order is late when it shipped after its ship-by time, or is still not shipped
     (nor cancelled) and that time has passed."""
-    shipped_at = (
-        select(func.min(AuditEvent.occurred_at))
-        .where(
-            AuditEvent.entity == "order",
-            AuditEvent.entity_id == Order.id,
-            AuditEvent.to_status == "shipped",
-        )
-        .scalar_subquery()
-    )
     return and_(
         Order.status != "cancelled",
         or_(
-            shipped_at > Order.ship_by,
-            and_(shipped_at.is_(None), Order.ship_by < now),
+            Order.shipped_at > Order.ship_by,
+            and_(Order.shipped_at.is_(None), Order.ship_by < now),
         ),
     )
 

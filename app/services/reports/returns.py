@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.services.reports.period import Period, order_scope
 from app.services.reports.report import Chart, NoData, Report, ReportColumn
-from db.models import AuditEvent, Order, OrderLine, Return, ReturnLine
+from db.models import Order, OrderLine, Return, ReturnLine
 
 NO_REASON = "(no reason given)"
 
@@ -50,14 +50,11 @@ def returns_by_sku(session: Session, period: Period) -> Report:
     shipped_units = dict(
         session.execute(
             select(OrderLine.sku, func.sum(OrderLine.qty_shipped))
-            .select_from(AuditEvent)
-            .join(Order, Order.id == AuditEvent.entity_id)
+            .select_from(Order)
             .join(OrderLine, OrderLine.order_id == Order.id)
             .where(
-                AuditEvent.to_status == "shipped",
-                AuditEvent.entity == "order",
-                AuditEvent.occurred_at >= period.starts,
-                AuditEvent.occurred_at < period.ends,
+                Order.shipped_at >= period.starts,
+                Order.shipped_at < period.ends,
                 OrderLine.sku.in_([sku for sku, *_rest in found]),
                 *order_scope(period),
             )
