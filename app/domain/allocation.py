@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+RESERVABLE_KINDS = ("pick", "bulk")  # the kinds of location whose stock orders may reserve
+
 
 @dataclass
 class Slot:

@@ -7,14 +7,15 @@ Locks are always taken in one order: the orders (by id), then the stock levels
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ColumnElement, Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from app.chunks import chunks
 from app.context import Actor
-from app.domain.allocation import Need, Plan, Slot, plan_allocation
+from app.domain.allocation import RESERVABLE_KINDS, Need, Plan, Slot, plan_allocation
 from app.domain.order_workflow import OrderStatus, require_transition
 from app.services.audit import audit_row
 from db.base import table_of
@@ -34,6 +35,8 @@ from db.uow import run_in_transaction
 
 WAITING = (OrderStatus.NEW.value, OrderStatus.BACKORDERED.value)
 NO_PRODUCT = -1  # the product id of a line whose SKU is not in the catalogue
+# (id, number, status, the order's and its channel's allow_partial) of a locked order
+OrderRow = Row[int, str, str, bool | None, bool]
 # Switched off only by the negative-control race test, to prove the test can fail.
 LOCKING = True
 
@@ -72,15 +75,7 @@ def allocate_in(
         filters.append(
             Order.id.in_(select(OrderLine.order_id).where(OrderLine.product_id.in_(product_ids)))
         )
-    stmt = (
-        select(Order.id, Order.number, Order.status, Order.allow_partial, Channel.allow_partial)
-        .join(Channel, Channel.id == Order.channel_id)
-        .where(*filters)
-        .order_by(Order.id)
-    )
-    if LOCKING:
-        stmt = stmt.with_for_update(of=Order)
-    orders = {row[0]: row for row in session.execute(stmt)}
+    orders = lock_orders(session, filters)
     if not orders:
         return AllocationResult()
     # Locks are taken in id order; the work is done in priority order.
@@ -93,11 +88,34 @@ def allocate_in(
         )
         if order_id in orders
     ]
-    needs_by_order = _needs(session, list(orders))
-    slots = _lock_slots(
-        session, {n.product_id for ns in needs_by_order.values() for n in ns} - {NO_PRODUCT}
-    )
+    needs_by_order = outstanding_needs(session, list(orders))
+    slots = stock_slots(session, needed_products(needs_by_order), lock=LOCKING)
+    return allocate_locked(session, actor, orders, queue, needs_by_order, slots)
 
+
+def lock_orders(session: Session, filters: Sequence[ColumnElement[bool]]) -> dict[int, OrderRow]:
+    """The orders matching `filters`, locked in id order: (id, number, status, own and
+    channel allow_partial) by id."""
+    stmt = (
+        select(Order.id, Order.number, Order.status, Order.allow_partial, Channel.allow_partial)
+        .join(Channel, Channel.id == Order.channel_id)
+        .where(*filters)
+        .order_by(Order.id)
+    )
+    if LOCKING:
+        stmt = stmt.with_for_update(of=Order)
+    return {row[0]: row for row in session.execute(stmt)}
+
+
+def allocate_locked(
+    session: Session,
+    actor: Actor,
+    orders: Mapping[int, OrderRow],
+    queue: Sequence[int],
+    needs_by_order: Mapping[int, list[Need]],
+    slots: dict[int, list[Slot]],
+) -> AllocationResult:
+    """Plan the locked `orders` in `queue` order against locked `slots`, and write it."""
     result = AllocationResult()
     plans: list[tuple[int, Plan]] = []
     for order_id in queue:
@@ -120,10 +138,10 @@ def allocate_in(
     return result
 
 
-def _needs(session: Session, order_ids: list[int]) -> dict[int, list[Need]]:
+def outstanding_needs(session: Session, order_ids: Sequence[int]) -> dict[int, list[Need]]:
     """Outstanding quantities per order, line by line."""
     needs: dict[int, list[Need]] = defaultdict(list)
-    for start in range(0, len(order_ids), 2000):
+    for chunk in chunks(order_ids):
         rows = session.execute(
             select(
                 OrderLine.order_id,
@@ -132,7 +150,7 @@ def _needs(session: Session, order_ids: list[int]) -> dict[int, list[Need]]:
                 OrderLine.qty_to_fulfil - OrderLine.qty_allocated,
             )
             .where(
-                OrderLine.order_id.in_(order_ids[start : start + 2000]),
+                OrderLine.order_id.in_(chunk),
                 OrderLine.qty_allocated < OrderLine.qty_to_fulfil,
             )
             .order_by(OrderLine.order_id, OrderLine.line_no)
@@ -144,10 +162,17 @@ def _needs(session: Session, order_ids: list[int]) -> dict[int, list[Need]]:
     return needs
 
 
-def _lock_slots(session: Session, product_ids: set[int]) -> dict[int, list[Slot]]:
+def needed_products(needs_by_order: Mapping[int, list[Need]]) -> set[int]:
+    return {n.product_id for ns in needs_by_order.values() for n in ns} - {NO_PRODUCT}
+
+
+def stock_slots(
+    session: Session, product_ids: Iterable[int], *, lock: bool
+) -> dict[int, list[Slot]]:
+    """The free stock of `product_ids` in active pick and bulk locations, by product;
+    with `lock`, its rows are locked in id order."""
     slots: dict[int, list[Slot]] = defaultdict(list)
-    ids = sorted(product_ids)
-    for start in range(0, len(ids), 2000):
+    for chunk in chunks(sorted(product_ids)):
         stmt = (
             select(
                 StockLevel.id,
@@ -158,14 +183,14 @@ def _lock_slots(session: Session, product_ids: set[int]) -> dict[int, list[Slot]
             )
             .join(Location, Location.id == StockLevel.location_id)
             .where(
-                StockLevel.product_id.in_(ids[start : start + 2000]),
+                StockLevel.product_id.in_(chunk),
                 StockLevel.on_hand > StockLevel.reserved,
-                Location.kind.in_(("pick", "bulk")),
+                Location.kind.in_(RESERVABLE_KINDS),
                 Location.active.is_(True),
             )
             .order_by(StockLevel.id)
         )
-        if LOCKING:
+        if lock:
             stmt = stmt.with_for_update(of=StockLevel)
         for sl_id, product_id, wh, seq, available in session.execute(stmt):
             slots[product_id].append(Slot(sl_id, product_id, wh, seq, available))
@@ -226,17 +251,13 @@ def _write(
             )
         )
     for status, ids in moved.items():
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             session.connection().execute(
                 update(ot)
                 .where(ot.c.id.in_(chunk))
                 .values(status=status.value, version=ot.c.version + 1, updated_at=now)
             )
     insert_rows(session, AuditEvent, audit)
-
-
-def _chunks(ids: list[int], size: int = 2000) -> list[list[int]]:
-    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def _add_allocated(
@@ -246,7 +267,7 @@ def _add_allocated(
     (every outstanding unit reserved), the rest line by line."""
     ol = table_of(OrderLine)
     complete = [order_id for order_id, plan in plans if plan.complete and plan.units]
-    for chunk in _chunks(complete):
+    for chunk in chunks(complete):
         session.connection().execute(
             update(ol)
             .where(ol.c.order_id.in_(chunk), ol.c.product_id.is_not(None))

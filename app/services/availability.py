@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.allocation import RESERVABLE_KINDS
 from app.errors import NotFound
 from db.engine import Database
 from db.models import Channel, Location, Product, StockLevel
 from db.uow import read
 
-SELLABLE_KINDS = ("pick", "bulk")
+SELLABLE_KINDS = RESERVABLE_KINDS  # what orders may reserve is what channels may sell
 
 
 @dataclass(frozen=True)

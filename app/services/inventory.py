@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
+from app.domain.allocation import RESERVABLE_KINDS
 from app.errors import StockShortage, ValidationFailed
 from app.services.access import authorize
-from app.services.allocation import allocate
 from app.services.audit import record
+from app.services.receipt_allocation import Arrival, reach, serve
 from app.services.receipts import SeenReceipt, claim
 from db.engine import Database
 from db.models import Location, Product, StockLevel, StockMove, Warehouse
@@ -73,25 +74,41 @@ def _sequence_for(code: str) -> int:
     return value
 
 
-def lock_levels(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
+def lock_levels(
+    session: Session, pairs: set[tuple[int, int]], *, reservable_of: Iterable[int] = ()
+) -> dict[tuple[int, int], StockLevel]:
     """Lock the stock rows for (product, location) pairs, in id order, at once, creating
     the missing ones. Taking them one by one in input order could deadlock against
-    allocation."""
+    allocation. The rows orders may reserve of the products in `reservable_of` (a
+    receipt about to allocate) are locked in the same pass."""
     product_ids = sorted({p for p, _ in pairs})
     rows = session.execute(
         select(StockLevel.id, StockLevel.product_id, StockLevel.location_id)
         .where(StockLevel.product_id.in_(product_ids))
         .order_by(StockLevel.id)
     ).all()
-    wanted = sorted(level_id for level_id, p, loc in rows if (p, loc) in pairs)
+    wanted = {level_id for level_id, p, loc in rows if (p, loc) in pairs}
+    if reservable_of:
+        wanted.update(
+            session.scalars(
+                select(StockLevel.id)
+                .join(Location, Location.id == StockLevel.location_id)
+                .where(
+                    StockLevel.product_id.in_(sorted(set(reservable_of))),
+                    Location.kind.in_(RESERVABLE_KINDS),
+                    Location.active.is_(True),
+                )
+            )
+        )
     locked = {
         (level.product_id, level.location_id): level
         for level in session.scalars(
             select(StockLevel)
-            .where(StockLevel.id.in_(wanted))
+            .where(StockLevel.id.in_(sorted(wanted)))
             .order_by(StockLevel.id)
             .with_for_update()
         )
+        if (level.product_id, level.location_id) in pairs
     }
     for product_id, location_id in sorted(pairs - locked.keys()):
         level = StockLevel(product_id=product_id, location_id=location_id, on_hand=0, reserved=0)
@@ -160,58 +177,89 @@ def apply_counts(
 ) -> StockChange:
     """Set counted quantities (a stock take), or add them as receipts when `receive`:
     counts of a receipt already received are left out and named in the change."""
+    return run_in_transaction(
+        db, lambda session: _apply(session, actor, counts, receive=receive, reason=reason)
+    )
 
-    def work(session: Session) -> StockChange:
-        authorize(session, actor, "stock.receive" if receive else "stock.adjust")
-        products = _resolve(session, counts)
-        change = StockChange()
-        todo = _new_receipts(session, actor, counts, change) if receive else counts
-        locations = {c.location: ensure_location(session, c.location, change) for c in todo}
-        levels = lock_levels(session, {(products[c.sku], locations[c.location].id) for c in todo})
-        for count in todo:
-            level = levels[products[count.sku], locations[count.location].id]
-            delta = count.quantity if receive else count.quantity - level.on_hand
-            if delta == 0:
-                continue
-            if level.on_hand + delta < level.reserved:
-                raise StockShortage(
-                    f"{count.source or count.sku}: {count.sku} at {count.location} counted "
-                    f"{count.quantity} but {level.reserved} are reserved for orders; "
-                    "release or re-allocate them first"
-                )
-            move(
-                session,
-                actor,
-                level,
-                delta,
-                "receipt" if receive else "adjustment",
-                reason=(f"receipt {count.receipt}" if count.receipt else None)
-                if receive
-                else reason,
+
+def receive_and_allocate(db: Database, actor: Actor, counts: Sequence[StockCount]) -> StockChange:
+    """Receive stock and, in the same transaction, allocate the waiting orders it can
+    serve (`receipt_allocation`): both happen, or neither."""
+    return run_in_transaction(
+        db, lambda session: _apply(session, actor, counts, receive=True, allocate=True)
+    )
+
+
+def _apply(
+    session: Session,
+    actor: Actor,
+    counts: Sequence[StockCount],
+    *,
+    receive: bool,
+    reason: str = "stock take",
+    allocate: bool = False,
+) -> StockChange:
+    authorize(session, actor, "stock.receive" if receive else "stock.adjust")
+    products = _resolve(session, counts)
+    change = StockChange()
+    todo = _new_receipts(session, actor, counts, change) if receive else counts
+    locations = {c.location: ensure_location(session, c.location, change) for c in todo}
+    reached = (
+        reach(
+            session, [Arrival(products[c.sku], locations[c.location].id, c.quantity) for c in todo]
+        )
+        if allocate
+        else None
+    )
+    levels = lock_levels(
+        session,
+        {(products[c.sku], locations[c.location].id) for c in todo},
+        reservable_of=reached.products if reached else (),
+    )
+    for count in todo:
+        level = levels[products[count.sku], locations[count.location].id]
+        delta = count.quantity if receive else count.quantity - level.on_hand
+        if delta == 0:
+            continue
+        if level.on_hand + delta < level.reserved:
+            raise StockShortage(
+                f"{count.source or count.sku}: {count.sku} at {count.location} counted "
+                f"{count.quantity} but {level.reserved} are reserved for orders; "
+                "release or re-allocate them first"
             )
-            change.moves += 1
-            change.products.add(level.product_id)
-            if delta > 0:
-                change.units_in += delta
-            else:
-                change.units_out -= delta
-        record(
+        move(
             session,
             actor,
-            "stock",
-            0,
-            "received" if receive else "counted",
-            details={
-                "moves": change.moves,
-                "in": change.units_in,
-                "out": change.units_out,
-                "receipts": change.receipts,
-                "already_received": [seen.reference for seen in change.already_received],
-            },
+            level,
+            delta,
+            "receipt" if receive else "adjustment",
+            reason=(f"receipt {count.receipt}" if count.receipt else None) if receive else reason,
         )
-        return change
-
-    return run_in_transaction(db, work)
+        change.moves += 1
+        change.products.add(level.product_id)
+        if delta > 0:
+            change.units_in += delta
+        else:
+            change.units_out -= delta
+    record(
+        session,
+        actor,
+        "stock",
+        0,
+        "received" if receive else "counted",
+        details={
+            "moves": change.moves,
+            "in": change.units_in,
+            "out": change.units_out,
+            "receipts": change.receipts,
+            "already_received": [seen.reference for seen in change.already_received],
+        },
+    )
+    if reached is not None:
+        session.flush()
+        result = serve(session, actor, reached)
+        change.allocated = result.allocated + result.partially_allocated
+    return change
 
 
 def _new_receipts(
@@ -230,12 +278,3 @@ def _new_receipts(
         else:
             change.already_received.append(seen)
     return fresh
-
-
-def receive_and_allocate(db: Database, actor: Actor, counts: Sequence[StockCount]) -> StockChange:
-    """Receive stock, then at once re-allocate the backorders waiting for it."""
-    change = apply_counts(db, actor, counts, receive=True)
-    if change.products:
-        result = allocate(db, actor, product_ids=sorted(change.products))
-        change.allocated = result.allocated + result.partially_allocated
-    return change
