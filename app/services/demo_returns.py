@@ -1,5 +1,6 @@
 """Returns in the demo warehouse, in every state the desk and the station meet: a few
-allocated orders are packed and shipped, then returned - expected, partly received,
+delivered orders of the history (shipped ones, or allocated ones packed and shipped
+here, when the history has too few) are returned - expected, partly received,
 closed with a refund pending or issued, an exchange, store credit, and a parcel that
 came back without an RMA. Made once: a database that has returns gets no more.
 No exchange is received here, so the demo has exactly the orders it was asked for."""
@@ -43,31 +44,15 @@ UNEXPECTED = ((D, Disposition.QUARANTINE),)  # a parcel with no RMA, opened by i
 
 
 def add_demo_returns(db: Database, actor: Actor) -> int:
-    """Ship a few allocated orders and return them; how many returns were made."""
+    """Return a few delivered orders; how many returns were made."""
     if read(db, lambda s: s.scalar(select(func.count()).select_from(Return))):
         return 0
     wanted = len(STORIES) + 1
-    numbers = read(
-        db,
-        lambda s: list(
-            s.scalars(
-                select(Order.number)
-                .where(Order.status == "allocated")
-                .where(
-                    ~Order.id.in_(
-                        select(OrderLine.order_id).where(
-                            OrderLine.qty_allocated < OrderLine.qty_ordered
-                        )
-                    )
-                )
-                .order_by(Order.id)
-                .limit(wanted)
-            )
-        ),
-    )
-    for number in numbers:
+    numbers = _returnable(db, ("delivered", "shipped"), wanted)
+    for number in _returnable(db, ("allocated",), wanted - len(numbers)):
         pack_unverified(db, actor, number)
         ship_order(db, actor, number)
+        numbers.append(number)
     made = 0
     for number, story in zip(numbers, STORIES, strict=False):
         sku, qty = _first_line(db, number)
@@ -83,6 +68,25 @@ def add_demo_returns(db: Database, actor: Actor) -> int:
         receive_return(db, actor, numbers[-1], _units(sku, UNEXPECTED))
         made += 1
     return made
+
+
+def _returnable(db: Database, statuses: tuple[str, ...], count: int) -> list[str]:
+    """Up to `count` orders in `statuses` with every line wholly allocated, the most
+    recent first."""
+    if count <= 0:
+        return []
+    short = select(OrderLine.order_id).where(OrderLine.qty_allocated < OrderLine.qty_ordered)
+    return read(
+        db,
+        lambda s: list(
+            s.scalars(
+                select(Order.number)
+                .where(Order.status.in_(statuses), ~Order.id.in_(short))
+                .order_by(Order.status, Order.id.desc())
+                .limit(count)
+            )
+        ),
+    )
 
 
 def _first_line(db: Database, number: str) -> tuple[str, int]:
