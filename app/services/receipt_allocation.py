@@ -22,7 +22,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BindParameter, Row, Select, bindparam, exists, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Row,
+    Select,
+    TextualSelect,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from app.chunks import chunks
@@ -39,7 +50,9 @@ from app.services.allocation import (
     outstanding_needs,
     stock_slots,
 )
+from db.engine import Database
 from db.models import Channel, Location, Order, OrderLine, Product
+from db.uow import run_in_transaction
 
 FIRST_PAGE = 16  # waiting orders read by the walk's first page
 PAGE_GROWTH = 4
@@ -47,6 +60,7 @@ PAGE_GROWTH = 4
 Key = tuple[int, bool, datetime | None, datetime, int]
 # id, priority, ship_by, placed_at, the order's and its channel's allow_partial
 Candidate = Row[int, int, datetime | None, datetime, bool | None, bool]
+CandidateQuery = Select[int, int, datetime | None, datetime, bool | None, bool]
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,20 @@ def reach(session: Session, arrivals: Sequence[Arrival]) -> Reached:
     The caller then locks the stock rows of `Reached.products` (with its own) in one
     id-ordered pass, takes the units in, and calls `serve`."""
     received = sorted({a.product_id for a in arrivals if a.quantity > 0})
+    return _reach(session, received, arrivals)
+
+
+def serve_waiting(db: Database, actor: Actor, product_ids: Iterable[int]) -> AllocationResult:
+    """In a transaction of its own, allocate the waiting orders that the free stock of
+    `product_ids` can serve (units already taken in, such as a restocked return)."""
+
+    def work(session: Session) -> AllocationResult:
+        return serve(session, actor, _reach(session, sorted(set(product_ids)), ()))
+
+    return run_in_transaction(db, work)
+
+
+def _reach(session: Session, received: list[int], arrivals: Sequence[Arrival]) -> Reached:
     if not received:
         return Reached({}, [], set())
     _lock_products(session, received)
@@ -86,7 +114,8 @@ def reach(session: Session, arrivals: Sequence[Arrival]) -> Reached:
 
 
 def serve(session: Session, actor: Actor, reached: Reached) -> AllocationResult:
-    """Allocate the reached orders, in priority order, from stock the caller locked."""
+    """Allocate the reached orders, in priority order, from the stock of the products
+    they need, locked in id order (already, by the caller of `reach`)."""
     if not reached.queue:
         return AllocationResult()
     needs = outstanding_needs(session, reached.queue)
@@ -168,7 +197,7 @@ def _waiting(
     limit = FIRST_PAGE
     while True:
         query = _candidates(received, _most_free(slots, received), limit, dated=dated)
-        page = session.execute(query).all()
+        page: Sequence[Candidate] = session.execute(_indexed(session, query)).all()
         fresh = [row for row in page if last is None or _key(row) > last]
         needs = outstanding_needs(session, [row.id for row in fresh])
         more = needed_products(needs) - loaded
@@ -187,9 +216,7 @@ def _most_free(slots: dict[int, list[Slot]], products: Iterable[int]) -> int:
     return max((sum(s.available for s in slots.get(p, ())) for p in products), default=0)
 
 
-def _candidates(
-    received: list[int], most_free: int, limit: int, *, dated: bool
-) -> Select[int, int, datetime | None, datetime, bool | None, bool]:
+def _candidates(received: list[int], most_free: int, limit: int, *, dated: bool) -> CandidateQuery:
     """The first `limit` waiting orders, by priority, with a ship-by date (or without),
     that have a line a received unit can go to: one needing at most `most_free` units,
     or any line of an order that may ship in part. The waiting statuses are written
@@ -223,6 +250,20 @@ def _candidates(
         .order_by(Order.priority, Order.ship_by, Order.placed_at, Order.id)
         .limit(limit)
     )
+
+
+def _indexed(session: Session, query: CandidateQuery) -> CandidateQuery | TextualSelect:
+    """On SQLite, `query` reading the orders by `INDEXED BY ix_orders_waiting`: a
+    database never ANALYZEd has no statistics, and its planner would rather sort every
+    waiting order found by ix_orders_status_ship_by. SQLAlchemy writes no table hints
+    for SQLite, hence the text. PostgreSQL's planner has autovacuum's statistics."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return query
+    sql = str(query.compile(bind, compile_kwargs={"literal_binds": True}))
+    hinted = sql.replace("FROM orders JOIN", "FROM orders INDEXED BY ix_orders_waiting JOIN", 1)
+    assert hinted != sql, "the walk's query no longer reads FROM orders JOIN"
+    return text(hinted).columns(*query.selected_columns)
 
 
 def _key(row: Candidate) -> Key:

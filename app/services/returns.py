@@ -30,12 +30,12 @@ from app.domain.returns import (
 from app.errors import ValidationFailed
 from app.services import search_index
 from app.services.access import authorize
-from app.services.allocation import allocate
 from app.services.audit import record
 from app.services.inventory import lock_levels, move
 from app.services.notifications import Attachment, queue_message
 from app.services.numbering import take_numbers
 from app.services.order_copies import add_line, new_order_like
+from app.services.receipt_allocation import serve_waiting
 from app.services.refunds import update_pending_refund
 from app.services.return_documents import return_label_attachment
 from app.services.return_parcels import (
@@ -240,7 +240,7 @@ def receive_return(
 
     result, products = run_in_transaction(db, work)
     if products:
-        allocated = allocate(db, actor, product_ids=sorted(products))
+        allocated = serve_waiting(db, actor, products)
         result.allocated = allocated.allocated + allocated.partially_allocated
     return result
 
