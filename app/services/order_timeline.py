@@ -115,6 +115,10 @@ def _words(action: str) -> str:
     return action.replace("_", " ")
 
 
+def _status(status: str) -> str:
+    return _words(status).capitalize()
+
+
 def _audit_entries(session: Session, order_id: int) -> list[TimelineEntry]:
     rows = session.scalars(
         select(AuditEvent)
@@ -129,9 +133,9 @@ def _audit_entries(session: Session, order_id: int) -> list[TimelineEntry]:
     for event in rows:
         text = _words(event.action).capitalize()
         if event.from_status and event.to_status:
-            text += f": {_words(event.from_status)} → {_words(event.to_status)}"
+            text += f": {_status(event.from_status)} → {_status(event.to_status)}"
         elif event.to_status and event.to_status != event.action:
-            text += f": {_words(event.to_status)}"
+            text += f": {_status(event.to_status)}"
         if event.reason:
             text += f" - {event.reason}"
         kind = EntryKind.RETURN if event.action.startswith(_RETURN_ACTIONS) else EntryKind.AUDIT
@@ -196,7 +200,10 @@ def _email_entries(session: Session, order_id: int) -> list[TimelineEntry]:
     )
     entries = []
     for mail in mails:
-        what = f"E-mail “{mail.subject}” to {mail.to_addr}"
+        subject = (
+            f"E-mail “{mail.subject}”" if mail.subject else f"E-mail ({_words(mail.template)})"
+        )
+        what = f"{subject} to {mail.to_addr}"
         again = " (a resend)" if mail.resend_of is not None else ""
         entries.append(
             TimelineEntry(
@@ -243,7 +250,7 @@ def _money(amount: Decimal, currency: str) -> str:
 
 
 def _payments(session: Session, order: Order) -> tuple[PaymentView, ...]:
-    parts = ", ".join(
+    amounts = [
         f"{name} {amount:,.2f}"
         for name, amount in (
             ("goods", order.subtotal),
@@ -251,7 +258,8 @@ def _payments(session: Session, order: Order) -> tuple[PaymentView, ...]:
             ("tax", order.tax_total),
         )
         if amount
-    )
+    ]
+    parts = ", ".join(amounts) if len(amounts) > 1 else ""  # goods alone: the total says it
     status = _words(order.payment_status)
     paid = PaymentView(
         "payment",

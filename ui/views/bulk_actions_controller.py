@@ -1,4 +1,5 @@
-"""BulkActionsController: hold, release, allocate, pick-list or cancel the selected orders.
+"""BulkActionsController: hold, release, allocate, pick-list, print labels or slips for, or
+cancel the selected orders.
 
 Each action first asks `bulk_actions.plan` what it would do, shows that sentence in a
 confirmation ("12 of 14 orders will be held; 2 have shipped"), asks for a reason where
@@ -11,7 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QToolButton, QWidget
 
 from app.services import bulk_actions
 from app.services.bulk_actions import BulkAction, BulkPlan, BulkResult
@@ -27,14 +28,23 @@ _ACTIONS = (  # action, text, tip
     (BulkAction.RELEASE, "Release…", "Release the holds of the selected orders"),
     (BulkAction.ALLOCATE, "Allocate", "Reserve stock for the selected orders"),
     (BulkAction.PICK_LIST, "Pick list", "Put the selected allocated orders on pick lists"),
+    (BulkAction.PRINT_LABELS, "Labels…", "Print the shipping label of each selected packed order"),
+    (
+        BulkAction.PRINT_SLIPS,
+        "Packing slips…",
+        "Print the packing slip of each selected order from allocation on",
+    ),
     (BulkAction.CANCEL, "Cancel…", "Cancel the selected orders"),
 )
+_PRINTS = (BulkAction.PRINT_LABELS, BulkAction.PRINT_SLIPS)
 _TITLES = {
     BulkAction.HOLD: "Hold orders",
     BulkAction.RELEASE: "Release holds",
     BulkAction.ALLOCATE: "Allocate orders",
     BulkAction.PICK_LIST: "Pick list",
     BulkAction.CANCEL: "Cancel orders",
+    BulkAction.PRINT_LABELS: "Print labels",
+    BulkAction.PRINT_SLIPS: "Print packing slips",
 }
 _OK = {
     BulkAction.HOLD: "Put on hold",
@@ -42,6 +52,8 @@ _OK = {
     BulkAction.ALLOCATE: "Allocate",
     BulkAction.PICK_LIST: "Make the pick list",
     BulkAction.CANCEL: "Cancel the orders",
+    BulkAction.PRINT_LABELS: "Print the labels",
+    BulkAction.PRINT_SLIPS: "Print the slips",
 }
 
 
@@ -65,6 +77,21 @@ class BulkActionsController(QObject):
             qaction.triggered.connect(lambda _=False, a=action: self.start(a))
             self.actions[action] = qaction
         self.set_selection_size(0)
+
+    def state_actions(self) -> list[QAction]:
+        """Every action but printing, which `print_button` offers."""
+        return [a for action, a in self.actions.items() if action not in _PRINTS]
+
+    def print_button(self) -> QToolButton:
+        """ "Print ▾": the labels or the packing slips of the selection."""
+        button = QToolButton()
+        button.setText("Print")
+        button.setToolTip("Print the labels or the packing slips of the selected orders")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        menu.addActions([self.actions[action] for action in _PRINTS])
+        button.setMenu(menu)
+        return button
 
     def set_selection_size(self, count: int) -> None:
         for qaction in self.actions.values():

@@ -1,11 +1,13 @@
-"""OrderDetailPanel: one order's address, lines, shipments and full timeline."""
+"""OrderDetailPanel: one order's address, lines, shipments, payments, the customer's other
+orders and the full timeline."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedLayout,
+    QTabWidget,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -21,8 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.dto import OrderDetail
+from app.services.order_timeline import CustomerOrder, OrderHistory
 from ui.status_style import LATE_COLOUR, is_late, local_time, status_colours, status_label
-from ui.views.order_detail_text import address_html, shipments_html, timeline_html
+from ui.views.order_detail_text import (
+    address_html,
+    payments_html,
+    shipments_html,
+    timeline_html,
+)
 from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 
@@ -38,8 +47,9 @@ LINE_HEADERS = (
     "Elsewhere",  # handled by the channel itself
 )
 
+HISTORY_HEADERS = ("Order", "Placed", "Status", "Total")
 SIDE_WIDTH = 180
-TIMELINE_WIDTH = 260
+TIMELINE_WIDTH = 320  # the customer's orders: number, date, status and total
 BODY_MIN_HEIGHT = 150  # a few lines and timeline entries; more scrolls
 
 
@@ -59,12 +69,18 @@ def _text_label() -> QLabel:
 
 
 class OrderDetailPanel(QFrame):
-    """Shows an `OrderDetail`; a hint until one is chosen."""
+    """Shows an `OrderDetail` and its `OrderHistory`; a hint until one is chosen.
+
+    `order_chosen(number)`: one of the customer's other orders was opened (double-click
+    or Enter in their list)."""
+
+    order_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("orderDetailPanel")
         self._detail: OrderDetail | None = None
+        self._customer_orders: tuple[CustomerOrder, ...] = ()
         self.number_label = QLabel()
         self.number_label.setObjectName("orderNumber")
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -84,8 +100,16 @@ class OrderDetailPanel(QFrame):
                 "Handled elsewhere: units the shop shipped, cancelled or refunded itself; "
                 "never picked or shipped here"
             )
+        self.payments_label = _text_label()
         self.timeline_view = QTextBrowser()
         self.timeline_view.setOpenLinks(False)
+        self.timeline_hint = QLabel()
+        self.timeline_hint.setObjectName("muted")
+        self.customer_orders_table = ReadOnlyTableWidget(HISTORY_HEADERS, numeric=(3,), stretch=2)
+        self.customer_orders_table.setToolTip("Double-click or Enter opens the order")
+        self.customer_orders_table.activated.connect(self._on_customer_order_activated)
+        self.history_tabs = QTabWidget()
+        self.history_tabs.setDocumentMode(True)
         # The buttons wrap to a second row on a narrow screen instead of widening it.
         self.actions_row = QWidget()
         self.actions_row.setObjectName("orderActionsRow")
@@ -115,8 +139,35 @@ class OrderDetailPanel(QFrame):
     def current_number(self) -> str | None:
         return self._detail.number if self._detail else None
 
+    def customer_order_numbers(self) -> list[str]:
+        return [order.number for order in self._customer_orders]
+
+    def show_history(self, history: OrderHistory) -> None:
+        """The timeline, payments and the customer's other orders of the shown order."""
+        self.timeline_view.setHtml(timeline_html(history))
+        self.timeline_hint.setText(f"Newest first · times in {history.zone}")
+        self.payments_label.setText(payments_html(history))
+        zone = ZoneInfo(history.zone)
+        self._customer_orders = history.customer_orders
+        self.customer_orders_table.set_rows(
+            [
+                (
+                    order.number,
+                    f"{order.placed_at.astimezone(zone):%d %b %y}",
+                    status_label(order.status),
+                    f"{order.total:,.2f} {order.currency}",
+                )
+                for order in history.customer_orders
+            ]
+        )
+        count = len(history.customer_orders)
+        self.history_tabs.setTabText(1, f"Customer's orders ({count})")
+
+    def _on_customer_order_activated(self, index: QModelIndex) -> None:
+        if 0 <= index.row() < len(self._customer_orders):
+            self.order_chosen.emit(self._customer_orders[index.row()].number)
+
     def show_detail(self, detail: OrderDetail) -> None:
-        self._detail = detail
         text, background = status_colours(detail.status)
         self.number_label.setText(detail.number)
         self.status_label.setText(status_label(detail.status))
@@ -151,7 +202,9 @@ class OrderDetailPanel(QFrame):
             ]
         )
         self._hide_empty_late_stages(detail)
-        self.timeline_view.setHtml(timeline_html(detail))
+        if self._detail is None or self._detail.id != detail.id:
+            self.show_history(OrderHistory("UTC", (), (), ()))  # not another order's
+        self._detail = detail
         self._stack.setCurrentIndex(1)
 
     def _hide_empty_late_stages(self, detail: OrderDetail) -> None:
@@ -198,6 +251,9 @@ class OrderDetailPanel(QFrame):
         side.addSpacing(10)
         side.addWidget(_section("Shipments"))
         side.addWidget(self.shipments_label)
+        side.addSpacing(10)
+        side.addWidget(_section("Payments"))
+        side.addWidget(self.payments_label)
         side.addStretch(1)
         side_widget = QWidget()
         side_widget.setLayout(side)
@@ -211,11 +267,14 @@ class OrderDetailPanel(QFrame):
         lines_widget.setLayout(lines)
         lines_widget.setMinimumWidth(260)
         timeline = QVBoxLayout()
-        timeline.setContentsMargins(0, 0, 0, 0)
-        timeline.addWidget(_section("Timeline"))
+        timeline.setContentsMargins(0, 4, 0, 0)
+        timeline.addWidget(self.timeline_hint)
         timeline.addWidget(self.timeline_view)
-        timeline_widget = QWidget()
-        timeline_widget.setLayout(timeline)
+        timeline_page = QWidget()
+        timeline_page.setLayout(timeline)
+        self.history_tabs.addTab(timeline_page, "Timeline")
+        self.history_tabs.addTab(self.customer_orders_table, "Customer's orders")
+        timeline_widget = self.history_tabs
         timeline_widget.setMinimumWidth(180)
 
         # The user may give the lines or the timeline more room; the lines get what is left.

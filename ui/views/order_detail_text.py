@@ -1,13 +1,15 @@
-"""Rich text for the order detail panel: address, shipments and the timeline."""
+"""Rich text for the order detail panel: address, shipments, payments and the timeline."""
 
 from __future__ import annotations
 
 from html import escape
+from zoneinfo import ZoneInfo
 
-from app.dto import EventView, OrderDetail, ShipmentView
-from ui.status_style import local_time, status_label
+from app.dto import OrderDetail, ShipmentView
+from app.services.order_timeline import OrderHistory, TimelineEntry
 
 _MUTED = "#667085"
+TIME_FORMAT = "%d %b %Y %H:%M:%S"
 
 
 def address_html(detail: OrderDetail) -> str:
@@ -46,23 +48,25 @@ def shipments_html(detail: OrderDetail) -> str:
     return "<br><br>".join(_shipment_html(s) for s in detail.shipments)
 
 
-def _event_html(event: EventView) -> str:
-    title = escape(event.action.replace("_", " ").capitalize())
-    if event.to_status and event.from_status:
-        change = f"{status_label(event.from_status)} → {status_label(event.to_status)}"
-        title += f" <span style='color:{_MUTED}'>·</span> {escape(change)}"
-    elif event.to_status and event.to_status != event.action:
-        title += f" <span style='color:{_MUTED}'>·</span> {escape(status_label(event.to_status))}"
-    who = escape(event.username + (f" @ {event.station}" if event.station else ""))
-    when = escape(local_time(event.occurred_at, "%d %b %Y %H:%M:%S"))
-    html = f"<b>{title}</b><br><span style='color:{_MUTED}'>{when} · {who}</span>"
-    if event.reason:
-        html += f"<br>{escape(event.reason)}"
-    return f"<p style='margin-bottom:8px'>{html}</p>"
+def payments_html(history: OrderHistory) -> str:
+    """The payment, then each refund, with its date in the site's time zone."""
+    zone = ZoneInfo(history.zone)
+    return "<br>".join(
+        f"{escape(p.text)}<br><span style='color:{_MUTED}'>{p.at.astimezone(zone):%d %b %Y}</span>"
+        for p in history.payments
+    )
 
 
-def timeline_html(detail: OrderDetail) -> str:
-    """Newest first: what happened, when, who and where, and why."""
-    events = "".join(_event_html(e) for e in reversed(detail.events))
-    notes = "".join(f"<p>{escape(note)}</p>" for note in detail.notes)
-    return events + (f"<h4>Notes</h4>{notes}" if notes else "")
+def _entry_html(entry: TimelineEntry, zone: ZoneInfo) -> str:
+    who = " @ ".join(part for part in (entry.who, entry.station) if part) or "Shipshape"
+    when = escape(entry.at.astimezone(zone).strftime(TIME_FORMAT))
+    return (
+        f"<p style='margin-bottom:8px'><b>{escape(entry.text)}</b><br>"
+        f"<span style='color:{_MUTED}'>{when} · {escape(who)} · {entry.kind.value}</span></p>"
+    )
+
+
+def timeline_html(history: OrderHistory) -> str:
+    """Newest first: what happened, when (site time), who and where."""
+    zone = ZoneInfo(history.zone)
+    return "".join(_entry_html(e, zone) for e in reversed(history.timeline))

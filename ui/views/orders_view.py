@@ -22,7 +22,9 @@ from app.domain.order_query import OrderQuery
 from app.dto import OrderDetail
 from app.errors import NotFound
 from app.services import orders
+from app.services.bulk_actions import BulkAction
 from app.services.order_lookup import resolve_order_number
+from app.services.order_timeline import DeskOrder, desk_order
 from app.services.queue_counts import QueueCounts, queue_counts
 from ui.context import UiContext
 from ui.dialogs.import_orders_dialog import import_orders_action
@@ -114,7 +116,10 @@ class OrdersView(QWidget):
         self.selection_label = QLabel()
         self.selection_label.setObjectName("muted")
         self.bulk_toolbar.addWidget(self.selection_label)
-        self.bulk_toolbar.addActions(list(self.bulk_actions.actions.values()))
+        self.bulk_toolbar.addActions(self.bulk_actions.state_actions())
+        self.bulk_toolbar.insertWidget(
+            self.bulk_actions.actions[BulkAction.CANCEL], self.bulk_actions.print_button()
+        )
         self.queue_filters.move_views_to(self.bulk_toolbar)
         self.return_actions = ReturnActions(ctx, self, self.feedback_banner)
         self.detail_panel.set_actions(
@@ -146,6 +151,7 @@ class OrdersView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         ctx.hub.changes_applied.connect(self._on_hub_changes_applied)
         self.action_controller.order_created.connect(self.open_order)
+        self.detail_panel.order_chosen.connect(self.open_order)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
 
         self._counts_timer.start()
@@ -162,8 +168,9 @@ class OrdersView(QWidget):
         ).run()
 
     def open_order(self, reference: str) -> None:
-        """Show the order with this number or channel reference, if there is one: it is
-        searched for, so that the table holds it and the panel shows a row of the table."""
+        """Show the order with this number or channel reference, if there is one: when the
+        table does not hold it, the view switches to a search for it alone (no queue, no
+        filter), so that the panel always shows a row of the table."""
         QueryOp(self, self._ctx, orders.order_detail, reference).success(
             self._on_exact_order_loaded
         ).failure(self._on_exact_order_failed).run()
@@ -293,11 +300,10 @@ class OrdersView(QWidget):
         if self.model.row_of(detail.number) is not None:
             self._select_wanted()
             return
-        self.search_edit.blockSignals(True)
-        self.search_edit.setText(detail.number)
-        self.search_edit.blockSignals(False)
-        self.filter_bar.select(None)
-        self._apply_filter()
+        current = self.model.query()
+        self.show_query(
+            OrderQuery(text=detail.number, sort=current.sort, descending=current.descending)
+        )
 
     def _on_exact_order_failed(self, exc: Exception) -> None:
         if not isinstance(exc, NotFound):
@@ -311,11 +317,13 @@ class OrdersView(QWidget):
         self.queue_filters.set_current(self.model.query())  # a header click sorts there
         if self._keep_ids:
             self._reselect(self._keep_ids)
-        self._select_wanted()
-        self._restoring = False
         shown = self.detail_panel.current_number()
         if shown is not None and self.model.row_of(shown) is None:
+            wanted = self._wanted_number  # another order opened: the result holds it
             self._clear_detail()  # never act on an order the result no longer holds
+            self._wanted_number = wanted if wanted != shown else None
+        self._select_wanted()
+        self._restoring = False
         if self._open_single:
             self._open_single = False
             self._open_lone_result()
@@ -363,16 +371,19 @@ class OrdersView(QWidget):
 
     def _load_detail(self, number: str) -> None:
         self._detail_number = number
-        QueryOp(self, self._ctx, orders.order_detail, number).success(
-            self._on_detail_loaded
-        ).failure(self._show_problem).run()
+        QueryOp(self, self._ctx, desk_order, number).success(self._on_detail_loaded).failure(
+            self._show_problem
+        ).run()
 
-    def _on_detail_loaded(self, detail: OrderDetail) -> None:
+    def _on_detail_loaded(self, loaded: DeskOrder) -> None:
+        detail = loaded.detail
         if detail.number == self._detail_number and self.model.row_of(detail.number) is not None:
-            self._show_detail(detail)
+            self._show_detail(loaded)
 
-    def _show_detail(self, detail: OrderDetail) -> None:
+    def _show_detail(self, loaded: DeskOrder) -> None:
+        detail = loaded.detail
         self.detail_panel.show_detail(detail)
+        self.detail_panel.show_history(loaded.history)
         station = detail.packing.station if detail.packing else None
         self.action_controller.set_order(detail.number, detail.status, station)
         self.desk_actions.set_detail(detail)
