@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CTE, ColumnElement, Integer, Select, column, select, values
+from sqlalchemy import CTE, ColumnElement, Integer, Select, and_, column, select, true, values
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.errors import ValidationFailed
@@ -108,6 +108,28 @@ class Period:
             .data([(d.index, d.starts, d.ends) for d in self.days])
             .cte("report_days")
         )
+
+
+def per_day(
+    session: Session,
+    period: Period,
+    moment: InstrumentedAttribute[Any],
+    stmt: Select[*tuple[Any, ...]],
+) -> Select[*tuple[Any, ...]]:
+    """`stmt` (aggregates, grouped by any keys) worked out for each of the period's days
+    by `moment`: its columns followed by the day's index, one index range scan per day.
+
+    SQLite's planner walks the days and the index on `moment` day by day from a plain
+    join. PostgreSQL's would read the whole range once and test every row against
+    every day (or hash-join a table read whole), so there each day is a LATERAL
+    subquery: a small range it looks up by index.
+    """
+    days = period.day_table()
+    in_day = and_(moment >= days.c.starts, moment < days.c.ends)
+    if session.get_bind().dialect.name != "postgresql":
+        return stmt.add_columns(days.c.day).join(days, in_day).group_by(days.c.day)
+    each_day = stmt.where(in_day).lateral("each_day")
+    return select(*each_day.c, days.c.day).select_from(days).join(each_day, true())
 
 
 def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:

@@ -12,12 +12,11 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.forecast import advise
-from app.services.reports.order_events import whole_range
-from app.services.reports.period import Period, calendar_days, order_scope
+from app.services.reports.period import Period, calendar_days, order_scope, per_day
 from app.services.reports.report import Chart, NoData, Report, ReportColumn
 from app.services.reports.shelf_stock import available_by_sku
 from db.models import Order, OrderLine, Product
@@ -33,18 +32,15 @@ def replenishment(session: Session, period: Period) -> Report:
             period.last - timedelta(days=HISTORY_DAYS - 1), period.last, period.zone
         ),
     )
-    days = history.day_table()
     demand = (
-        select(days.c.day, OrderLine.sku, func.sum(OrderLine.qty_to_fulfil))
-        .select_from(days)
-        .join(Order, and_(Order.placed_at >= days.c.starts, Order.placed_at < days.c.ends))
+        select(OrderLine.sku, func.sum(OrderLine.qty_to_fulfil))
+        .select_from(Order)
         .join(OrderLine, OrderLine.order_id == Order.id)
-        .where(*whole_range(session, Order.placed_at, history))
         .where(Order.status != "cancelled", *order_scope(period))
-        .group_by(days.c.day, OrderLine.sku)
+        .group_by(OrderLine.sku)
     )
     daily: dict[str, list[float]] = defaultdict(lambda: [0.0] * HISTORY_DAYS)
-    for day, sku, units in session.execute(demand):
+    for sku, units, day in session.execute(per_day(session, history, Order.placed_at, demand)):
         daily[sku][day] = float(units or 0)
     available = available_by_sku(session, period)
     names = dict(
