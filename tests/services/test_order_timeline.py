@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.context import Actor
+from app.domain.returns import Condition, Disposition, ReceiptItem
 from app.services.allocation import allocate
 from app.services.intake import create_orders
 from app.services.order_actions import add_note
@@ -17,6 +18,8 @@ from app.services.order_timeline import EntryKind, desk_order
 from app.services.orders import order_detail
 from app.services.pack_completion import pack_unverified
 from app.services.printing import PRINT_DIR_VAR, print_pending
+from app.services.refunds import issue_refund
+from app.services.returns import authorise_return, receive_return
 from app.services.scan_log import record_scan
 from app.services.shipping import ship_order
 from db.engine import Database
@@ -51,7 +54,11 @@ def test_the_timeline_merges_prints_e_mails_notes_and_scans_in_time_order(
         return next(i for i, e in enumerate(history.timeline) if e.kind is kind and words in e.text)
 
     queued = first(EntryKind.PRINT, "Label (PDF) queued for folder")
-    mailed = first(EntryKind.EMAIL, "is on its way” to zoe@example.de queued")
+    mailed = max(  # the "shipped" e-mail, after the "received" one
+        i
+        for i, e in enumerate(history.timeline)
+        if e.kind is EntryKind.EMAIL and e.text.endswith("to zoe@example.de queued")
+    )
     noted = first(EntryKind.NOTE, "Note: Customer rang: leave at the door")
     scanned = first(EntryKind.SCAN, "Scanned 'SO-WRONG': refused - not this order")
     printed = first(EntryKind.PRINT, "Label printed on folder")
@@ -85,3 +92,35 @@ def test_the_customers_other_orders_and_the_payment_come_with_the_order(
     assert payment.amount == order_detail(db, numbers[1]).grand_total > Decimal(0)
     assert payment.text.startswith(f"Paid: {payment.amount:,.2f} EUR")
     assert desk_order(db, numbers[3]).history.customer_orders == ()
+
+
+def test_a_refund_for_a_return_follows_the_payment_and_the_return_is_on_the_timeline(
+    db: Database, actor: Actor, print_dir: Path
+) -> None:
+    stock(db, actor, {"TEE": 5})
+    channel(db)
+    number = create_orders(db, actor, [new_order({"TEE": 2})]).created[0]
+    allocate(db, actor)
+    pack_unverified(db, actor, number)
+    ship_order(db, actor, number)
+    ret = authorise_return(db, actor, number, {"TEE": 1}, "damaged", "refund")
+    receive_return(
+        db,
+        actor,
+        ret.number,
+        [ReceiptItem("TEE", 1, Condition.SELLABLE, Disposition.RESTOCK, None, "--item TEE")],
+    )
+    issue_refund(db, Actor("agent", "desk"), ret.number)
+
+    history = desk_order(db, number).history
+
+    paid, refund = history.payments
+    assert paid.kind == "payment" and (refund.kind, refund.status) == ("refund", "issued")
+    assert refund.text == (f"Refund {refund.amount:,.2f} EUR for {ret.number}, issued by agent")
+    returns = [e.text for e in history.timeline if e.kind is EntryKind.RETURN]
+    assert [text.split(" - ")[0] for text in returns] == [
+        "Return authorised",
+        "Return received",
+        "Refund issued",
+    ]
+    assert all(ret.number in text for text in returns)
