@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.order_query import Queue
@@ -28,7 +29,7 @@ from db.engine import Database
 from db.models import PrintJob
 from db.uow import read, run_in_transaction
 from tests.factories import channel, new_order
-from tests.ui.backoffice.helpers import select_order, wait_for_banner
+from tests.ui.backoffice.helpers import pack_orders, select_order, wait_for_banner
 from tests.ui.test_queue_supervisor import select_rows, show
 from ui.context import UiContext
 from ui.main_window import MainWindow
@@ -101,11 +102,13 @@ def test_a_customers_other_order_opens_on_enter_even_outside_the_current_filter(
     assert panel.customer_order_numbers() == [newer]
 
 
-def _slip_jobs(db: Database) -> dict[int, int]:
-    def work(session: object) -> dict[int, int]:
-        rows = session.execute(  # type: ignore[attr-defined]
+def _jobs(db: Database, document: str) -> dict[int, int]:
+    """order id -> how many print jobs of `document` it has."""
+
+    def work(session: Session) -> dict[int, int]:
+        rows = session.execute(
             select(PrintJob.order_id, func.count())
-            .where(PrintJob.document == "packing_slip")
+            .where(PrintJob.document == document)
             .group_by(PrintJob.order_id)
         )
         return {order_id: count for order_id, count in rows}
@@ -127,7 +130,7 @@ def test_bulk_slips_confirm_who_gets_one_and_print_one_job_per_order(
     qtbot.waitUntil(lambda: all(view.model.row_of(n) is not None for n in chosen))
     select_rows(view, [view.model.row_of(n) or 0 for n in chosen])
     ids = {n: order_detail(demo_db, n).id for n in chosen}
-    before = _slip_jobs(demo_db)
+    before = _jobs(demo_db, "packing_slip")
     printer = load_station_devices(demo_db, ui_context.actor.station).document_target
 
     view.bulk_actions.actions[BulkAction.PRINT_SLIPS].trigger()
@@ -142,7 +145,7 @@ def test_bulk_slips_confirm_who_gets_one_and_print_one_job_per_order(
     box.accept()
 
     assert wait_for_banner(qtbot, view.feedback_banner, "ok") == "2 packing slips printed."
-    after = _slip_jobs(demo_db)
+    after = _jobs(demo_db, "packing_slip")
     assert {n: after.get(i, 0) - before.get(i, 0) for n, i in ids.items()} == {
         allocated[0]: 1,
         allocated[1]: 1,
@@ -180,3 +183,41 @@ def test_between_dates_and_priority_narrow_the_queue(
     filters.placed_combo.setCurrentIndex(0)
     assert not filters.dates_row.isVisible()
     qtbot.waitUntil(lambda: view.model.query().placed_from is None)
+
+
+def test_bulk_labels_go_to_packed_orders_only_one_job_each(
+    qtbot: QtBot,
+    main_window: MainWindow,
+    demo_db: Database,
+    ui_context: UiContext,
+    actor: Actor,
+    print_dir: Path,
+) -> None:
+    view = main_window.orders_view
+    packed = pack_orders(demo_db, actor, 2, label_format="pdf")
+    waiting = list_orders(demo_db, status="allocated", limit=1)[0].number
+    chosen = [*packed, waiting]
+    show(qtbot, view, None)
+    qtbot.waitUntil(lambda: all(view.model.row_of(n) is not None for n in chosen))
+    select_rows(view, [view.model.row_of(n) or 0 for n in chosen])
+    ids = {n: order_detail(demo_db, n).id for n in chosen}
+    before = _jobs(demo_db, "label")
+    printer = load_station_devices(demo_db, ui_context.actor.station).label_target
+
+    view.bulk_actions.actions[BulkAction.PRINT_LABELS].trigger()
+
+    qtbot.waitUntil(lambda: isinstance(view.bulk_actions.dialog, QMessageBox))
+    box = view.bulk_actions.dialog
+    assert isinstance(box, QMessageBox)
+    assert box.text() == (
+        f"2 of 3 orders will have their label printed; 1 is not packed yet. One each, on {printer}."
+    )
+    box.accept()
+
+    assert wait_for_banner(qtbot, view.feedback_banner, "ok") == "2 labels printed."
+    after = _jobs(demo_db, "label")
+    assert {n: after.get(i, 0) - before.get(i, 0) for n, i in ids.items()} == {
+        packed[0]: 1,
+        packed[1]: 1,
+        waiting: 0,
+    }
