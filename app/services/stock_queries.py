@@ -172,6 +172,25 @@ def backordered_orders(db: Database, sku: str) -> list[str]:
     return read(db, work)
 
 
+def backorder_count(db: Database, sku: str) -> int:
+    """How many backordered orders still wait for units of `sku`: counted in the
+    database, not listed, as a popular SKU's backlog runs to thousands."""
+
+    def work(session: Session) -> int:
+        stmt = (
+            select(func.count(func.distinct(Order.id)))
+            .join(OrderLine, OrderLine.order_id == Order.id)
+            .where(
+                Order.status == OrderStatus.BACKORDERED.value,
+                OrderLine.sku == sku,
+                OrderLine.qty_allocated < OrderLine.qty_to_fulfil,
+            )
+        )
+        return int(session.scalar(stmt) or 0)
+
+    return read(db, work)
+
+
 def shipments_for_day(db: Database, day: date, tz: tzinfo | None = None) -> list[ShipmentRow]:
     """Shipments packed on `day` (midnight to midnight in `tz`, default UTC), not voided."""
     zone = tz or UTC

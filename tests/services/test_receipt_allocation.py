@@ -18,7 +18,7 @@ from app.services.intake import create_orders
 from app.services.integrity import verify
 from app.services.inventory import StockCount, receive_and_allocate
 from app.services.orders import order_detail
-from app.services.stock_queries import stock_locations
+from app.services.stock_queries import backorder_count, stock_locations
 from db.engine import Database
 from db.uow import read
 from tests.factories import ADDRESS, channel, new_order, stock
@@ -70,6 +70,7 @@ def test_a_receipt_serves_the_first_waiting_orders_in_priority_order_and_no_othe
     assert sorted(change.allocated) == sorted([express, oldest, small])
     assert statuses(db, [express, oldest, small]) == ["allocated"] * 3
     assert statuses(db, [too_big, blocked, last]) == ["backordered"] * 3
+    assert backorder_count(db, "MUG") == 3
     assert on_hand(db, "MUG") == 5
     assert verify(db) == []
 

@@ -23,7 +23,7 @@ from app.domain.scan_reading import DocType, Reading, ScanKind, describe, read_s
 from app.services.inventory import StockCount, receive_and_allocate
 from app.services.lookups import ProductHit
 from app.services.receipts import SeenReceipt
-from app.services.stock_queries import backordered_orders, location_codes
+from app.services.stock_queries import backorder_count, location_codes
 from ui.context import UiContext
 from ui.operations import DbOp, QueryOp
 from ui.views.feedback_banner import FeedbackBanner
@@ -35,8 +35,8 @@ NOTE_LIMIT = 40  # of the delivery note, so that note/token fits a receipt refer
 
 @dataclass(frozen=True)
 class Receipt:
-    """What one receipt did: the count, the backorders it allocated (and how many of those
-    waiting for the product still wait, for other items), a new location."""
+    """What one receipt did: the count, the backorders it allocated (and how many orders
+    still wait for the product: for more of it, or for other items), a new location."""
 
     count: StockCount
     allocated: tuple[str, ...]
@@ -57,14 +57,14 @@ class Receipt:
         if self.allocated:
             text += f" ({', '.join(self.allocated[:5])}{', …' if n > 5 else ''})"
         if self.still_waiting:
-            text += f"; {self.still_waiting} still wait for other items"
+            text += f"; {self.still_waiting} still wait for {c.sku}"
         return text + ("; new location created" if self.location_created else "")
 
 
 def receive_stock(db: Any, actor: Actor, count: StockCount) -> Receipt:
     """`receive_and_allocate` one count, telling which backorders it allocated."""
     change = receive_and_allocate(db, actor, [count])
-    still = len(backordered_orders(db, count.sku))
+    still = backorder_count(db, count.sku)
     allocated = tuple(sorted(change.allocated))
     seen = change.already_received[0] if change.already_received else None
     return Receipt(count, allocated, still, bool(change.locations_created), seen)
