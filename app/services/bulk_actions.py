@@ -156,13 +156,17 @@ class BulkResult:
     done: tuple[str, ...]
     failed: dict[str, str] = field(default_factory=dict)  # number -> why, in the service's words
     changes: Changes = field(default_factory=Changes)
+    printer: str = ""  # where a print action's documents went
 
     def sentence(self) -> str:
         """ "12 orders held. 1 was not: SO-100004 is shipped." """
         past = _VERB[self.action][1]
         if self.action in _DOCUMENT_NAME:  # "12 labels printed."
             noun, n = _DOCUMENT_NAME[self.action], len(self.done)
-            text = f"{n} {noun}{'' if n == 1 else 's'} printed." if n else f"No {noun} printed."
+            where = f" on {self.printer}" if self.printer else ""
+            text = (
+                f"{n} {noun}{'' if n == 1 else 's'} printed{where}." if n else f"No {noun} printed."
+            )
         else:
             text = f"{_count(len(self.done))} {past}." if self.done else f"No order {past}."
         if self.failed:
@@ -230,9 +234,8 @@ def run(
         done = tuple(n for n, outcome in printed.items() if outcome.printed)
         not_printed = {n: outcome.message for n, outcome in printed.items() if not outcome.printed}
         gone = {n: "changed meanwhile: nothing to print" for n in current.will if n not in printed}
-        return BulkResult(
-            action, done, {**not_printed, **gone}, Changes.of_orders(ids, print_jobs=True)
-        )
+        changed = Changes.of_orders(ids, print_jobs=True)
+        return BulkResult(action, done, {**not_printed, **gone}, changed, current.printer)
     if action is BulkAction.PICK_LIST:
         build = build_pick_lists(db, actor, PickListRequest(order_ids=tuple(sorted(ids))))
         listed = tuple(n for built in build.lists for n in built.orders)

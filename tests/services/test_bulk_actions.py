@@ -154,7 +154,7 @@ def test_labels_print_once_for_each_packed_order_and_the_rest_are_counted_out(
         "2 of 4 orders will have their label printed; 1 is not packed yet; 1 has shipped."
         " One each, on folder."
     )
-    assert result.sentence() == "2 labels printed."
+    assert result.sentence() == "2 labels printed on folder."
     after = _jobs(db, "label")
     assert {n: after.get(n, 0) - before.get(n, 0) for n in numbers} == {
         numbers[0]: 1,
@@ -182,7 +182,10 @@ def test_slips_print_from_allocation_on_even_before_packing(
         "4 of 5 orders will have their packing slip printed; 1 is not allocated yet."
         " One each, on folder."
     )
-    assert (result.done, result.sentence()) == (tuple(numbers), "4 packing slips printed.")
+    assert (result.done, result.sentence()) == (
+        tuple(numbers),
+        "4 packing slips printed on folder.",
+    )
     after = _jobs(db, "packing_slip")
     assert {n: after.get(n, 0) - before.get(n, 0) for n in [*numbers, waiting]} == {
         **dict.fromkeys(numbers, 1),

@@ -144,7 +144,10 @@ def test_bulk_slips_confirm_who_gets_one_and_print_one_job_per_order(
     )
     box.accept()
 
-    assert wait_for_banner(qtbot, view.feedback_banner, "ok") == "2 packing slips printed."
+    assert (
+        wait_for_banner(qtbot, view.feedback_banner, "ok")
+        == f"2 packing slips printed on {printer}."
+    )
     after = _jobs(demo_db, "packing_slip")
     assert {n: after.get(i, 0) - before.get(i, 0) for n, i in ids.items()} == {
         allocated[0]: 1,
@@ -214,7 +217,7 @@ def test_bulk_labels_go_to_packed_orders_only_one_job_each(
     )
     box.accept()
 
-    assert wait_for_banner(qtbot, view.feedback_banner, "ok") == "2 labels printed."
+    assert wait_for_banner(qtbot, view.feedback_banner, "ok") == f"2 labels printed on {printer}."
     after = _jobs(demo_db, "label")
     assert {n: after.get(i, 0) - before.get(i, 0) for n, i in ids.items()} == {
         packed[0]: 1,
