@@ -1,6 +1,7 @@
 """The order detail on real data: one timeline of prints, notes, scans and e-mails in time
-order, the customer's other orders opening even outside the current filter, bulk
-printing with its confirmation and result, and the date-range and priority filters."""
+order (the panel on SQLite and PostgreSQL), the customer's other orders opening even
+outside the current filter, bulk printing with its confirmation and result, and the
+date-range and priority filters."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.order_query import Queue
+from app.services.allocation import allocate
 from app.services.bulk_actions import BulkAction, run
 from app.services.customer_updates import queue_order_received
 from app.services.intake import create_orders
 from app.services.order_actions import add_note, cancel_order
+from app.services.order_timeline import desk_order
 from app.services.orders import list_orders, order_detail
 from app.services.printing import PRINT_DIR_VAR
 from app.services.scan_log import record_scan
@@ -28,11 +31,12 @@ from app.services.stations import load_station_devices
 from db.engine import Database
 from db.models import PrintJob
 from db.uow import read, run_in_transaction
-from tests.factories import channel, new_order
+from tests.factories import channel, new_order, stock
 from tests.ui.backoffice.helpers import pack_orders, select_order, wait_for_banner
 from tests.ui.test_queue_supervisor import select_rows, show
 from ui.context import UiContext
 from ui.main_window import MainWindow
+from ui.views.order_detail_panel import OrderDetailPanel
 from ui.views.orders_view import OrdersView
 
 
@@ -224,3 +228,39 @@ def test_bulk_labels_go_to_packed_orders_only_one_job_each(
         packed[1]: 1,
         waiting: 0,
     }
+
+
+def test_the_panel_shows_the_merged_timeline_and_history_on_both_databases(
+    qtbot: QtBot, db: Database, actor: Actor, print_dir: Path
+) -> None:
+    stock(db, actor, {"MUG": 5})
+    channel(db)
+    first, second = create_orders(
+        db, actor, [new_order({"MUG": 1}, placed_minutes_ago=90), new_order({"MUG": 1})]
+    ).created
+    allocate(db, actor)
+    order_id = order_detail(db, second).id
+    run(db, actor, BulkAction.PRINT_SLIPS, [order_id])
+    add_note(db, actor, second, "Gift wrap, please")
+    record_scan(db, actor, "BAD-SCAN", message="not on this order", order_id=order_id)
+    panel = OrderDetailPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 500)
+
+    desk = desk_order(db, second)
+    panel.show_detail(desk.detail)
+    panel.show_history(desk.history)
+
+    text = panel.timeline_view.toPlainText()
+    order = [
+        "Scanned 'BAD-SCAN': refused - not on this order",
+        "Note: Gift wrap, please",
+        "Packing slip printed on folder",
+        "Packing slip (PDF) queued for folder",
+        "Reserved: New → Allocated",
+        "Created: New",
+    ]
+    assert [text.index(line) for line in order] == sorted(text.index(line) for line in order)
+    assert panel.customer_order_numbers() == [first]
+    assert panel.customer_orders_table.cell_text(0, 2) == "Allocated"
+    assert panel.history_tabs.tabText(1) == "Customer's orders (1)"
