@@ -54,14 +54,19 @@ def current_role(session: Session, actor: Actor) -> str:
     return str(row.role)
 
 
-def authorize(session: Session, actor: Actor, action: str) -> None:
-    """Raise PermissionDenied, with one sentence, unless `actor` may do `action` now."""
-    if action not in GRANTS:
-        raise KeyError(f"no permission is defined for action {action!r}")
+def authorize(session: Session, actor: Actor, action: str, *more: str) -> None:
+    """Raise PermissionDenied, with one sentence, unless `actor` may do `action` (and each
+    of `more`, all with one read) now."""
+    actions = (action, *more)
+    for name in actions:
+        if name not in GRANTS:
+            raise KeyError(f"no permission is defined for action {name!r}")
     if actor.user_id is None:
         if login_required(session):
             raise PermissionDenied(
                 f"log in first: {actor.username} is not a signed-in user of this database"
             )
         return
-    require(current_role(session, actor), action)
+    role = current_role(session, actor)
+    for name in actions:
+        require(role, name)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -96,6 +97,11 @@ class OrderRef:
     service_level: str
     ship_country: str
 
+    @classmethod
+    def of(cls, row: Row[Any]) -> OrderRef:
+        """From a row read by a statement of `lock_statements`."""
+        return cls(*row[: len(_LOCKED_COLUMNS)])
+
     @property
     def busy_message(self) -> str:
         return (
@@ -115,10 +121,22 @@ _LOCKED_COLUMNS = (
     _ORDERS.c.service_level,
     _ORDERS.c.ship_country,
 )
-_LOCK = select(*_LOCKED_COLUMNS).where(_ORDERS.c.id == bindparam("order_id")).with_for_update()
-_LOCK_BY_NUMBER = (
-    select(*_LOCKED_COLUMNS).where(_ORDERS.c.number == bindparam("number")).with_for_update()
-)
+
+
+def lock_statements(
+    extend: Callable[[Select[Any]], Select[Any]] = lambda query: query,
+) -> tuple[Select[Any], Select[Any]]:
+    """Statements (by `order_id`, by `number`) that lock one order row and read the
+    OrderRef columns first, then what `extend` adds (columns, joins): a unit of work
+    that needs more than the order reads it with the lock, in one round trip."""
+    query = extend(select(*_LOCKED_COLUMNS)).with_for_update(of=_ORDERS)
+    return (
+        query.where(_ORDERS.c.id == bindparam("order_id")),
+        query.where(_ORDERS.c.number == bindparam("number")),
+    )
+
+
+_LOCK, _LOCK_BY_NUMBER = lock_statements()
 _MOVE = (
     update(_ORDERS)
     .where(_ORDERS.c.id == bindparam("order_id"), _ORDERS.c.version == bindparam("seen"))
@@ -127,18 +145,90 @@ _MOVE = (
 _MOVE_AND_RELEASE = _MOVE.values(packing_station=None, packing_user=None, packing_started_at=None)
 
 
-def lock_order_by_reference(session: Session, reference: str) -> OrderRef:
-    """Lock the order a packer or supervisor named: by number in one statement, else
-    through the channel reference."""
+def lock_row_by_reference(
+    session: Session,
+    reference: str,
+    statements: tuple[Select[Any], Select[Any]],
+    params: dict[str, Any] | None = None,
+) -> Row[Any]:
+    """Lock the order a packer or supervisor named, with a statement of `lock_statements`:
+    by number in one statement, else through the channel reference."""
+    by_id, by_number = statements
+    conn = session.connection()
     number = without_document_prefix(reference).upper()
-    row = session.connection().execute(_LOCK_BY_NUMBER, {"number": number}).first()
+    row = conn.execute(by_number, {"number": number, **(params or {})}).first()
     if row is not None:
-        return OrderRef(*row)
-    return lock_order(session, find_order_id(session, reference))
+        return row
+    return conn.execute(
+        by_id, {"order_id": find_order_id(session, reference), **(params or {})}
+    ).one()
+
+
+def lock_order_by_reference(session: Session, reference: str) -> OrderRef:
+    return OrderRef.of(lock_row_by_reference(session, reference, (_LOCK, _LOCK_BY_NUMBER)))
 
 
 def lock_order(session: Session, order_id: int) -> OrderRef:
-    return OrderRef(*session.connection().execute(_LOCK, {"order_id": order_id}).one())
+    return OrderRef.of(session.connection().execute(_LOCK, {"order_id": order_id}).one())
+
+
+@dataclass(frozen=True)
+class Move:
+    """One step of an order's lifecycle, with what its audit row says."""
+
+    target: OrderStatus
+    action: str | None = None  # default: the target status
+    reason: str | None = None
+    details: dict[str, Any] | None = None
+
+
+def move_order(
+    session: Session,
+    order: OrderRef,
+    moves: Sequence[Move],
+    actor: Actor,
+    *,
+    release_packing: bool = False,
+    also_audit: Sequence[dict[str, Any]] = (),
+) -> OrderRef:
+    """Move a row locked with `lock_order` through `moves`: every step is checked against
+    the lifecycle and audited, but the row is written once (to the last status) and the
+    audit rows, after `also_audit` (other `audit_row`s of the unit of work), go in one
+    INSERT.
+
+    `release_packing` also frees the order from the station that was packing it.
+    """
+    rows = list(also_audit)
+    status = order.status
+    for move in moves:
+        require_transition(status, move.target, order_number=order.number)
+        rows.append(
+            audit_row(
+                actor,
+                "order",
+                order.id,
+                move.action or move.target.value,
+                from_status=status,
+                to_status=move.target.value,
+                reason=move.reason,
+                details=move.details,
+            )
+        )
+        status = move.target.value
+    result = session.connection().execute(
+        _MOVE_AND_RELEASE if release_packing else _MOVE,
+        {"order_id": order.id, "seen": order.version, "target": status, "now": utcnow()},
+    )
+    if result.rowcount != 1:
+        raise ConcurrencyConflict(f"{order.number} was changed by someone else - reload")
+    insert_rows(session, AuditEvent, rows)
+    return replace(
+        order,
+        status=status,
+        version=order.version + 1,
+        packing_station=None if release_packing else order.packing_station,
+        packing_user=None if release_packing else order.packing_user,
+    )
 
 
 def set_status(
@@ -152,37 +242,11 @@ def set_status(
     details: dict[str, Any] | None = None,
     release_packing: bool = False,
 ) -> OrderRef:
-    """`transition` for a row locked with `lock_order`: one UPDATE, one audit row.
-
-    `release_packing` also frees the order from the station that was packing it.
-    """
-    require_transition(order.status, target, order_number=order.number)
-    result = session.connection().execute(
-        _MOVE_AND_RELEASE if release_packing else _MOVE,
-        {"order_id": order.id, "seen": order.version, "target": target.value, "now": utcnow()},
-    )
-    if result.rowcount != 1:
-        raise ConcurrencyConflict(f"{order.number} was changed by someone else - reload")
-    insert_rows(
+    """`transition` for a row locked with `lock_order`: one UPDATE, one audit row."""
+    return move_order(
         session,
-        AuditEvent,
-        [
-            audit_row(
-                actor,
-                "order",
-                order.id,
-                action or target.value,
-                from_status=order.status,
-                to_status=target.value,
-                reason=reason,
-                details=details,
-            )
-        ],
-    )
-    return replace(
         order,
-        status=target.value,
-        version=order.version + 1,
-        packing_station=None if release_packing else order.packing_station,
-        packing_user=None if release_packing else order.packing_user,
+        [Move(target, action, reason, details)],
+        actor,
+        release_packing=release_packing,
     )

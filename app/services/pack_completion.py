@@ -1,7 +1,11 @@
 """Finishing a pack: shipment, packages with SSCCs, a tracking number, label and slip
-queued for printing, and the order moved to packed - all in one transaction.
+queued for printing, and the order moved to packed - all in one transaction. A station
+that packs and dispatches at once (`dispatch=True`) ships the parcel in that same
+transaction: its stock leaves, and the "shipped" e-mail is queued.
 
-Core statements on purpose, like dispatch: this runs for every parcel.
+Core statements on purpose, like dispatch: this runs for every parcel, and each
+statement is a round trip on PostgreSQL, so what the unit of work knows is not read
+again (tests/services/test_fulfil_statements.py pins the count).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Row, bindparam, delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -23,11 +27,20 @@ from app.dto import PackageView, PackResult
 from app.errors import ConcurrencyConflict, InvalidTransition, ValidationFailed
 from app.services import search_index
 from app.services.access import authorize
-from app.services.audit import OrderRef, lock_order, lock_order_by_reference, record, set_status
+from app.services.audit import (
+    Move,
+    OrderRef,
+    audit_row,
+    lock_row_by_reference,
+    lock_statements,
+    move_order,
+)
 from app.services.carrier_booking import book_tracking_numbers
+from app.services.customer_updates import queue_shipped_messages
 from app.services.numbering import take_numbers
 from app.services.packing import PACKABLE
-from app.services.print_queue import queue_shipment_documents
+from app.services.print_queue import Destinations, queue_shipment_documents, with_destinations
+from app.services.shipping import ShipLine, shipped_moves, take_stock_out
 from app.services.site_readiness import SetupIncomplete, require_ready_to_pack
 from app.services.supervisors import supervisor_by_badge
 from db.base import table_of
@@ -60,8 +73,13 @@ SITE_KEYS = (
     "pack.weight_tolerance_g",
     "label.format",
 )
-# Built once: these run for every parcel packed.
-_SITE = select(_SETTINGS.c.key, _SETTINGS.c.value).where(_SETTINGS.c.key.in_(SITE_KEYS))
+# Built once: these run for every parcel packed. The order is locked with the site's
+# packing settings and the station's printers read in the same statement.
+_SITE_VALUES = tuple(
+    select(_SETTINGS.c.value).where(_SETTINGS.c.key == key).scalar_subquery().label(key)
+    for key in SITE_KEYS
+)
+_LOCKS = lock_statements(lambda query: with_destinations(query.add_columns(*_SITE_VALUES)))
 _OPEN_LINES = (
     select(
         LINES.c.id,
@@ -69,6 +87,10 @@ _OPEN_LINES = (
         LINES.c.product_id,
         (LINES.c.qty_allocated - LINES.c.qty_packed).label("open_units"),
         _PRODUCTS.c.weight_g,
+        LINES.c.qty_ordered - LINES.c.qty_handled_elsewhere,  # the units to ship from here
+        LINES.c.qty_allocated,
+        LINES.c.qty_shipped,
+        exists().where(_TASKS.c.order_line_id == LINES.c.id, _TASKS.c.status == "open"),
     )
     .outerjoin(_PRODUCTS, _PRODUCTS.c.id == LINES.c.product_id)
     .where(LINES.c.order_id == bindparam("order_id"))
@@ -81,6 +103,7 @@ _PACK_LINE = (
         qty_picked=LINES.c.qty_packed + bindparam("b_qty"),  # picked at pack time if not yet
     )
 )
+_PACK_AND_SHIP_LINE = _PACK_LINE.values(qty_shipped=LINES.c.qty_shipped + bindparam("b_qty"))
 _CLOSE_PICK_TASKS = (
     update(_TASKS)
     .where(
@@ -115,23 +138,24 @@ class _Site:
     label_format: str
 
     @classmethod
-    def load(cls, session: Session) -> _Site:
-        """The settings packing needs; a site not set up hears everything it lacks."""
-        values = dict(session.connection().execute(_SITE).all())
-        prefix = values.get("gs1.company_prefix", "")
+    def load(cls, session: Session, locked: Row[Any]) -> _Site:
+        """The settings packing needs, as read with the order's lock; a site not set up
+        hears everything it lacks."""
+        values = {key: locked._mapping[key] for key in SITE_KEYS}
+        prefix = values["gs1.company_prefix"] or ""
         if not prefix:
             require_ready_to_pack(session)
             raise SetupIncomplete(NO_GS1_PREFIX)
         room = 10 ** sscc_serial_digits(prefix) - 1
         return cls(
             prefix,
-            int(values.get("sscc.extension_digit") or 0),
-            int(values.get("sscc.serial_end") or room),
+            int(values["sscc.extension_digit"] or 0),
+            int(values["sscc.serial_end"] or room),
             WeightTolerance(
-                Decimal(values.get("pack.weight_tolerance_percent") or "10"),
-                int(values.get("pack.weight_tolerance_g") or 50),
+                Decimal(values["pack.weight_tolerance_percent"] or "10"),
+                int(values["pack.weight_tolerance_g"] or 50),
             ),
-            values.get("label.format") or "pdf",
+            values["label.format"] or "pdf",
         )
 
 
@@ -142,6 +166,10 @@ class _Line:
     product_id: int | None
     open_units: int  # allocated, not yet packed
     weight_g: int | None  # of one unit, None when the catalogue has no weight
+    here: int  # the units to ship from here
+    allocated: int
+    shipped: int
+    open_tasks: bool  # a pick list still holds an open task for it
 
 
 def complete_packing(
@@ -152,16 +180,24 @@ def complete_packing(
     *,
     label_format: str | None = None,
     weight_override_badge: str | None = None,
+    dispatch: bool = False,
 ) -> PackResult:
     """Close a scan-verified pack: every expected unit must have been scanned.
 
     A measured weight outside the site's tolerance is refused (WeightRefused) unless
     `weight_override_badge` is an active supervisor's badge; the override is audited.
+    `dispatch` ships the parcels in the same transaction (pack and dispatch at once).
     """
 
     def work(session: Session) -> PackResult:
-        authorize(session, actor, "pack")
-        order = lock_order(session, order_id)
+        authorize(session, actor, "pack", *(("ship",) if dispatch else ()))
+        by_id = _LOCKS[0]
+        locked = (
+            session.connection()
+            .execute(by_id, {"order_id": order_id, "station": actor.station})
+            .one()
+        )
+        order = OrderRef.of(locked)
         if order.packing_station != actor.station:
             raise ConcurrencyConflict(
                 order.busy_message
@@ -180,11 +216,12 @@ def complete_packing(
         return _finish(
             session,
             actor,
-            order,
+            locked,
             scanned,
             packages,
             label_format,
             verified=True,
+            dispatch=dispatch,
             serials=serials,
             override_badge=weight_override_badge,
         )
@@ -201,26 +238,30 @@ def pack_unverified(
     weight_g: int | None = None,
     label_format: str | None = None,
     accept_weight: bool = False,
+    dispatch: bool = False,
 ) -> PackResult:
     """Pack everything allocated without scanning (supervisor: B2B pallets, automation).
 
     `accept_weight` takes a weight outside the tolerance on the supervisor's word (audited).
+    `dispatch` ships the parcel in the same transaction (pack and dispatch at once).
     """
 
     def work(session: Session) -> PackResult:
-        authorize(session, actor, "pack.unverified")
-        order = lock_order_by_reference(session, reference)
+        authorize(session, actor, "pack.unverified", *(("ship",) if dispatch else ()))
+        locked = lock_row_by_reference(session, reference, _LOCKS, {"station": actor.station})
+        order = OrderRef.of(locked)
         if order.packing_station not in (None, actor.station):
             raise ConcurrencyConflict(order.busy_message)
         spec = PackageSpec(box_code=box_code, weight_g=weight_g)
         return _finish(
             session,
             actor,
-            order,
+            locked,
             None,
             [spec],
             label_format,
             verified=False,
+            dispatch=dispatch,
             override_badge=None,
             accept_weight=accept_weight,
         )
@@ -231,29 +272,29 @@ def pack_unverified(
 def _finish(
     session: Session,
     actor: Actor,
-    order: OrderRef,
+    locked: Row[Any],
     scanned: dict[int, int] | None,
     packages: Sequence[PackageSpec],
     label_format: str | None,
     *,
     verified: bool,
+    dispatch: bool,
     serials: dict[int, list[str]] | None = None,
     override_badge: str | None,
     accept_weight: bool = False,
 ) -> PackResult:
     """Pack `scanned` units per line (None: every open unit, unverified); scanned serial
-    numbers go into the packages one unit each, so a serial can never ship twice."""
+    numbers go into the packages one unit each, so a serial can never ship twice.
+    `locked` is the order's row as read by a statement of `_LOCKS`."""
+    order = OrderRef.of(locked)
     if order.status not in PACKABLE:
         raise InvalidTransition(
             f"{order.number} is {order.status.replace('_', ' ')}; "
             "only allocated orders can be packed"
         )
     conn = session.connection()
-    site = _Site.load(session)
-    rows = conn.execute(_OPEN_LINES, {"order_id": order.id}).all()
-    lines = {
-        row.id: _Line(row.id, row.sku, row.product_id, row.open_units, row.weight_g) for row in rows
-    }
+    site = _Site.load(session, locked)
+    lines = {row.id: _Line(*row) for row in conn.execute(_OPEN_LINES, {"order_id": order.id})}
     units = {i: line.open_units for i, line in lines.items()} if scanned is None else scanned
     _check_all_scanned(order, lines, units)
     contents = _split(packages, {k: v for k, v in units.items() if v > 0})
@@ -262,7 +303,7 @@ def _finish(
         _expected_weight(lines, items, boxes.get(spec.box_code or ""))
         for spec, items in zip(packages, contents, strict=True)
     ]
-    overrides = _weigh(
+    overrides, override_audit = _weigh(
         session, actor, order, packages, expected, site, override_badge, accept_weight
     )
     weights = tuple(
@@ -287,11 +328,12 @@ def _finish(
                 "carrier": booking.carrier,
                 "service_level": order.service_level,
                 "tracking_number": booking.numbers[0],
-                "status": "packed",
+                "status": "shipped" if dispatch else "packed",
                 "verified": verified,
                 "packed_by": actor.username,
                 "packed_station": actor.station,
                 "packed_at": now,
+                "shipped_at": now if dispatch else None,
             }
         ],
     )[0]
@@ -312,28 +354,42 @@ def _finish(
     search_index.add_tracking_numbers(session, order.id, booking.numbers)  # found by them now
     insert_rows(session, PackageItem, _package_items(package_ids, contents, serials or {}))
     # Picking is recorded at pack time when the packer picked the order himself.
-    conn.execute(_PACK_LINE, [{"b_id": k, "b_qty": v} for k, v in sorted(units.items()) if v])
-    conn.execute(_CLOSE_PICK_TASKS, {"line_ids": list(lines)})
+    conn.execute(
+        _PACK_AND_SHIP_LINE if dispatch else _PACK_LINE,
+        [{"b_id": k, "b_qty": v} for k, v in sorted(units.items()) if v],
+    )
+    if any(line.open_tasks for line in lines.values()):
+        conn.execute(_CLOSE_PICK_TASKS, {"line_ids": list(lines)})
     if scanned is not None:
         conn.execute(_FORGET_PROGRESS, {"order_id": order.id})
-    set_status(
-        session,
-        order,
-        OrderStatus.PACKED,
-        actor,
-        action="packed",
-        details={
-            "verified": verified,
-            "packages": len(packages),
-            "tracking": booking.numbers[0],
-            "carrier": booking.carrier,
-            "service": booking.service,
-            **({"weight_override": overrides} if overrides else {}),
-        },
-        release_packing=True,
-    )
+    moves = [
+        Move(
+            OrderStatus.PACKED,
+            "packed",
+            details={
+                "verified": verified,
+                "packages": len(packages),
+                "tracking": booking.numbers[0],
+                "carrier": booking.carrier,
+                "service": booking.service,
+                **({"weight_override": overrides} if overrides else {}),
+            },
+        )
+    ]
+    if dispatch:
+        take_stock_out(session, actor, order.id, units)
+        queue_shipped_messages(session, order.id, [shipment_id], actor)
+        moves += shipped_moves(
+            ShipLine(line.id, line.here, line.allocated, line.shipped + units.get(line.id, 0))
+            for line in lines.values()
+        )
+    move_order(session, order, moves, actor, release_packing=True, also_audit=override_audit)
     jobs = queue_shipment_documents(
-        session, order.id, shipment_id, actor.station, label_format or site.label_format
+        session,
+        order.id,
+        shipment_id,
+        Destinations.of(locked, actor.station),
+        label_format or site.label_format,
     )
     views = tuple(
         PackageView(seq, str(row["sscc"]), spec.box_code, weight)
@@ -428,9 +484,9 @@ def _weigh(
     site: _Site,
     override_badge: str | None,
     accept_weight: bool,
-) -> list[str]:
+) -> tuple[list[str], list[dict[str, Any]]]:
     """Refuse a measured weight outside the tolerance, unless a supervisor overrides it;
-    the overridden verdicts (to audit)."""
+    the overridden verdicts (for the "packed" audit row) and the override's audit row."""
     refused = [
         verdict.message
         for spec, weight in zip(packages, expected, strict=True)
@@ -438,14 +494,13 @@ def _weigh(
         and not (verdict := check_weight(weight, spec.weight_g, site.tolerance)).accepted
     ]
     if not refused:
-        return []
+        return [], []
     if accept_weight:
-        return refused
+        return refused, []
     if override_badge is None:
         raise WeightRefused(refused[0], refused[1:])
     supervisor = supervisor_by_badge(session, override_badge)
-    record(
-        session,
+    override = audit_row(
         actor,
         "order",
         order.id,
@@ -453,7 +508,7 @@ def _weigh(
         reason="; ".join(refused),
         details={"supervisor": supervisor, "badge": override_badge},
     )
-    return refused
+    return refused, [override]
 
 
 def _expected_weight(

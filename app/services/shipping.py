@@ -8,6 +8,8 @@ of work costs more than the statements themselves.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -17,7 +19,7 @@ from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.errors import InvalidTransition
 from app.services.access import authorize
-from app.services.audit import OrderRef, lock_order_by_reference, set_status
+from app.services.audit import Move, OrderRef, lock_order_by_reference, move_order
 from app.services.customer_updates import queue_shipped_messages
 from db.base import table_of
 from db.bulk import insert_rows
@@ -75,14 +77,22 @@ _ALL_PACKED_SHIPPED = (
     .where(LINES.c.order_id == bindparam("b_order_id"))
     .values(qty_shipped=LINES.c.qty_packed)
 )
-_PACKED_SHIPMENTS = select(SHIPMENTS.c.id).where(
-    SHIPMENTS.c.order_id == bindparam("order_id"), SHIPMENTS.c.status == "packed"
-)
 _SHIPMENTS_LEAVE = (
     update(SHIPMENTS)
     .where(SHIPMENTS.c.order_id == bindparam("b_order_id"), SHIPMENTS.c.status == "packed")
     .values(status="shipped", shipped_at=bindparam("now"))
+    .returning(SHIPMENTS.c.id)
 )
+
+
+@dataclass(frozen=True)
+class ShipLine:
+    """What the order's next status depends on, once a dispatch has left."""
+
+    id: int
+    here: int  # the units to ship from here: ordered, less those handled elsewhere
+    allocated: int
+    shipped: int  # with this dispatch
 
 
 def ship_order(db: Database, actor: Actor, reference: str) -> str:
@@ -99,17 +109,49 @@ def ship_in(session: Session, actor: Actor, order: OrderRef) -> str:
             f"{order.number} is {order.status.replace('_', ' ')}; only packed orders ship"
         )
     conn = session.connection()
-    lines = conn.execute(_LINES_OF, {"order_id": order.id}).all()
-    to_ship = {line_id: packed - shipped for line_id, _, _, packed, shipped in lines}
-    rows = conn.execute(_LOCK_ALLOCATED_STOCK, {"order_id": order.id}).all()
-    allocations = [(a_id, line_id, level_id, qty) for a_id, line_id, level_id, qty, _, _ in rows]
+    rows = conn.execute(_LINES_OF, {"order_id": order.id}).all()
+    to_ship = {line_id: packed - shipped for line_id, *_, packed, shipped in rows}
+    take_stock_out(session, actor, order.id, to_ship)
+    conn.execute(_ALL_PACKED_SHIPPED, {"b_order_id": order.id})
+    leaving = conn.execute(_SHIPMENTS_LEAVE, {"b_order_id": order.id, "now": utcnow()})
+    queue_shipped_messages(session, order.id, sorted(leaving.scalars()), actor)
+    lines = [
+        ShipLine(line_id, here, allocated, packed) for line_id, here, allocated, packed, _ in rows
+    ]
+    return move_order(session, order, shipped_moves(lines), actor).status
+
+
+def shipped_moves(lines: Iterable[ShipLine]) -> list[Move]:
+    """The order's moves once every packed unit has left: shipped; or shipped in part,
+    the rest to follow (still allocated) or waiting for stock (backordered)."""
+    lines = list(lines)
+    if all(line.shipped == line.here for line in lines):
+        return [Move(OrderStatus.SHIPPED, "shipped")]
+    rest = (
+        OrderStatus.ALLOCATED
+        if any(line.allocated > line.shipped for line in lines)
+        else OrderStatus.BACKORDERED
+    )
+    return [
+        Move(OrderStatus.PARTIALLY_SHIPPED, "shipped part"),
+        Move(rest, reason="rest of the order to follow"),
+    ]
+
+
+def take_stock_out(session: Session, actor: Actor, order_id: int, to_ship: dict[int, int]) -> None:
+    """Take `to_ship` units per order line off the shelves: the reservations behind them
+    are consumed (split where only part of one leaves) and the stock rows, locked in
+    their order, lose the units on hand and reserved, with a stock move each."""
+    conn = session.connection()
+    rows = conn.execute(_LOCK_ALLOCATED_STOCK, {"order_id": order_id}).all()
     levels = {level_id: (product, location) for _, _, level_id, _, product, location in rows}
+    left = dict(to_ship)
     consumed: list[dict[str, Any]] = []
     reduced: list[dict[str, Any]] = []
     split: list[dict[str, Any]] = []
     shipped_from: dict[int, int] = defaultdict(int)
-    for alloc_id, line_id, level_id, quantity in allocations:
-        take = min(to_ship[line_id], quantity)
+    for alloc_id, line_id, level_id, quantity, _, _ in rows:
+        take = min(left.get(line_id, 0), quantity)
         if take == 0:
             continue
         if take < quantity:
@@ -124,43 +166,31 @@ def ship_in(session: Session, actor: Actor, order: OrderRef) -> str:
             )
         else:
             consumed.append({"b_id": alloc_id})
-        to_ship[line_id] -= take
+        left[line_id] -= take
         shipped_from[level_id] += take
     if consumed:
         conn.execute(_CONSUME, consumed)
     if reduced:
         conn.execute(_REDUCE, reduced)
     insert_rows(session, Allocation, split)
-    if shipped_from:
-        conn.execute(_TAKE_OUT, [{"b_id": k, "b_qty": v} for k, v in sorted(shipped_from.items())])
-        now = utcnow()
-        insert_rows(
-            session,
-            StockMove,
-            [
-                {
-                    "product_id": levels[k][0],
-                    "location_id": levels[k][1],
-                    "quantity": -v,
-                    "kind": "ship",
-                    "order_id": order.id,
-                    "user_id": actor.user_id,
-                    "station": actor.station,
-                    "created_at": now,
-                }
-                for k, v in sorted(shipped_from.items())
-            ],
-        )
-    leaving = conn.execute(_PACKED_SHIPMENTS, {"order_id": order.id}).all()
-    conn.execute(_ALL_PACKED_SHIPPED, {"b_order_id": order.id})
-    conn.execute(_SHIPMENTS_LEAVE, {"b_order_id": order.id, "now": utcnow()})
-    queue_shipped_messages(session, order.id, [row.id for row in leaving], actor)
-    if all(packed == ordered for _, ordered, _, packed, _ in lines):
-        return set_status(session, order, OrderStatus.SHIPPED, actor, action="shipped").status
-    order = set_status(session, order, OrderStatus.PARTIALLY_SHIPPED, actor, action="shipped part")
-    rest = (
-        OrderStatus.ALLOCATED
-        if any(allocated > packed for _, _, allocated, packed, _ in lines)
-        else OrderStatus.BACKORDERED
+    if not shipped_from:
+        return
+    conn.execute(_TAKE_OUT, [{"b_id": k, "b_qty": v} for k, v in sorted(shipped_from.items())])
+    now = utcnow()
+    insert_rows(
+        session,
+        StockMove,
+        [
+            {
+                "product_id": levels[k][0],
+                "location_id": levels[k][1],
+                "quantity": -v,
+                "kind": "ship",
+                "order_id": order_id,
+                "user_id": actor.user_id,
+                "station": actor.station,
+                "created_at": now,
+            }
+            for k, v in sorted(shipped_from.items())
+        ],
     )
-    return set_status(session, order, rest, actor, reason="rest of the order to follow").status

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.gtin import is_valid_sscc
+from app.domain.order_query import OrderQuery
 from app.domain.tracking_numbers import TrackingScheme, is_valid_tracking_number
 from app.errors import ConcurrencyConflict, NotFound, ValidationFailed
+from app.services import order_queue
 from app.services.allocation import allocate
 from app.services.catalogue import ProductInput, upsert_products
 from app.services.integrity import verify
-from app.services.orders import order_detail
+from app.services.orders import find_order, order_detail
 from app.services.pack_claims import claim_next_order, free_from_station
 from app.services.pack_completion import PackageSpec, complete_packing, pack_unverified
 from app.services.packing import open_for_packing, record_pack_scan
@@ -21,7 +26,19 @@ from app.services.picking import claim_next_pick_list
 from app.services.shipping import ship_order
 from app.services.stats import stats
 from db.engine import Database
-from db.models import PackingProgress, ScanEvent
+from db.models import (
+    Allocation,
+    AuditEvent,
+    EmailOutbox,
+    OrderLine,
+    PackingProgress,
+    PickTask,
+    PrintJob,
+    ScanEvent,
+    Shipment,
+    StockLevel,
+    StockMove,
+)
 from db.uow import read
 from tests.factories import place, stock
 
@@ -259,7 +276,10 @@ def test_the_desk_frees_an_order_from_a_station_that_is_gone_and_its_scans_stay(
     assert [(line.sku, line.scanned) for line in resumed.lines] == [("MUG", 1)]
     event = order_detail(db, number).events[-2]
     assert (event.action, event.reason, event.username) == (
-        "packing released", "station 1 crashed", actor.username)
+        "packing released",
+        "station 1 crashed",
+        actor.username,
+    )
 
 
 def test_the_quantity_key_counts_several_units_but_never_for_a_serial(
@@ -288,3 +308,177 @@ def test_a_pick_list_or_tote_barcode_opens_its_order_for_packing(
     assert open_for_packing(db, packer, f"T:{totes[second]}").number == second
     with pytest.raises(NotFound, match="holds 2 orders: scan the order's slip"):
         open_for_packing(db, Actor(username="jo", station="pack-2"), f"P:{batch.number}")
+
+
+def _fulfilment(db: Database, number: str) -> dict[str, Any]:
+    """Everything packing and dispatch leave behind for one order, without its ids,
+    numbers and times."""
+
+    def work(s: Session) -> dict[str, Any]:
+        order = find_order(s, number)
+        line_ids = select(OrderLine.id).where(OrderLine.order_id == order.id)
+
+        def rows(*columns: Any, where: Any, order_by: Any) -> list[tuple[Any, ...]]:
+            return [tuple(r) for r in s.execute(select(*columns).where(where).order_by(order_by))]
+
+        return {
+            "status": order.status,
+            "packing_station": order.packing_station,
+            "lines": rows(
+                OrderLine.qty_allocated,
+                OrderLine.qty_picked,
+                OrderLine.qty_packed,
+                OrderLine.qty_shipped,
+                where=OrderLine.order_id == order.id,
+                order_by=OrderLine.line_no,
+            ),
+            "shipments": rows(
+                Shipment.status,
+                Shipment.verified,
+                Shipment.shipped_at.is_not(None),
+                where=Shipment.order_id == order.id,
+                order_by=Shipment.id,
+            ),
+            "allocations": rows(
+                Allocation.status,
+                Allocation.quantity,
+                where=Allocation.order_line_id.in_(line_ids),
+                order_by=Allocation.id,
+            ),
+            "moves": rows(
+                StockMove.kind,
+                StockMove.quantity,
+                where=StockMove.order_id == order.id,
+                order_by=StockMove.id,
+            ),
+            "print_jobs": rows(
+                PrintJob.document,
+                PrintJob.printer,
+                PrintJob.status,
+                where=PrintJob.order_id == order.id,
+                order_by=PrintJob.id,
+            ),
+            "e-mails": rows(
+                EmailOutbox.template,
+                where=EmailOutbox.order_id == order.id,
+                order_by=EmailOutbox.id,
+            ),
+            "audit": rows(
+                AuditEvent.action,
+                AuditEvent.from_status,
+                AuditEvent.to_status,
+                AuditEvent.reason,
+                where=(AuditEvent.entity == "order") & (AuditEvent.entity_id == order.id),
+                order_by=AuditEvent.id,
+            ),
+            "pick_tasks": rows(
+                PickTask.status,
+                PickTask.qty_picked,
+                where=PickTask.order_line_id.in_(line_ids),
+                order_by=PickTask.id,
+            ),
+        }
+
+    return read(db, work)
+
+
+def _stock(db: Database) -> list[tuple[int, int]]:
+    return read(
+        db,
+        lambda s: [
+            (level.on_hand, level.reserved)
+            for level in s.scalars(select(StockLevel).order_by(StockLevel.id))
+        ],
+    )
+
+
+def _scan_all(db: Database, packer: Actor, number: str) -> int:
+    state = open_for_packing(db, packer, number)
+    for line in state.lines:
+        for _ in range(line.expected):
+            assert record_pack_scan(db, packer, state.order_id, line.sku).accepted
+    return state.order_id
+
+
+@pytest.mark.parametrize("verified", [True, False], ids=["scanned", "unverified"])
+def test_packing_and_dispatching_at_once_leaves_what_packing_then_shipping_leaves(
+    db: Database, actor: Actor, packer: Actor, verified: bool
+) -> None:
+    at_once, in_two = (_order(db, actor, {"MUG": 2, "TEA": 1}) for _ in range(2))
+    stock_before = _stock(db)
+
+    def fulfil(number: str, dispatch: bool) -> None:
+        if verified:
+            order_id = _scan_all(db, packer, number)
+            complete_packing(db, packer, order_id, [PackageSpec("M")], dispatch=dispatch)
+        else:
+            pack_unverified(db, actor, number, box_code="M", dispatch=dispatch)
+        if not dispatch:
+            assert ship_order(db, actor, number) == "shipped"
+
+    fulfil(at_once, dispatch=True)
+    one_transaction = _fulfilment(db, at_once)
+    fulfil(in_two, dispatch=False)
+
+    assert one_transaction == _fulfilment(db, in_two)
+    assert one_transaction["status"] == "shipped"
+    assert one_transaction["shipments"] == [("shipped", verified, True)]
+    assert one_transaction["e-mails"][-1] == ("shipped",)
+    assert [action for action, *_ in one_transaction["audit"]][-2:] == ["packed", "shipped"]
+    taken = [(2 * 2, 2 * 2), (2 * 1, 2 * 1), (0, 0)]  # MUG, TEA, PEN: both orders' units
+    after = _stock(db)
+    assert [(b[0] - a[0], b[1] - a[1]) for a, b in zip(after, stock_before, strict=True)] == taken
+    tracking = order_detail(db, at_once).shipments[0].tracking_number
+    assert tracking
+    assert [r.number for r in order_queue.page(db, OrderQuery(text=tracking))] == [at_once]
+    assert verify(db) == []
+
+
+def test_a_part_order_packed_and_dispatched_at_once_waits_for_the_rest_as_when_shipped_apart(
+    db: Database, actor: Actor
+) -> None:
+    stock(db, actor, {"MUG": 1, "PEN": 1, "TEA": 10})
+    at_once = place(db, actor, {"MUG": 2, "TEA": 1}, allow_partial=True)
+    in_two = place(db, actor, {"PEN": 2, "TEA": 1}, allow_partial=True)
+    allocate(db, actor)
+
+    pack_unverified(db, actor, at_once, dispatch=True)
+    pack_unverified(db, actor, in_two)
+    assert ship_order(db, actor, in_two) == "backordered"
+
+    outcome = _fulfilment(db, at_once)
+    assert outcome == _fulfilment(db, in_two)
+    assert outcome["lines"] == [(1, 1, 1, 1), (1, 1, 1, 1)]
+    assert [(a, f, t) for a, f, t, _ in outcome["audit"]][-3:] == [
+        ("packed", "allocated", "packed"),
+        ("shipped part", "packed", "partially_shipped"),
+        ("backordered", "partially_shipped", "backordered"),
+    ]
+    assert verify(db) == []
+
+
+def test_dispatching_at_once_closes_the_pick_tasks_a_picker_left_open(
+    db: Database, actor: Actor
+) -> None:
+    stock(db, actor, {"MUG": 10})
+    number = place(db, actor, {"MUG": 2})
+    allocate(db, actor)
+    create_pick_lists(db, actor)
+
+    pack_unverified(db, actor, number, dispatch=True)
+
+    outcome = _fulfilment(db, number)
+    assert (outcome["status"], outcome["pick_tasks"]) == ("shipped", [("done", 2)])
+    assert verify(db) == []
+
+
+def test_a_refused_dispatch_packs_nothing(db: Database, actor: Actor, packer: Actor) -> None:
+    number = _order(db, actor, {"MUG": 1})
+    state = open_for_packing(db, packer, number)
+
+    with pytest.raises(ValidationFailed, match="not fully scanned"):
+        complete_packing(db, packer, state.order_id, [PackageSpec()], dispatch=True)
+
+    outcome = _fulfilment(db, number)
+    assert (outcome["status"], outcome["shipments"], outcome["moves"]) == ("allocated", [], [])
+    assert outcome["packing_station"] == "pack-1"
