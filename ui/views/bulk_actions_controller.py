@@ -71,6 +71,7 @@ class BulkActionsController(QObject):
         self._ctx, self._host, self._banner, self._selected = ctx, host, banner, selected
         self.dialog: ReasonDialog | QMessageBox | None = None
         self.actions: dict[BulkAction, QAction] = {}
+        self._print_button: QToolButton | None = None
         for action, text, tip in _ACTIONS:
             qaction = QAction(text, host)
             qaction.setToolTip(tip)
@@ -84,7 +85,8 @@ class BulkActionsController(QObject):
 
     def print_button(self) -> QToolButton:
         """ "Print ▾": the labels or the packing slips of the selection."""
-        button = QToolButton()
+        button = self._print_button = QToolButton()
+        button.setEnabled(self.actions[BulkAction.PRINT_LABELS].isEnabled())
         button.setText("Print")
         button.setToolTip("Print the labels or the packing slips of the selected orders")
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -96,6 +98,8 @@ class BulkActionsController(QObject):
     def set_selection_size(self, count: int) -> None:
         for qaction in self.actions.values():
             qaction.setEnabled(count > 0)
+        if self._print_button is not None:
+            self._print_button.setEnabled(count > 0)
 
     def start(self, action: BulkAction) -> None:
         """Ask what `action` would do to the selection, then confirm it."""
