@@ -115,6 +115,10 @@ def _words(action: str) -> str:
     return action.replace("_", " ")
 
 
+def _attempts(n: int) -> str:
+    return "1 attempt" if n == 1 else f"{n} attempts"
+
+
 def _status(status: str) -> str:
     return _words(status).capitalize()
 
@@ -172,7 +176,9 @@ def _scan_entries(session: Session, order_id: int) -> list[TimelineEntry]:
 
 
 def _print_entries(session: Session, order_id: int) -> list[TimelineEntry]:
-    jobs = session.scalars(select(PrintJob).where(PrintJob.order_id == order_id))
+    jobs = session.scalars(
+        select(PrintJob).where(PrintJob.order_id == order_id).order_by(PrintJob.id)
+    )
     entries = []
     for job in jobs:
         document = _DOCUMENTS.get(job.document, _words(job.document).capitalize())
@@ -184,7 +190,7 @@ def _print_entries(session: Session, order_id: int) -> list[TimelineEntry]:
             entries.append(TimelineEntry(job.printed_at, EntryKind.PRINT, "", job.station, text))
         elif job.last_error:
             text = (
-                f"{document} NOT printed on {job.printer} ({job.attempts} attempts): "
+                f"{document} NOT printed on {job.printer} ({_attempts(job.attempts)}): "
                 f"{job.last_error}"
             )
             entries.append(TimelineEntry(job.created_at, EntryKind.PRINT, "", job.station, text))
@@ -224,7 +230,7 @@ def _email_entries(session: Session, order_id: int) -> list[TimelineEntry]:
                     EntryKind.EMAIL,
                     "",
                     None,
-                    f"{what} failed after {mail.attempts} attempts{why}",
+                    f"{what} failed after {_attempts(mail.attempts)}{why}",
                 )
             )
     return entries

@@ -8,21 +8,27 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.returns import Condition, Disposition, ReceiptItem
+from app.printing import PrinterError
 from app.services.allocation import allocate
+from app.services.bulk_printing import queue_documents
 from app.services.intake import create_orders
 from app.services.order_actions import add_note
 from app.services.order_timeline import EntryKind, desk_order
 from app.services.orders import order_detail
 from app.services.pack_completion import pack_unverified
-from app.services.printing import PRINT_DIR_VAR, print_pending
+from app.services.printing import PRINT_DIR_VAR, print_job, print_pending
 from app.services.refunds import issue_refund
 from app.services.returns import authorise_return, receive_return
 from app.services.scan_log import record_scan
 from app.services.shipping import ship_order
 from db.engine import Database
+from db.models import EmailOutbox
+from db.uow import run_in_transaction
 from tests.factories import channel, new_order, stock
 
 
@@ -124,3 +130,33 @@ def test_a_refund_for_a_return_follows_the_payment_and_the_return_is_on_the_time
         "Refund issued",
     ]
     assert all(ret.number in text for text in returns)
+
+
+class _JammedPrinter:
+    def send(self, document: bytes, *, fmt: str, job_name: str) -> None:
+        raise PrinterError("paper jam")
+
+
+def test_a_print_that_failed_and_an_e_mail_that_failed_say_why(
+    db: Database, actor: Actor, print_dir: Path
+) -> None:
+    stock(db, actor, {"MUG": 5})
+    channel(db)
+    number = create_orders(db, actor, [new_order({"MUG": 1})]).created[0]
+    allocate(db, actor)
+    order_id = order_detail(db, number).id
+    queued = queue_documents(db, actor, "packing_slip", [order_id])
+    print_job(db, queued[number], make_printer=lambda _spec: _JammedPrinter())
+
+    def bounce(session: Session) -> None:
+        mail = session.scalars(select(EmailOutbox).where(EmailOutbox.order_id == order_id)).one()
+        mail.status, mail.attempts, mail.last_error = "failed", 1, "550 no such mailbox"
+
+    run_in_transaction(db, bounce)
+
+    texts = [e.text for e in desk_order(db, number).history.timeline]
+    assert "Packing slip NOT printed on folder (1 attempt): paper jam" in texts
+    assert any(
+        t.startswith("E-mail") and t.endswith("failed after 1 attempt: 550 no such mailbox")
+        for t in texts
+    ), texts
