@@ -115,7 +115,8 @@ def _reach(session: Session, received: list[int], arrivals: Sequence[Arrival]) -
 
 def serve(session: Session, actor: Actor, reached: Reached) -> AllocationResult:
     """Allocate the reached orders, in priority order, from the stock of the products
-    they need, locked in id order (already, by the caller of `reach`)."""
+    they need, locked here in id order: rows the caller of `reach` locked are held
+    already, so this waits for none of them."""
     if not reached.queue:
         return AllocationResult()
     needs = outstanding_needs(session, reached.queue)
