@@ -16,6 +16,7 @@ built here: no ORM objects, and never more than one chunk in memory.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +111,7 @@ CANCEL_REASONS = (
     "Duplicate order",
     "Customer no longer needs it",
 )
+SQLITE_CACHE_KB = 128 * 1024
 STATION_WINDOW = timedelta(days=7)  # pick lists, scans and print jobs are kept this long
 RESERVING = frozenset({"allocated", "picking", "picked", "packed"})
 SHIPPED = frozenset({"shipped", "delivered"})
@@ -168,7 +170,9 @@ class Site:
     gs1_prefix: str
     sscc_extension: int
     warehouse_id: int
-    customer_ids: dict[int, int] = field(default_factory=dict)  # customer number -> id
+    # Customer id by customer number, 0 while unknown: an array, as a million orders
+    # have 400,000 customers (a dict of them would weigh 40 MB).
+    customer_ids: array[int] = field(default_factory=lambda: array("q"))
 
 
 def load_site(session: Session, seed: int, total: int, now: datetime) -> Site:
@@ -268,6 +272,11 @@ class Plan:
     times: dict[str, datetime]  # state reached -> when
 
 
+def customer_count(orders: int) -> int:
+    """How many people place `orders` orders: two in five are repeat orders."""
+    return max(5, orders * 3 // 5)
+
+
 def external_ref(channel: str, seed: int, i: int) -> str:
     return f"#{1000 + i}" if channel == "web" else f"{channel.upper()}-{seed}-{i:06d}"
 
@@ -306,7 +315,7 @@ def plan(site: Site, i: int) -> Plan:
         i=i,
         channel=channel,
         ref=external_ref(channel, site.seed, i),
-        customer=mix(site.seed, i, 0xC0) % max(5, site.total * 2 // 5),
+        customer=mix(site.seed, i, 0xC0) % customer_count(site.total),
         service=service,
         placed=placed,
         status=status,
@@ -533,6 +542,10 @@ def present(session: Session, site: Site, last: int) -> bool:
 
 def write_chunk(session: Session, site: Site, start: int, stop: int) -> Counter[str]:
     """Orders `start` to `stop - 1` with everything they did; their count per status."""
+    if site.sqlite:
+        # The indexes of a million orders outgrow SQLite's default 2 MB page cache; with
+        # it, every insert re-reads index pages. The setting lasts for this connection.
+        session.connection().exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
     plans = [plan(site, i) for i in range(start, stop)]
     writer = _Chunk(session, site, plans)
     writer.build()
@@ -569,7 +582,7 @@ class _Chunk:
         by_service = Counter(p.service for p in shipping)
         for service, count in sorted(by_service.items()):
             booking = book_tracking_numbers(s, service, count)
-            self.tracking[service] = (booking.carrier, iter(booking.numbers))
+            self.tracking[service] = (booking.carrier, booking.service, iter(booking.numbers))
         listed = [p for p in plans if self._at_station(p, "picking")]
         self.pick_list_ids = iter(reserve_ids(s, PickList, len(listed)))
         self.pick_list_numbers = iter(
@@ -581,10 +594,12 @@ class _Chunk:
         when = p.times.get(step)
         return when is not None and self.site.now - when < STATION_WINDOW
 
-    def _customers(self) -> dict[int, int]:
+    def _customers(self) -> array[int]:
         """Customer id per customer number, creating those not in the database yet."""
         site, known = self.site, self.site.customer_ids
-        wanted = {p.customer for p in self.plans} - known.keys()
+        if not known:
+            known.frombytes(bytes(known.itemsize * customer_count(site.total)))  # zeros
+        wanted = {p.customer for p in self.plans if not known[p.customer]}
         people = {number: customer(site.seed, number) for number in wanted}
         emails: dict[str, list[int]] = defaultdict(list)
         for number, person in people.items():
@@ -666,6 +681,9 @@ class _Chunk:
         who = _Who(p, site)
         if self._at_station(p, "picking"):
             who.pick_list = (next(self.pick_list_ids), next(self.pick_list_numbers))
+        if "packed" in p.times:
+            carrier, service, numbers = self.tracking[p.service]
+            who.parcel = (carrier, service, next(numbers))
         events = self._events(p, order_id, lines, who)
         last = max(p.times.values())
         t["orders"].append(
@@ -743,6 +761,12 @@ class _Chunk:
                 details = '{"units": 0, "complete": false}'
             elif step in ("picking", "picked") and who.pick_list:
                 details = f'{{"pick_list": "{who.pick_list[1]}"}}'
+            elif step == "packed" and who.parcel:
+                carrier, service, tracking = who.parcel
+                details = (
+                    f'{{"verified": true, "packages": 1, "tracking": "{tracking}", '
+                    f'"carrier": "{carrier}", "service": "{service}"}}'
+                )
             elif step == "on_hold" or step == "cancelled":
                 reason = p.reason
             elif step == "delivered":
@@ -892,8 +916,8 @@ class _Chunk:
 
     def _parcel(self, p: Plan, order_id: int, number: str, lines: list[Any], who: _Who) -> str:
         site, stamp, t = self.site, self.stamp, self.rows.tables
-        carrier, numbers = self.tracking[p.service]
-        tracking: str = next(numbers)
+        assert who.parcel is not None
+        carrier, _, tracking = who.parcel
         packer, station = who.of("packed")
         packed_at = p.times["packed"]
         shipped_at = p.times.get("shipped")
@@ -1052,7 +1076,8 @@ class _Who:
 
     def __init__(self, p: Plan, site: Site) -> None:
         self.p = p
-        self.pick_list: tuple[int, str] | None = None
+        self.pick_list: tuple[int, str] | None = None  # id, number
+        self.parcel: tuple[str, str, str] | None = None  # carrier, its service, tracking
         self._n = mix(site.seed, p.i, 0x57)
 
     def of(self, step: str) -> tuple[str, str]:
