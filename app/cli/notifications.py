@@ -7,6 +7,7 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from app.cli.registry import at_least, command, emit_json, json_flag
@@ -37,8 +38,10 @@ def _summary(report: SendReport) -> str:
     return f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
 
 
-def _one_pass(db: Database, actor: Actor, worker: str) -> SendReport:
-    report = send_pass(db, actor, worker=worker)
+def _one_pass(
+    db: Database, actor: Actor, worker: str, settings: Mapping[str, str] | None = None
+) -> SendReport:
+    report = send_pass(db, actor, worker=worker, settings=settings)
     for failure in report.failures:
         print(f"failed {failure}")
     return report
@@ -46,10 +49,11 @@ def _one_pass(db: Database, actor: Actor, worker: str) -> SendReport:
 
 @command("send-notifications", "drain the e-mail outbox (SMTP or folder)", configure=_send_args)
 def cmd_send_notifications(db: Database, actor: Actor, args: argparse.Namespace) -> int:
-    config = mail_config(read(db, effective_settings))  # a bad SHIPSHAPE_SMTP stops here
+    settings = read(db, effective_settings)
+    config = mail_config(settings)  # a bad SHIPSHAPE_SMTP stops here
     worker = f"{socket.gethostname()}:{os.getpid()}"
     if args.once:
-        report = _one_pass(db, actor, worker)
+        report = _one_pass(db, actor, worker, settings)  # the settings just read
         print(f"{_summary(report)} via {config.describe()}")
         if report.server_down:
             print(f"error: {report.server_down}; the messages wait", file=sys.stderr)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
+
+# Something "@" something-dotted, no blanks: every address checked_address accepts has
+# this shape (email_validator refuses quoted local parts and single-label domains).
+_PLAUSIBLE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class HeaderRefused(ValueError):
     """A header value carried a line break (header injection) or other control character."""
 
 
-@lru_cache(maxsize=4096)  # intake checks thousands of addresses, many of them the same
+@lru_cache(maxsize=4096)  # a customer's messages, rendered together, share one address
 def checked_address(text: str | None) -> str | None:
     """The normalised address, or None when there is none or it is not a valid one."""
     if not text or not text.strip():
@@ -20,6 +25,12 @@ def checked_address(text: str | None) -> str | None:
         return str(validate_email(text.strip(), check_deliverability=False).normalized)
     except EmailNotValidError:
         return None
+
+
+def plausible_address(text: str) -> bool:
+    """Whether `text` (stripped) could be an address: a check of ~1 us for queueing; the
+    full one, checked_address, is made when the message is rendered."""
+    return _PLAUSIBLE.fullmatch(text) is not None
 
 
 def header_value(field: str, value: str) -> str:

@@ -1,14 +1,16 @@
 """What each change tells the customer: the context of every outbox message the
 warehouse's own services queue (order received, shipped, delayed, delivered).
 
-Called inside the change's transaction; see app.services.notifications.
+Called inside the change's transaction; each context is the snapshot of the facts of
+that moment (what left in a parcel, the ship-by date missed); see
+app.services.notifications.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -149,14 +151,16 @@ def queue_delay_notices(session: Session, actor: Actor, now: datetime | None = N
         AuditEvent.entity_id == Order.id,
         AuditEvent.action == DELAY_NOTICE,
     )
-    late = session.scalars(
-        select(Order.id)
+    rows = session.execute(
+        select(Order.id, Order.ship_by)
         .where(Order.status == "backordered", Order.ship_by < now, ~told.exists())
         .order_by(Order.id)
         .with_for_update(skip_locked=True)
-    ).all()
-    if not late:
+    )
+    missed = cast(dict[int, datetime], dict(rows.all()))  # ship_by < now: never NULL
+    if not missed:
         return 0
+    late = list(missed)
     waiting: dict[int, list[dict[str, Any]]] = {oid: [] for oid in late}
     for line in session.scalars(
         select(OrderLine)
@@ -168,7 +172,14 @@ def queue_delay_notices(session: Session, actor: Actor, now: datetime | None = N
         )
     queue_messages(
         session,
-        [MessageRequest(oid, "delayed", {"waiting_lines": waiting[oid]}) for oid in late],
+        [
+            MessageRequest(
+                oid,
+                "delayed",
+                {"waiting_lines": waiting[oid], "order": {"ship_by": missed[oid].isoformat()}},
+            )
+            for oid in late
+        ],
         actor=actor,
     )
     reason = "backordered past its ship-by date"

@@ -15,6 +15,12 @@ lease keeps a second process off a claimed row. A message is claimed only when n
 earlier message of the same order is still waiting, so a customer reads "shipped"
 before "delivered".
 
+A message is rendered when it is first claimed, in the claim's transaction
+(app.services.email_rendering, the function the desk's preview uses), and what was
+rendered is kept on the row. One that cannot be rendered (a template error, no valid
+sender, header injection, an address email_validator refuses) is failed there with
+the reason; a refused address also leaves a note on the order.
+
 A crash between the server's "accepted" and the row's "sent" leaves the row
 `sending`; after the lease it is sent again with the same Message-ID and Date. The
 folder transport recognises the Message-ID and does not write it twice; an SMTP
@@ -26,7 +32,7 @@ that the attempt was interrupted.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -46,9 +52,12 @@ from app.emails.transport import (
     open_transport,
 )
 from app.services.customer_updates import queue_delay_notices
+from app.services.email_rendering import Refusal, RenderedMessage, render_messages
+from app.services.notifications import no_address_note
 from app.services.settings import effective_settings
+from db.bulk import insert_rows
 from db.engine import Database
-from db.models import EmailAttachment, EmailOutbox
+from db.models import EmailAttachment, EmailOutbox, Note
 from db.types import utcnow
 from db.uow import read, run_in_transaction
 
@@ -79,11 +88,13 @@ def back_off(attempts: int, policy: SenderPolicy) -> timedelta:
     return step * random.uniform(0.8, 1.2)
 
 
-def send_pass(db: Database, actor: Actor, *, worker: str) -> SendReport:
+def send_pass(
+    db: Database, actor: Actor, *, worker: str, settings: Mapping[str, str] | None = None
+) -> SendReport:
     """One pass of the sender as the CLI and the desk run it: queue the delay notices
-    that fell due, then send everything due."""
+    that fell due, then send everything due (`settings` when the caller has read them)."""
     run_in_transaction(db, lambda s: queue_delay_notices(s, actor))
-    return send_due(db, worker=worker)
+    return send_due(db, worker=worker, settings=settings)
 
 
 def send_due(
@@ -92,18 +103,26 @@ def send_due(
     worker: str,
     policy: SenderPolicy = SenderPolicy(),
     config: SmtpConfig | FolderConfig | None = None,
+    settings: Mapping[str, str] | None = None,
     transport_factory: Callable[[SmtpConfig | FolderConfig], Transport] = open_transport,
 ) -> SendReport:
-    """Send every message due now, batch by batch; the report says what happened."""
-    settings = read(db, effective_settings)
-    config = config or mail_config(settings)
-    max_attempts = int(settings.get("email.max_attempts") or 10)
+    """Send every message due now, batch by batch; the report says what happened.
+    The site's settings (transport, retries, what the templates show) are read once."""
+    site = settings if settings is not None else read(db, effective_settings)
+    config = config or mail_config(site)
+    max_attempts = int(site.get("email.max_attempts") or 10)
     report = SendReport()
     while True:
-        claimed = run_in_transaction(db, lambda s: claim_due(s, worker, policy))
-        if not claimed:
+        claim = run_in_transaction(db, lambda s: claim_due(s, worker, policy, site))
+        report.failed += len(claim.refused)
+        report.failures.extend(claim.refused)
+        if not claim.messages:
+            if claim.refused:
+                continue  # the batch failed to render; the next may not
             return report
-        _send_batch(db, claimed, worker, policy, max_attempts, config, transport_factory, report)
+        _send_batch(
+            db, claim.messages, worker, policy, max_attempts, config, transport_factory, report
+        )
         if report.server_down:
             return report
 
@@ -177,8 +196,17 @@ def _send_one(
 _EARLIER = aliased(EmailOutbox)
 
 
-def claim_due(session: Session, worker: str, policy: SenderPolicy) -> list[OutgoingMessage]:
-    """Take up to `policy.batch` due rows for `worker` (see the module docstring)."""
+@dataclass(frozen=True)
+class Claim:
+    messages: list[OutgoingMessage]  # rendered, leased to the worker
+    refused: list[str]  # "#id to addr: reason" of those failed at rendering
+
+
+def claim_due(
+    session: Session, worker: str, policy: SenderPolicy, settings: Mapping[str, str]
+) -> Claim:
+    """Take up to `policy.batch` due rows for `worker`, rendered (see the module
+    docstring)."""
     now = utcnow()
     outbox = EmailOutbox
     due = or_(
@@ -190,15 +218,31 @@ def claim_due(session: Session, worker: str, policy: SenderPolicy) -> list[Outgo
         _EARLIER.id < outbox.id,
         _EARLIER.status.in_(("pending", "sending")),
     )
-    rows = session.execute(
-        select(outbox)
-        .where(due, ~earlier_waiting)
-        .order_by(outbox.id)
-        .limit(policy.batch)
-        .with_for_update(skip_locked=True, of=outbox)
-    ).scalars()
+    rows = (
+        session.execute(
+            select(outbox)
+            .where(due, ~earlier_waiting)
+            .order_by(outbox.id)
+            .limit(policy.batch)
+            .with_for_update(skip_locked=True, of=outbox)
+        )
+        .scalars()
+        .all()
+    )
+    rendered = render_messages(session, rows, settings)
     claimed = []
+    refused: list[str] = []
+    notes: list[dict[str, object]] = []
     for row in rows:
+        message = rendered[row.id]
+        if isinstance(message, Refusal):
+            row.status, row.last_error, row.claimed_by = "failed", message.reason, worker
+            refused.append(f"#{row.id} to {row.to_addr}: {message.reason}")
+            if message.bad_address and row.order_id is not None:
+                notes.append(no_address_note(row.order_id, row.template, row.to_addr, None))
+            continue
+        if row.rendered_at is None:
+            _keep(row, message, now)
         interrupted = row.status == "sending"
         row.status = "sending"
         row.lease_until = now + policy.lease
@@ -207,6 +251,7 @@ def claim_due(session: Session, worker: str, policy: SenderPolicy) -> list[Outgo
         if interrupted:
             row.last_error = INTERRUPTED
         claimed.append(_outgoing(row, interrupted))
+    insert_rows(session, Note, notes)
     if claimed:
         attachments = session.execute(
             select(EmailAttachment)
@@ -219,7 +264,23 @@ def claim_due(session: Session, worker: str, policy: SenderPolicy) -> list[Outgo
                 AttachmentData(a.filename, a.content_type, a.data)
             )
         claimed = [_with_attachments(m, by_message.get(m.id, [])) for m in claimed]
-    return claimed
+    return Claim(claimed, refused)
+
+
+def _keep(row: EmailOutbox, message: RenderedMessage, now: datetime) -> None:
+    """Store what was rendered: every later attempt sends exactly this."""
+    row.message_id, row.from_name, row.from_addr = (
+        message.message_id,
+        message.from_name,
+        message.from_addr,
+    )
+    row.to_addr, row.subject, row.body, row.body_html = (
+        message.to_addr,
+        message.subject,
+        message.text,
+        message.html,
+    )
+    row.rendered_at = now
 
 
 def _outgoing(row: EmailOutbox, interrupted: bool) -> OutgoingMessage:

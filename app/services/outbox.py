@@ -1,13 +1,18 @@
 """The outbox as customer service sees it: list, preview and resend messages.
 
+The preview renders a message that waits through the sender's own function
+(app.services.email_rendering): what the desk sees is what is sent. One already
+rendered shows what was stored, which is what went out.
+
 A resend is a new message (new Message-ID, `resend_of` the original), audited on the
-order. One that was rendered is sent again as it was; one that never was (a template
-error, a sender address missing at the time) is rendered anew from its context.
+order, to the customer's address of today. One that was rendered is sent again as it
+was; one that never was (a template error, a sender address missing at the time) is
+rendered anew from its context snapshot when it is sent.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,10 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
+from app.emails.addresses import checked_address
 from app.errors import NotFound, ValidationFailed
 from app.services.access import authorize
 from app.services.audit import record
-from app.services.notifications import Attachment, queue_message
+from app.services.email_rendering import Refusal, render_messages
+from app.services.notifications import Attachment, message_id_for, queue_message
+from app.services.settings import effective_settings
 from db.engine import Database
 from db.models import EmailAttachment, EmailOutbox, Order
 from db.types import utcnow
@@ -34,7 +42,7 @@ class OutboxEntry:
     order: str | None  # order number
     template: str
     to_addr: str
-    subject: str
+    subject: str  # "" until the message is rendered (the preview renders it)
     status: str
     attempts: int
     created_at: datetime
@@ -133,13 +141,25 @@ def preview_message(db: Database, outbox_id: int) -> MessagePreview:
             .where(EmailAttachment.outbox_id == row.id)
             .order_by(EmailAttachment.id)
         ).all()
+        entry = _entry(row, number)
+        message = render_messages(session, [row], effective_settings(session))[row.id]
+        if isinstance(message, Refusal):  # what the sender will fail it with
+            return MessagePreview(
+                entry=replace(entry, last_error=entry.last_error or message.reason),
+                message_id=row.message_id,
+                sender=f"{row.from_name} <{row.from_addr}>",
+                recipient=f"{row.to_name} <{row.to_addr}>",
+                text="",
+                html=None,
+                attachments=tuple(names),
+            )
         return MessagePreview(
-            entry=_entry(row, number),
-            message_id=row.message_id,
-            sender=f"{row.from_name} <{row.from_addr}>",
-            recipient=f"{row.to_name} <{row.to_addr}>",
-            text=row.body,
-            html=row.body_html,
+            entry=replace(entry, subject=message.subject, to_addr=message.to_addr),
+            message_id=message.message_id,
+            sender=f"{message.from_name} <{message.from_addr}>",
+            recipient=f"{row.to_name} <{message.to_addr}>",
+            text=message.text,
+            html=message.html,
             attachments=tuple(names),
         )
 
@@ -180,14 +200,23 @@ def resend_message(db: Database, actor: Actor, outbox_id: int) -> int:
         copy = session.get(EmailOutbox, new_id)
         assert copy is not None
         copy.resend_of = original.id
-        if original.status == "sent" or original.body:
+        if original.rendered_at is not None:
             # What the customer was sent, again: not a re-rendering with today's data.
+            address = checked_address(copy.to_addr)
+            if address is None:
+                raise ValidationFailed(
+                    f"{number} has no valid customer e-mail address now ({copy.to_addr!r}); "
+                    "nothing was resent"
+                )
+            copy.to_addr = address
             copy.subject, copy.body, copy.body_html = (
                 original.subject,
                 original.body,
                 original.body_html,
             )
-            copy.status, copy.last_error = "pending", None
+            copy.from_name, copy.from_addr = original.from_name, original.from_addr
+            copy.message_id = message_id_for(copy.message_id, original.from_addr)
+            copy.rendered_at = utcnow()
         record(
             session,
             actor,

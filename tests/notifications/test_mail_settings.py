@@ -3,11 +3,13 @@ exported or audited; send-notifications run as a user runs it."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from app.cli.notifications import cmd_send_notifications
 from app.context import Actor
 from app.emails.transport import FolderConfig, SmtpConfig, mail_config, smtp_from_url
 from app.errors import ValidationFailed
@@ -21,6 +23,7 @@ from tests.cli.runner import run_cli
 from tests.notifications.mail import make_due, outbox
 from tests.races.harness import url_of
 from tests.smtp_server import SmtpServer
+from tests.statement_count import counting_statements
 
 SECRET = "pa55:w/rd@x"
 
@@ -107,3 +110,19 @@ def test_a_bad_shipshape_smtp_stops_send_notifications_in_one_line(
 
     assert (result.code, result.out) == (1, "")
     assert result.err == "error: SHIPSHAPE_SMTP: the port must be a number 1-65535\n"
+
+
+def test_send_notifications_once_reads_the_settings_once(
+    db: Database, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    factories.place(db, actor, {"MUG": 1})
+    set_settings(db, actor, {"email.folder": str(tmp_path)})
+    monkeypatch.delenv("SHIPSHAPE_SMTP", raising=False)
+
+    with counting_statements(db, keep_texts=True) as sent:
+        code = cmd_send_notifications(db, actor, argparse.Namespace(once=True, interval=15))
+
+    assert code == 0 and len(list(tmp_path.glob("*.eml"))) == 1
+    reads = [t for t in sent.texts if "FROM settings" in t]
+    assert len(reads) == 1, "\n".join(sent.texts)

@@ -1,9 +1,11 @@
 """The transactional outbox: a message is written with the change that causes it, or
-not at all; what cannot be sent never blocks the change. SQLite and PostgreSQL."""
+not at all; what cannot be sent never blocks the change, and is failed with the
+reason when the sender renders it. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from jinja2 import DictLoader, Environment, StrictUndefined
@@ -12,7 +14,9 @@ from sqlalchemy.orm import Session
 
 import app.emails.templates as templates
 from app.context import Actor
+from app.emails.transport import FolderConfig
 from app.services.allocation import allocate
+from app.services.email_sender import send_due
 from app.services.intake import create_orders
 from app.services.notifications import Attachment, queue_message
 from app.services.orders import find_order_id, order_detail
@@ -41,7 +45,9 @@ def test_a_new_order_and_its_received_message_commit_together(db: Database, acto
         "zoe@example.de",
     )
     assert row.order_id == read(db, lambda s: find_order_id(s, number))
-    assert row.subject == "Shipshape Demo Ltd: we have received your order #9001"
+    assert (row.subject, row.body) == ("", "")  # rendered when it is sent
+    preview = preview_message(db, row.id)
+    assert preview.entry.subject == "Shipshape Demo Ltd: we have received your order #9001"
 
 
 def test_no_message_is_left_behind_by_a_change_that_rolled_back(db: Database, actor: Actor) -> None:
@@ -78,7 +84,7 @@ def test_a_customer_without_a_valid_address_gets_no_message_and_a_note(
 
 
 def test_a_line_break_in_the_customer_name_is_refused_and_the_order_still_comes_in(
-    db: Database, actor: Actor
+    db: Database, actor: Actor, tmp_path: Path
 ) -> None:
     factories.stock(db, actor, {"MUG": 5})
     factories.channel(db)
@@ -86,18 +92,21 @@ def test_a_line_break_in_the_customer_name_is_refused_and_the_order_still_comes_
     order = replace(factories.new_order({"MUG": 1}), ship_to=hostile)
 
     [number] = create_orders(db, actor, [order]).created
+    report = send_due(db, worker="t", config=FolderConfig(tmp_path / "mail"))
 
     assert order_detail(db, number).status in ("new", "on_hold")
+    assert (report.sent, report.failed) == (0, 1)
     [row] = outbox(db)
     assert row.status == "failed" and row.body == ""
     assert row.last_error is not None
     assert row.last_error.startswith(
         "customer name contains a line break (header injection refused)"
     )
+    assert not (tmp_path / "mail").exists()  # nothing was sent
 
 
-def test_a_template_error_fails_the_message_with_the_reason_and_the_change_commits(
-    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
+def test_a_template_error_at_send_time_fails_the_message_with_the_reason_and_the_order_stands(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     factories.stock(db, actor, {"MUG": 5})
     broken = Environment(
@@ -111,15 +120,19 @@ def test_a_template_error_fails_the_message_with_the_reason_and_the_change_commi
     monkeypatch.setattr(templates, "environment", lambda: broken)
 
     number = factories.place(db, actor, {"MUG": 1})
+    [queued] = outbox(db)
+    assert queued.status == "pending"  # nothing is rendered while the order comes in
 
-    assert read(db, lambda s: s.scalar(select(func.count()).select_from(Order))) == 1
+    report = send_due(db, worker="t", config=FolderConfig(tmp_path))
+
+    why = "template order_received.txt: 'dict object' has no attribute 'no_such_field'"
+    assert (report.sent, report.failed) == (0, 1)
+    assert report.failures == [f"#{queued.id} to zoe@example.de: {why}"]
     [row] = outbox(db)
-    assert row.status == "failed"
-    assert (
-        row.last_error
-        == "template order_received.txt: 'dict object' has no attribute 'no_such_field'"
-    )
+    assert (row.status, row.last_error, row.attempts) == ("failed", why, 0)
+    assert read(db, lambda s: s.scalar(select(func.count()).select_from(Order))) == 1
     assert order_detail(db, number).number == number
+    assert preview_message(db, row.id).entry.last_error == why  # as the desk shows it
 
 
 def test_an_attachment_is_stored_with_its_message(db: Database, actor: Actor) -> None:
@@ -145,7 +158,9 @@ def test_an_attachment_is_stored_with_its_message(db: Database, actor: Actor) ->
     assert [tuple(r) for r in stored] == [
         ("return-label.pdf", "application/pdf", b"%PDF-1.4 label")
     ]
-    assert outbox(db)[-1].subject == "Shipshape Demo Ltd: your return RMA-1 is authorised"
+    shown = preview_message(db, outbox_id or 0)
+    assert shown.entry.subject == "Shipshape Demo Ltd: your return RMA-1 is authorised"
+    assert shown.attachments == ("return-label.pdf",)
 
 
 def test_dispatch_queues_a_shipped_message_with_the_carriers_tracking_link(
@@ -158,13 +173,14 @@ def test_dispatch_queues_a_shipped_message_with_the_carriers_tracking_link(
 
     ship_order(db, actor, number)
 
-    shipped = outbox(db)[-1]
-    assert shipped.template == "shipped"
+    row = outbox(db)[-1]
+    assert row.template == "shipped"
+    shipped = preview_message(db, row.id)
     tracking = packed.tracking_number
-    assert f"Tracking number: {tracking}" in shipped.body
-    assert f"https://tracking.example/{tracking}" in shipped.body
-    assert f'href="https://tracking.example/{tracking}"' in (shipped.body_html or "")
-    assert "2 x Product MUG (MUG)" in shipped.body
+    assert f"Tracking number: {tracking}" in shipped.text
+    assert f"https://tracking.example/{tracking}" in shipped.text
+    assert f'href="https://tracking.example/{tracking}"' in (shipped.html or "")
+    assert "2 x Product MUG (MUG)" in shipped.text
 
 
 def test_a_channels_own_sender_and_brand_are_used_for_its_orders(
@@ -181,10 +197,9 @@ def test_a_channels_own_sender_and_brand_are_used_for_its_orders(
     factories.place(db, actor, {"MUG": 1}, ref="#N1", channel="nordic")
     factories.place(db, actor, {"MUG": 1}, ref="#W1")
 
-    nordic, web = outbox(db)
-    assert nordic.subject == "Nordic Mugs: we have received your order #N1"
+    nordic, web = (preview_message(db, row.id) for row in outbox(db))
+    assert nordic.entry.subject == "Nordic Mugs: we have received your order #N1"
     assert nordic.message_id.endswith("@nordic-mugs.example>")
-    assert "Questions? Reply to this e-mail or write to hej@nordic-mugs.example." in nordic.body
-    assert web.subject == "Shipshape Demo Ltd: we have received your order #W1"
-    preview = preview_message(db, nordic.id)
-    assert preview.sender == "Nordic Mugs <hej@nordic-mugs.example>"
+    assert "Questions? Reply to this e-mail or write to hej@nordic-mugs.example." in nordic.text
+    assert web.entry.subject == "Shipshape Demo Ltd: we have received your order #W1"
+    assert nordic.sender == "Nordic Mugs <hej@nordic-mugs.example>"

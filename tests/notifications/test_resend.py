@@ -22,12 +22,13 @@ from tests.notifications.mail import outbox
 
 
 def test_a_message_that_never_rendered_is_rendered_anew_when_resent(
-    db: Database, actor: Actor
+    db: Database, actor: Actor, tmp_path: Path
 ) -> None:
     factories.stock(db, actor, {"MUG": 5})
     set_settings(db, actor, {"company.email": ""})  # no sender address yet
     factories.channel(db)
     number = factories.place(db, actor, {"MUG": 1}, ref="#R9")
+    assert send_due(db, worker="t", config=FolderConfig(tmp_path)).failed == 1
     [failed] = outbox(db)
     assert failed.status == "failed" and failed.last_error is not None
     assert "no valid sender address" in failed.last_error
@@ -37,9 +38,12 @@ def test_a_message_that_never_rendered_is_rendered_anew_when_resent(
 
     copy = outbox(db)[-1]
     assert (copy.id, copy.status, copy.last_error) == (new_id, "pending", None)
-    assert copy.subject == "Shipshape Demo Ltd: we have received your order #R9"
-    assert copy.message_id != failed.message_id and copy.message_id.endswith("@nordic.example>")
-    assert preview_message(db, new_id).sender == "Shipshape Demo Ltd <shop@nordic.example>"
+    preview = preview_message(db, new_id)
+    assert preview.entry.subject == "Shipshape Demo Ltd: we have received your order #R9"
+    assert preview.message_id.endswith("@nordic.example>")
+    assert preview.sender == "Shipshape Demo Ltd <shop@nordic.example>"
+    assert send_due(db, worker="t", config=FolderConfig(tmp_path)).sent == 1
+    assert outbox(db)[-1].message_id == preview.message_id != failed.message_id
     events = [e for e in order_detail(db, number).events if e.action == "e-mail resent"]
     assert [e.reason for e in events] == [
         f"order received e-mail #{failed.id} sent again as #{new_id} to zoe@example.de"

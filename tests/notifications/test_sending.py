@@ -31,11 +31,11 @@ def test_a_queued_message_goes_to_the_smtp_server_once_with_its_message_id(
     db: Database, actor: Actor, smtp: SmtpServer
 ) -> None:
     number = _order_with_mail(db, actor, ref="#5001")
-    [row] = outbox(db)
 
     report = send_due(db, worker="w1", config=smtp_from_url(smtp.url))
 
     assert (report.sent, report.failed, report.retrying) == (1, 0, 0)
+    [row] = outbox(db)
     [received] = smtp.wait_for(1)
     assert received.rcpt_tos == ["zoe@example.de"]
     assert received.mail_from == "orders@shipshape-demo.example"

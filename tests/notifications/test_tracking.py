@@ -15,6 +15,7 @@ from app.errors import ValidationFailed
 from app.imports.tracking import read_tracking_file
 from app.services.allocation import allocate
 from app.services.orders import order_detail
+from app.services.outbox import preview_message
 from app.services.pack_completion import pack_unverified
 from app.services.shipping import ship_order
 from app.services.tracking import import_tracking
@@ -82,9 +83,9 @@ def test_delivery_marks_parcel_and_order_and_queues_the_delivered_email_once(
         f"{tracking}: Out for delivery at Berlin depot, 29 Nov 2026 07:10",
         f"{tracking}: Delivered at Berlin, 29 Nov 2026 08:30",
     ]
-    delivered = [r for r in outbox(db) if r.template == "delivered"]
-    assert len(delivered) == 1
-    assert f"parcel {tracking} delivered on 29 Nov 2026 08:30 (Berlin)" in delivered[0].body
+    [delivered] = [r for r in outbox(db) if r.template == "delivered"]
+    text = preview_message(db, delivered.id).text
+    assert f"parcel {tracking} delivered on 29 Nov 2026 08:30 (Berlin)" in text
     shipment = read(db, lambda s: s.scalars(select(Shipment)).one())
     assert shipment.status == "delivered"
 
