@@ -55,8 +55,10 @@ _LOCK_ALLOCATED_STOCK = (
     .order_by(ALLOCATIONS.c.stock_level_id, ALLOCATIONS.c.id)  # locks in stock-row order
     .with_for_update(of=LEVELS)
 )
-_CONSUME = (
-    update(ALLOCATIONS).where(ALLOCATIONS.c.id == bindparam("b_id")).values(status="consumed")
+_CONSUME = (  # one statement for all, where a statement per row costs a round trip each
+    update(ALLOCATIONS)
+    .where(ALLOCATIONS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status="consumed")
 )
 _REDUCE = (
     update(ALLOCATIONS)
@@ -146,7 +148,7 @@ def take_stock_out(session: Session, actor: Actor, order_id: int, to_ship: dict[
     rows = conn.execute(_LOCK_ALLOCATED_STOCK, {"order_id": order_id}).all()
     levels = {level_id: (product, location) for _, _, level_id, _, product, location in rows}
     left = dict(to_ship)
-    consumed: list[dict[str, Any]] = []
+    consumed: list[int] = []
     reduced: list[dict[str, Any]] = []
     split: list[dict[str, Any]] = []
     shipped_from: dict[int, int] = defaultdict(int)
@@ -165,11 +167,11 @@ def take_stock_out(session: Session, actor: Actor, order_id: int, to_ship: dict[
                 }
             )
         else:
-            consumed.append({"b_id": alloc_id})
+            consumed.append(alloc_id)
         left[line_id] -= take
         shipped_from[level_id] += take
     if consumed:
-        conn.execute(_CONSUME, consumed)
+        conn.execute(_CONSUME, {"ids": consumed})
     if reduced:
         conn.execute(_REDUCE, reduced)
     insert_rows(session, Allocation, split)
