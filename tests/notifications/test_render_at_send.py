@@ -26,7 +26,9 @@ from app.services.settings import set_settings
 from app.services.shipping import ship_order
 from db.engine import Database
 from tests import factories
+from tests.cli.runner import run_cli
 from tests.notifications.mail import make_due, notes_of, outbox
+from tests.races.harness import url_of
 from tests.smtp_server import SmtpServer
 
 
@@ -206,3 +208,20 @@ def test_the_return_label_is_attached_to_the_return_authorised_email_as_queued(
     assert label.get_filename() == f"{ret.number}-label.pdf"
     assert label.get_content_type() == "application/pdf"
     assert label.get_content().startswith(b"%PDF")
+
+
+def test_outbox_show_prints_a_waiting_message_as_it_will_be_sent(
+    db: Database, actor: Actor, tmp_path: Path
+) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    number = factories.place(db, actor, {"MUG": 1}, ref="#S1")
+    [row] = outbox(db)
+
+    shown = run_cli(url_of(db), "outbox", "--show", str(row.id), home=tmp_path)
+
+    assert shown.code == 0, str(shown)
+    preview = preview_message(db, row.id)
+    assert f"Subject: {preview.entry.subject}\n" in shown.out
+    assert f"Message-ID: {preview.message_id}\n" in shown.out
+    assert f"Order #S1 ({number}), placed" in shown.out
+    assert outbox(db)[0].status == "pending"  # showing it sent nothing
