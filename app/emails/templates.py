@@ -65,4 +65,6 @@ def render(template: str, context: Mapping[str, Any]) -> RenderedEmail:
             line = getattr(exc, "lineno", None)  # syntax errors know their line
             where = f" line {line}" if line else ""
             raise RenderFailed(f"template {name}{where}: {exc.message or exc}") from None
+        except Exception as exc:  # an expression that fails as it runs (1 / 0, "a" + 1)
+            raise RenderFailed(f"template {name}: {type(exc).__name__}: {exc}") from None
     return RenderedEmail(parts["subject"].strip(), parts["text"], parts["html"])

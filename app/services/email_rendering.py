@@ -107,6 +107,9 @@ def render_messages(
             results[row.id] = _render(row, to_addr, fact, zone, company)
         except (RenderFailed, HeaderRefused) as exc:
             results[row.id] = Refusal(str(exc))
+        except (ValueError, ArithmeticError, TypeError) as exc:  # a snapshot that is not
+            # what this version writes: it fails this message, never the whole outbox
+            results[row.id] = Refusal(f"the message's context cannot be read: {exc}")
     return results
 
 

@@ -17,14 +17,17 @@ from app.emails.transport import FolderConfig, smtp_from_url
 from app.services.allocation import allocate
 from app.services.email_sender import send_due
 from app.services.intake import create_orders
+from app.services.notifications import queue_message
 from app.services.order_contact import current_contact, edit_contact
 from app.services.order_lines import LineEdit, edit_lines
+from app.services.orders import find_order_id
 from app.services.outbox import MessagePreview, preview_message
 from app.services.pack_completion import pack_unverified
 from app.services.returns import authorise_return
 from app.services.settings import set_settings
 from app.services.shipping import ship_order
 from db.engine import Database
+from db.uow import run_in_transaction
 from tests import factories
 from tests.cli.runner import run_cli
 from tests.notifications.mail import make_due, notes_of, outbox
@@ -225,3 +228,53 @@ def test_outbox_show_prints_a_waiting_message_as_it_will_be_sent(
     assert f"Message-ID: {preview.message_id}\n" in shown.out
     assert f"Order #S1 ({number}), placed" in shown.out
     assert outbox(db)[0].status == "pending"  # showing it sent nothing
+
+
+def test_a_template_that_fails_as_it_runs_fails_its_message_and_the_sender_goes_on(
+    db: Database, actor: Actor, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    number = factories.place(db, actor, {"MUG": 1})
+    run_in_transaction(
+        db,
+        lambda s: queue_message(s, find_order_id(s, number), "delayed", {"waiting_lines": []}),
+    )
+    broken = Environment(
+        loader=DictLoader({
+            "order_received.subject.txt": "Order {{ order.number }}",
+            "order_received.txt": "{{ order.number / 0 }}",
+            "order_received.html": "<p>{{ order.number }}</p>",
+            "delayed.subject.txt": "Late {{ order.number }}",
+            "delayed.txt": "Sorry",
+            "delayed.html": "<p>Sorry</p>",
+        }),
+        undefined=StrictUndefined,
+    )  # fmt: skip
+    monkeypatch.setattr(templates, "environment", lambda: broken)
+
+    report = send_due(db, worker="w1", config=smtp_from_url(smtp.url))
+
+    assert (report.sent, report.failed) == (1, 1)
+    received, delayed = outbox(db)
+    assert received.status == "failed"
+    assert received.last_error == (
+        "template order_received.txt: TypeError: unsupported operand type(s) for /: 'str' and 'int'"
+    )
+    assert delayed.status == "sent"  # no longer held up behind the failed one
+    assert smtp.wait_for(1)[0].message["Subject"] == f"Late {number}"
+
+
+def test_a_context_that_cannot_be_read_fails_its_message_with_the_reason(
+    db: Database, actor: Actor, tmp_path: Path
+) -> None:
+    factories.stock(db, actor, {"MUG": 5})
+    number = factories.place(db, actor, {"MUG": 1})
+    context = {"waiting_lines": [], "order": {"ship_by": "next Tuesday"}}
+    run_in_transaction(db, lambda s: queue_message(s, find_order_id(s, number), "delayed", context))
+
+    report = send_due(db, worker="w1", config=FolderConfig(tmp_path / "mail"))
+
+    assert (report.sent, report.failed) == (1, 1)
+    assert outbox(db)[1].last_error == (
+        "the message's context cannot be read: Invalid isoformat string: 'next Tuesday'"
+    )
