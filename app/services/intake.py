@@ -196,7 +196,9 @@ def add_orders(
     ids = insert_returning_ids(session, Order, order_rows)
     line_rows = []
     audit_rows = []
+    documents = []
     for order_id, order, row, hold in zip(ids, fresh, order_rows, holds, strict=True):
+        documents.append((order_id, search_index.order_document(row, (x.sku for x in order.lines))))
         for line_no, line in enumerate(order.lines, 1):
             product = products.get(line.sku)
             line_rows.append(
@@ -227,7 +229,7 @@ def add_orders(
             result.held[row["number"]] = hold
     insert_rows(session, OrderLine, line_rows)
     insert_rows(session, AuditEvent, audit_rows)
-    search_index.refresh(session, ids)
+    search_index.add_new(session, documents)
     if notify:
         queue_order_received(session, ids, actor)
     return result

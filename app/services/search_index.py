@@ -12,8 +12,9 @@ instead of a rewrite).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -22,7 +23,6 @@ from sqlalchemy import (
     bindparam,
     column,
     delete,
-    insert,
     or_,
     select,
     table,
@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.domain.search_terms import SearchTerms, phone_key, search_key
+from db.bulk import insert_rows
 from db.engine import Database
 from db.models import (
     Order,
@@ -47,15 +48,37 @@ from db.uow import run_in_transaction
 
 CHUNK = 1000
 MIN_KEY = 3  # a trigram index needs three characters to narrow anything down
+_NOT_ASCII_KEY = re.compile(r"[^0-9a-z]+")
+
+
+def _key(value: str) -> str:
+    """`search_key`, without its Unicode normalising for ASCII text (most values), which
+    it leaves as it is: the same key, at a fraction of the cost in bulk."""
+    if value.isascii():
+        return _NOT_ASCII_KEY.sub("", value.lower())
+    return search_key(value)
 
 
 def document(values: Iterable[str | None], phone: str | None) -> str:
     """The search document of an order's values (None skipped)."""
-    keys = {search_key(v) for v in values if v}
+    keys = {_key(v) for v in values if v}
     if phone:
         keys.add(phone_key(phone))
     keys.discard("")
     return " ".join(sorted(keys))
+
+
+def order_document(order: Mapping[Any, Any], more: Iterable[str | None]) -> str:
+    """The document of an order (an `orders` row, or its values by column name) and its
+    SKUs and tracking numbers (`more`)."""
+    values = [order["number"], order["external_ref"], order["email"], order["ship_name"]]
+    return document([*values, order["ship_postcode"], *more], order["ship_phone"])
+
+
+def add_new(session: Session, documents: Iterable[tuple[int, str]]) -> None:
+    """The documents (order id, `order_document`) of orders just created, which have
+    none yet: written as made, not read back from the rows just inserted."""
+    insert_rows(session, OrderSearch, [{"order_id": i, "document": d} for i, d in documents])
 
 
 def refresh(session: Session, order_ids: Collection[int]) -> None:
@@ -79,11 +102,8 @@ def refresh(session: Session, order_ids: Collection[int]) -> None:
             for order_id, tracking in session.execute(stmt):
                 extra[order_id].append(tracking)
         rows = [
-            {
-                "order_id": oid,
-                "document": document([number, ref, email, name, postcode, *extra[oid]], phone),
-            }
-            for oid, number, ref, email, name, postcode, phone in session.execute(
+            {"order_id": order.id, "document": order_document(order._mapping, extra[order.id])}
+            for order in session.execute(
                 select(
                     Order.id,
                     Order.number,
@@ -96,8 +116,7 @@ def refresh(session: Session, order_ids: Collection[int]) -> None:
             )
         ]
         session.execute(delete(OrderSearch).where(OrderSearch.order_id.in_(chunk)))
-        if rows:
-            session.execute(insert(OrderSearch), rows)
+        insert_rows(session, OrderSearch, rows)
 
 
 # Appends one key unless the document already holds it whole (keys hold no space, so
