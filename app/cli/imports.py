@@ -186,10 +186,15 @@ def cmd_import_orders(db: Database, actor: Actor, args: argparse.Namespace) -> R
     if args.channel is not None and not 0 < len(args.channel) <= 32:
         raise ValidationFailed("--channel takes a code of 1 to 32 characters")
     file = read_order_file(args.file, args.format, args.channel)
-    # The rejects target is checked before the import, rejected orders or not.
-    target = rejects_path(file, args.rejects) if args.partial else None
-    done = import_orders(db, actor, file, partial=args.partial, progress=progress_line(sys.stderr))
-    rejects = target if done.rejected else None
+    done = import_orders(
+        db,
+        actor,
+        file,
+        partial=args.partial,
+        progress=progress_line(sys.stderr),
+        rejects_to=lambda: rejects_path(file, args.rejects),  # checked at the first reject
+    )
+    rejects = done.rejects_file
 
     def report() -> int:
         _report(file, done, rejects)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import json
 import re
@@ -28,6 +29,12 @@ MAX_WHOLE = 1_000_000_000
 PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 # Control characters and lone surrogates; Tab, CR and LF are whitespace, collapsed.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Shopify's time, zero-padded with an offset in whole minutes: where `fromisoformat`
+# (once the space before the offset is gone) and strptime's "%Y-%m-%d %H:%M:%S %z"
+# take and refuse the same texts alike.
+SHOPIFY_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{2}[0-5][0-9]"
+)
 LONGEST_JSON_INTEGER = 30  # digits; Python refuses to read one of over 4300
 SHOWN = 40  # characters of a bad value quoted in a message
 SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -74,14 +81,22 @@ class CsvTable:
     header: list[str]  # as written in the file
     columns: list[str]  # the names looked up (lower-cased when asked)
     rows: Iterable[CsvRow]  # a list, or `CsvRows` read from the file on each pass
+    sha256: str | None = None  # of the file's bytes, when asked for (`read_csv`)
 
 
 def file_text(path: Path) -> str:
     """The file as text: UTF-8 with or without a byte-order mark."""
+    return _text_of(path, _file_bytes(path))
+
+
+def _file_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ValidationFailed(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _text_of(path: Path, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -96,9 +111,11 @@ def _delimiter(first_line: str) -> str:
     return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
 
 
-def read_csv(path: Path, *, fold: bool = False) -> CsvTable:
-    """Every non-blank row with its line number; `fold` lower-cases the column names."""
-    text = file_text(path)
+def read_csv(path: Path, *, fold: bool = False, hashed: bool = False) -> CsvTable:
+    """Every non-blank row with its line number; `fold` lower-cases the column names;
+    `hashed` names the file's contents (`CsvTable.sha256`) from the same read."""
+    data = _file_bytes(path)
+    text = _text_of(path, data)
     first = text.splitlines()[0] if text.strip() else ""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     try:
@@ -122,7 +139,8 @@ def read_csv(path: Path, *, fold: bool = False) -> CsvTable:
         raise ValidationFailed(f"{path.name}:{reader.line_num}: not valid CSV: {exc}") from None
     if problems:
         raise ValidationFailed(f"{len(problems)} problem(s); nothing imported", problems)
-    return CsvTable(path.name, header, columns, rows)
+    digest = hashlib.sha256(data).hexdigest() if hashed else None
+    return CsvTable(path.name, header, columns, rows, digest)
 
 
 UTF8_CHUNK = 1 << 20
@@ -166,9 +184,13 @@ class CsvRows:
         self.total_lines = 0  # known after the first pass
         self.line = 0  # where the pass under way is
 
-    def _rows(self) -> Iterator[CsvRow | str]:
-        """Rows, and a problem (text) for each row too long."""
+    def _rows(self, only: Sequence[str] | None) -> Iterator[CsvRow | str]:
+        """Rows, and a problem (text) for each row too long; with `only`, the rows'
+        values hold just those columns (those the file has)."""
         width = len(self.columns)
+        wanted = [
+            (name, index) for index, name in enumerate(self.columns) if only is None or name in only
+        ]
         with self.path.open(encoding="utf-8-sig", newline="") as text:
             reader = csv.reader(text, delimiter=self.delimiter)
             try:
@@ -177,16 +199,20 @@ class CsvRows:
                 for cells in reader:
                     line, previous_end = previous_end + 1, reader.line_num
                     self.line = line
-                    if not any(cell.strip() for cell in cells):
+                    if not "".join(cells).strip():  # blank, or every cell blank
                         continue
-                    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                    if len(cells) > width and "".join(cells[width:]).strip():
                         yield (
                             f"{self.path.name}:{line}: row: {len(cells)} cells but the header "
                             f"has {width} (a comma in an unquoted value?)"
                         )
                         continue
-                    padded = cells + [""] * (width - len(cells))
-                    yield CsvRow(line, cells, dict(zip(self.columns, padded, strict=False)))
+                    padded = cells + [""] * (width - len(cells)) if len(cells) < width else cells
+                    if only is None:
+                        values = dict(zip(self.columns, padded, strict=False))
+                    else:
+                        values = {name: padded[index] for name, index in wanted}
+                    yield CsvRow(line, cells, values)
             except csv.Error as exc:
                 raise ValidationFailed(
                     f"{self.path.name}:{reader.line_num}: not valid CSV: {exc}"
@@ -194,8 +220,13 @@ class CsvRows:
             self.total_lines = max(self.total_lines, reader.line_num)
 
     def __iter__(self) -> Iterator[CsvRow]:
+        return self.only(None)
+
+    def only(self, columns: Sequence[str] | None) -> Iterator[CsvRow]:
+        """The rows (`columns` given: with the values of just those columns, for a pass
+        that needs no more, such as finding each row's order)."""
         problems: list[str] = []
-        for row in self._rows():
+        for row in self._rows(columns):
             if isinstance(row, str):
                 problems.append(row)
             elif not problems:
@@ -314,7 +345,10 @@ def _decimal(value: object) -> Decimal | None:
 def parse_moment(text: str) -> datetime | None:
     """An aware UTC datetime from ISO 8601 or Shopify's `2024-03-05 14:07:12 +0100`."""
     try:
-        moment = datetime.strptime(text, "%Y-%m-%d %H:%M:%S %z")
+        if SHOPIFY_MOMENT.fullmatch(text):  # as strptime reads it, fifty times faster
+            moment = datetime.fromisoformat(f"{text[:19]}{text[20:]}")
+        else:
+            moment = datetime.strptime(text, "%Y-%m-%d %H:%M:%S %z")
     except ValueError:
         try:
             moment = datetime.fromisoformat(text)
@@ -389,6 +423,8 @@ class Fields:
 
     def _plain(self, key: str) -> str:
         value = self.values.get(key)
+        if type(value) is str and value.isprintable():  # most cells: no control character
+            return value.strip()
         if value is None:
             return ""
         if isinstance(value, dict | list):

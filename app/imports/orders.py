@@ -33,7 +33,6 @@ from app.imports.common import (
     CsvRows,
     CsvTable,
     Where,
-    file_text,
     shown,
     write_csv,
     write_json,
@@ -110,6 +109,7 @@ class OrderImport:
     rejected: list[Candidate] = field(default_factory=list)
     skipped: list[Candidate] = field(default_factory=list)  # reference and reason only
     read: int = 0  # orders read from the file
+    rejects_file: Path | None = None  # where the rejected orders go (`rejects_to`)
 
     @property
     def not_imported(self) -> list[tuple[str, str]]:
@@ -132,12 +132,16 @@ def import_orders(
     *,
     partial: bool,
     progress: Progress | None = None,
+    rejects_to: Callable[[], Path] | None = None,
 ) -> OrderImport:
     """Create the file's orders; any rejected order stops everything unless `partial`.
 
     The file is read once, order by order, and its orders go to intake in batches,
     all in one transaction: a rejected order, a failure or an interruption (Ctrl-C)
-    at any point leaves nothing of the file behind.
+    at any point leaves nothing of the file behind. `rejects_to` names (and checks)
+    where a partial import's rejected orders are to go: asked at the first one, so
+    that a target that cannot be written stops the import with nothing kept, and a
+    file without rejected orders never asks.
     """
 
     def work(session: Session) -> OrderImport:
@@ -148,6 +152,8 @@ def import_orders(
         for candidate in file.candidates:
             done.read += 1
             if candidate.problems:
+                if partial and not done.rejected and rejects_to is not None:
+                    done.rejects_file = rejects_to()
                 done.rejected.append(candidate if partial else _problems_only(candidate))
             elif candidate.skipped:
                 done.skipped.append(_reason_only(candidate))
@@ -259,19 +265,22 @@ def write_rejects(file: OrderFile, path: Path, rejected: list[Candidate] | None 
 OrderKey = tuple[str, ...]  # what names an order in its file; the reference comes last
 
 
-def _runs(parts: Iterable[Part], key: Callable[[Part], OrderKey | None]) -> Iterator[list[Part]]:
-    """Neighbouring parts with the same key, run by run; a part keyed None stands alone."""
+def _runs(
+    parts: Iterable[Part], key: Callable[[Part], OrderKey | None]
+) -> Iterator[tuple[OrderKey | None, list[Part]]]:
+    """Neighbouring parts with the same key, run by run, with their key; a part keyed
+    None stands alone."""
     run: list[Part] = []
     previous: OrderKey | None = None
     for part in parts:
         this = key(part)
         if run and not (this is not None and this == previous):
-            yield run
+            yield previous, run
             run = []
         run.append(part)
         previous = this
     if run:
-        yield run
+        yield previous, run
 
 
 def _gather(
@@ -289,21 +298,23 @@ def group_rows(
     file: str,
     rows: Iterable[CsvRow],
     key: Callable[[CsvRow], OrderKey | None],
+    key_columns: Sequence[str],
     order_columns: Sequence[str],
     warnings: list[str],
 ) -> Iterator[tuple[list[CsvRow], list[str]]]:
     """Each order's rows wherever they stand in the file, with the problems found.
 
-    `key(row)` names the order (None: no usable reference, the row's run stands
-    alone). Order columns on later rows are blank or agree with the order's first row.
-    Two passes over `rows` (a list, or `CsvRows` read again from the file): the first
-    counts each order's runs, so that the second hands an order on as soon as its last
-    run is read and holds back only the orders whose rows are scattered.
+    `key(row)` names the order from the `key_columns` of the row (None: no usable
+    reference, the row's run stands alone). Order columns on later rows are blank or
+    agree with the order's first row. Two passes over `rows` (a list, or `CsvRows` read
+    again from the file): the first reads only the key columns and counts each order's
+    runs, so that the second hands an order on as soon as its last run is read and
+    holds back only the orders whose rows are scattered.
     """
-    runs_of = Counter(this for run in _runs(rows, key) if (this := key(run[0])) is not None)
+    keys = rows.only(key_columns) if isinstance(rows, CsvRows) else rows
+    runs_of = Counter(this for this, _run in _runs(keys, key) if this is not None)
     waiting: dict[OrderKey, list[list[CsvRow]]] = {}
-    for run in _runs(rows, key):
-        this = key(run[0])
+    for this, run in _runs(rows, key):
         if this is None or runs_of[this] == 1:
             yield _merged(file, [run], key, order_columns, warnings)
             continue
@@ -338,13 +349,15 @@ def _merged(
         )
         seen.append(cells)
         kept = kept + run
+    first = kept[0].values
     problems = [
         f"{file}:{row.line}: {column}: {shown(value)} differs from line {kept[0].line} "
         "of the same order"
         for row in kept[1:]
         for column in order_columns
-        if folded(value := row.values.get(column))
-        and folded(value) != folded(kept[0].values.get(column))
+        if (value := row.values.get(column))  # most later rows leave them blank
+        and not value.isspace()
+        and folded(value) != folded(first.get(column))
     ]
     return kept, problems
 
@@ -384,26 +397,29 @@ def keyed_csv_file(
     NetSuite's Document Number): `candidate(rows, problems)` per order, read as it goes."""
 
     def key(row: CsvRow) -> OrderKey | None:
-        ref = key_text(row.values[reference])
+        ref = " ".join(row.values[reference].split())  # key_text of a cell
         return (ref,) if ref else None
 
-    return csv_order_file(path, kind, table, key, order_columns, candidate)
+    return csv_order_file(path, kind, table, (key, [reference]), order_columns, candidate)
 
 
 def csv_order_file(
     path: Path,
     kind: str,
     table: CsvTable,
-    key: Callable[[CsvRow], OrderKey | None],
+    key: tuple[Callable[[CsvRow], OrderKey | None], Sequence[str]],
     order_columns: Sequence[str],
     candidate: Callable[[list[CsvRow], list[str]], Candidate],
 ) -> OrderFile:
-    """A CSV file of orders named by `key(row)` (`group_rows`): `candidate(rows,
-    problems)` per order, read as it goes."""
+    """A CSV file of orders named by `key`: a function of a row and the columns it
+    reads (`group_rows`); `candidate(rows, problems)` per order, read as it goes."""
     warnings: list[str] = []
+    name_of, key_columns = key
 
     def read() -> Iterator[Candidate]:
-        for rows, problems in group_rows(table.name, table.rows, key, order_columns, warnings):
+        for rows, problems in group_rows(
+            table.name, table.rows, name_of, key_columns, order_columns, warnings
+        ):
             yield candidate(rows, problems)
 
     candidates = Candidates(read, table.rows, warnings)
@@ -468,18 +484,27 @@ def guess_format(path: Path) -> str | None:
             return "shopify"
         return "netsuite" if "Document Number" in header else "csv"
     if suffix == ".json":
-        text = file_text(path).lstrip()
-        if '"orderRows"' in text[:100_000]:
+        text = _head(path, GUESS_JSON_BYTES).lstrip()
+        if '"orderRows"' in text:
             return "brightpearl"
         return "magento" if text.startswith("{") else "json"
     return None
 
 
+GUESS_JSON_BYTES = 100_000  # the start of a JSON file, enough to tell its shape
+
+
 def _first_line(path: Path) -> str:
     """The header of a CSV file of any size (the rest is not read)."""
+    return _head(path, 1 << 16, line=True)
+
+
+def _head(path: Path, size: int, *, line: bool = False) -> str:
+    """Up to `size` bytes from the start of the file (up to its first line end), as text;
+    the reader reads the file itself, and says if it is not UTF-8."""
     try:
         with path.open("rb") as data:
-            head = data.readline(1 << 16)
+            head = data.readline(size) if line else data.read(size)
     except OSError as exc:
         raise ValidationFailed(f"cannot read {path}: {exc.strerror}") from None
     return head.decode("utf-8-sig", errors="replace")

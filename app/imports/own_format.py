@@ -110,7 +110,9 @@ def read_csv_orders(path: Path, channel: str | None) -> OrderFile:
         lines = [(record, _line(record, "item_name")) for record in records]
         return _candidate(records[0], lines, channel, rows=[r.cells for r in rows])
 
-    return csv_order_file(path, "csv", table, key, ORDER_KEYS, candidate)
+    return csv_order_file(
+        path, "csv", table, (key, ("external_ref", "channel")), ORDER_KEYS, candidate
+    )
 
 
 def read_json_orders(path: Path, channel: str | None) -> OrderFile:

@@ -184,8 +184,7 @@ def document_dict(settings: dict[str, str], master: MasterData) -> dict[str, Any
         FORMAT_KEY: FORMAT_VERSION,
         "settings": dict(sorted(settings.items())),
         "box_types": [
-            {k: getattr(b, k) for k in BOX_KEYS if getattr(b, k) is not None}
-            for b in master.boxes
+            {k: getattr(b, k) for k in BOX_KEYS if getattr(b, k) is not None} for b in master.boxes
         ],
         "carriers": [
             {

@@ -7,12 +7,19 @@ contents (`sha256:...`), so that the same file dropped twice is received once.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from pathlib import Path
 
 from app.errors import ValidationFailed
-from app.imports.common import MAX_WHOLE, Fields, Where, check_columns, fail_if, read_csv
+from app.imports.common import (
+    MAX_WHOLE,
+    CsvTable,
+    Fields,
+    Where,
+    check_columns,
+    fail_if,
+    read_csv,
+)
 from app.services.inventory import StockCount
 from app.services.receipts import REFERENCE_LIMIT, check_reference
 
@@ -22,14 +29,14 @@ RECEIPT = "receipt"
 
 def read_stock(path: Path, *, receive: bool, receipt: str | None = None) -> list[StockCount]:
     """The counts of the file. A stock take may count a SKU at a location only once."""
-    table = read_csv(path, fold=True)
+    table = read_csv(path, fold=True, hashed=receive and receipt is None)
     check_columns(table, COLUMNS, (*COLUMNS, RECEIPT) if receive else COLUMNS)
     per_row = RECEIPT in table.columns
     if per_row and receipt is not None:
         raise ValidationFailed(
             f"{table.name}: the file has a receipt column; leave out --receipt (or the column)"
         )
-    whole_file = "" if per_row or not receive else _file_receipt(path, receipt)
+    whole_file = "" if per_row or not receive else _file_receipt(table, receipt)
     problems: list[str] = []
     counts: list[StockCount] = []
     seen: dict[tuple[str, str], int] = {}
@@ -63,8 +70,9 @@ def read_stock(path: Path, *, receive: bool, receipt: str | None = None) -> list
     return counts
 
 
-def _file_receipt(path: Path, given: str | None) -> str:
-    """The reference given, or one named by the file's bytes."""
+def _file_receipt(table: CsvTable, given: str | None) -> str:
+    """The reference given, or one named by the file's bytes (hashed as it was read)."""
     if given is not None:
         return check_reference(given)
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    assert table.sha256 is not None  # read_stock asks for it when no reference is given
+    return f"sha256:{table.sha256[:32]}"

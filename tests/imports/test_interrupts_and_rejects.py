@@ -92,9 +92,9 @@ def test_ctrl_c_after_the_commit_says_the_import_was_saved(
     assert counts(db) == [3, 3, 1]
 
 
-@pytest.mark.parametrize("bad", [1, None])
+@pytest.mark.parametrize("bad", [0, 2])
 def test_a_rejects_folder_is_refused_before_anything_is_imported(
-    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: int | None
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: int
 ) -> None:
     path = orders_file(tmp_path / "o.csv", 3, bad=bad)
     folder = tmp_path / "rejects"
@@ -118,6 +118,33 @@ def test_a_rejects_folder_is_refused_before_anything_is_imported(
         f"error: the rejects file {folder} is a folder; name a file in it\n"
     )
     assert counts(db) == [0, 0, 0]
+
+
+def test_a_file_without_rejected_orders_never_asks_where_rejects_would_go(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = orders_file(tmp_path / "o.csv", 3)
+    folder = tmp_path / "rejects"
+    folder.mkdir()
+
+    assert (
+        cli(
+            db,
+            "import-orders",
+            str(path),
+            "--channel",
+            "web",
+            "--partial",
+            "--rejects",
+            str(folder),
+        )
+        == 0
+    )
+
+    out, err = capsys.readouterr()
+    assert (out.splitlines()[0], err) == ("imported 3 orders (3 on hold), 0 already present", "")
+    assert counts(db) == [3, 3, 1]
+    assert list(folder.iterdir()) == []
 
 
 def test_a_rejects_file_that_cannot_be_written_is_refused_before_anything_is_imported(
