@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 from app.context import Actor
 from app.errors import NotFound, ValidationFailed
 from app.services.access import authorize
-from app.services.allocation import allocate_in
 from app.services.audit import record
 from app.services.catalogue import normalise_barcode
 from app.services.inventory import lock_levels, move
 from app.services.orders import find_order
+from app.services.receipt_allocation import Arrival, reach, serve
 from db.engine import Database
 from db.models import (
     Allocation,
@@ -219,7 +219,12 @@ def put_away(
         ).first()
         if place is None:
             raise NotFound(f"no active location {location.strip()!r}")
-        level = lock_levels(session, {(product.id, place.id)})[product.id, place.id]
+        # The waiting orders these units can serve, locked before the stock as a
+        # receipt locks them: the same lock order as allocation.
+        reached = reach(session, [Arrival(product.id, place.id, quantity)])
+        level = lock_levels(session, {(product.id, place.id)}, reservable_of=reached.products)[
+            product.id, place.id
+        ]
         move(session, actor, level, quantity, "transfer", order_id=order.id,
              reason=f"put away from intercepted {order.number}")  # fmt: skip
         left = quantity
@@ -232,7 +237,7 @@ def put_away(
         record(session, actor, "order", order.id, "put away",
                reason=f"{quantity} × {product.sku} back in stock at {place.code}")  # fmt: skip
         session.flush()
-        served = allocate_in(session, actor, product_ids=[product.id])
+        served = serve(session, actor, reached)
         return PutAway(
             order.number,
             product.sku,

@@ -143,11 +143,13 @@ class WarehouseDay(RuleBasedStateMachine):
 
     def after_allocation(self, before: dict[str, str], sku: str | None = None) -> None:
         """Waiting orders (needing `sku`, if given) end allocated or backordered; nobody
-        else moves."""
+        else moves. Units of `sku` arriving (a receipt, a put-away) serve only the orders
+        they can: one they cannot serve keeps its status until the next allocation."""
         after = self.statuses()
         for number, status in before.items():
             if status in WAITING and (sku is None or sku in self.skus[number]):
-                assert after[number] in AFTER_ALLOCATION, (number, status, after[number])
+                ends = AFTER_ALLOCATION if sku is None else AFTER_ALLOCATION | {status}
+                assert after[number] in ends, (number, status, after[number])
                 if not self.partial[number]:
                     # Ship-complete: reserved whole, or not at all.
                     allocated = {a == o for o, a, *_ in self.lines_of(number)}
