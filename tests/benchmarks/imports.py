@@ -4,9 +4,9 @@ N orders (default 100,000) of 1-3 lines over the 500 SKUs of the shared workload
 fixed seed, written as Shopify's own 79-column export (order columns on the first
 row of an order only). Each run imports into a fresh database in a child process,
 timed from start to exit, its peak RSS read from the kernel (wait4). Prints one
-JSON line of medians:
+JSON line of medians per database, each importing the same file:
 
-    python -m tests.benchmarks.imports --db sqlite|postgresql [--orders N] [--repeat R]
+    python -m tests.benchmarks.imports --db sqlite postgresql [--orders N] [--repeat R]
     python -m tests.benchmarks.imports --lines 1000000     # the big-file memory check
 
 `--lines` sizes the file by order lines instead (a 1,000,000-line file is about
@@ -104,44 +104,48 @@ def import_once(url: str, path: Path) -> tuple[float, float, float, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--db", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite"], metavar="DB"
+    )
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--lines", type=int, help="size the file by order lines instead")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
-    runs: list[tuple[float, float, float]] = []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "orders_export.csv"
         orders = None if args.lines else args.orders
         lines = write_shopify_export(path, orders=orders, lines=args.lines, seed=args.seed)
-        size_mb = path.stat().st_size / 1e6
-        for _ in range(args.repeat):
-            with fresh_database(args.db) as db:
-                stock_warehouse(db, 10)
-                url = db.url.render_as_string(hide_password=False)
-                seconds, cpu, rss, summary = import_once(url, path)
-            runs.append((seconds, cpu, rss))
+        for kind in args.db:
+            print(json.dumps(_measure(kind, path, lines, args.repeat)), flush=True)
+
+
+def _measure(kind: str, path: Path, lines: int, repeat: int) -> dict[str, object]:
+    """Medians of `repeat` imports of the file into fresh databases of this kind."""
+    runs: list[tuple[float, float, float]] = []
+    summary = ""
+    for _ in range(repeat):
+        with fresh_database(kind) as db:
+            stock_warehouse(db, 10)
+            url = db.url.render_as_string(hide_password=False)
+            seconds, cpu, rss, summary = import_once(url, path)
+        runs.append((seconds, cpu, rss))
     seconds = statistics.median(run[0] for run in runs)
     cpu = statistics.median(run[1] for run in runs)
-    print(
-        json.dumps(
-            {
-                "db": args.db,
-                "stage": "import-orders",
-                "format": "shopify",
-                "orders": int(summary.split()[1]),
-                "order_lines": lines,
-                "file_mb": round(size_mb, 1),
-                "seconds": round(seconds, 2),
-                "order_lines_per_s": round(lines / seconds),
-                "cpu_seconds": round(cpu, 2),
-                "order_lines_per_cpu_s": round(lines / cpu),
-                "peak_rss_mb": round(statistics.median(run[2] for run in runs), 1),
-                "runs": len(runs),
-            }
-        )
-    )
+    return {
+        "db": kind,
+        "stage": "import-orders",
+        "format": "shopify",
+        "orders": int(summary.split()[1]),
+        "order_lines": lines,
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "seconds": round(seconds, 2),
+        "order_lines_per_s": round(lines / seconds),
+        "cpu_seconds": round(cpu, 2),
+        "order_lines_per_cpu_s": round(lines / cpu),
+        "peak_rss_mb": round(statistics.median(run[2] for run in runs), 1),
+        "runs": len(runs),
+    }
 
 
 if __name__ == "__main__":
