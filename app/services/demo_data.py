@@ -8,7 +8,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -16,17 +18,30 @@ from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.gtin import gs1_check_digit
+from app.domain.new_order import Address, NewLine, NewOrder
 from app.services.access import authorize
+from app.services.allocation import allocate_in
 from app.services.demo_catalogue import draw_product, product_name, sold_out
-from app.services.demo_history import RESERVING, load_site, write_chunk
+from app.services.demo_history import (
+    RESERVING,
+    SHIP_WITHIN,
+    Plan,
+    Site,
+    load_site,
+    plan,
+    write_chunk,
+)
 from app.services.demo_history import present as present_already
+from app.services.demo_people import customer
 from app.services.demo_returns import add_demo_returns
 from app.services.demo_site import set_up_demo_site
+from app.services.intake import add_orders
 from db.bulk import insert_returning_ids
 from db.engine import Database
 from db.models import (
     Channel,
     Location,
+    Order,
     Product,
     ProductBarcode,
     StockLevel,
@@ -89,10 +104,15 @@ def load_demo(
     skus: int = 120,
     seed: int = 7,
     returns: bool = True,
+    history: bool = True,
     now: datetime | None = None,
 ) -> DemoSummary:
     """The demo warehouse: `skus` products and `orders` orders of history up to `now`,
     made from `seed`, and (`returns`) some delivered orders returned.
+
+    Without `history` it is a first morning instead: the orders of the last day and a
+    half, none picked yet, taken in by intake and allocated by the allocation service
+    (its risk holds, backorders and partial allocations), as tests of those need.
 
     The same arguments always make the same orders (same references), so loading again
     adds none twice: a run that was killed part-way is completed by running it again.
@@ -101,19 +121,22 @@ def load_demo(
     catalogue = _draw_catalogue(rng, skus)
     run_in_transaction(db, lambda s: _master_data(s, actor, catalogue))
     moment = (now or utcnow()).astimezone(UTC).replace(tzinfo=None)
-    site = read(db, lambda s: load_site(s, seed, orders, moment))
+    site = read(db, lambda s: load_site(s, seed, orders, moment, fresh=not history))
     made: Counter[str] = Counter()
     present = 0
     for start in range(0, orders, BATCH):
         stop = min(start + BATCH, orders)
+        if history:
 
-        def work(session: Session, start: int = start, stop: int = stop) -> Counter[str] | None:
-            authorize(session, actor, "demo.load")
-            if present_already(session, site, stop - 1):
-                return None
-            return write_chunk(session, site, start, stop)
+            def work(session: Session, start: int = start, stop: int = stop) -> Counter[str] | None:
+                authorize(session, actor, "demo.load")
+                if present_already(session, site, stop - 1):
+                    return None
+                return write_chunk(session, site, start, stop)
 
-        written = run_in_transaction(db, work)
+            written = run_in_transaction(db, work)
+        else:
+            written = _first_morning(db, actor, site, start, stop)
         if written is None:
             present += stop - start
         else:
@@ -140,11 +163,68 @@ def load_demo(
     )
 
 
+def _first_morning(
+    db: Database, actor: Actor, site: Site, start: int, stop: int
+) -> Counter[str] | None:
+    """Orders `start` to `stop - 1` through intake and allocation; None when an earlier
+    run took them in."""
+    batch = [_new_order(site, plan(site, i)) for i in range(start, stop)]
+    intake = run_in_transaction(db, partial(add_orders, actor=actor, orders=batch, notify=False))
+    if not intake.created:
+        return None
+    numbers = intake.created
+
+    def allocated(session: Session) -> Counter[str]:
+        allocate_in(session, actor)
+        return Counter(
+            dict(
+                session.execute(
+                    select(Order.status, func.count())
+                    .where(Order.number.in_(numbers))
+                    .group_by(Order.status)
+                ).all()
+            )
+        )
+
+    return run_in_transaction(db, allocated)
+
+
+def _new_order(site: Site, p: Plan) -> NewOrder:
+    person = customer(site.seed, p.customer)
+    lines = tuple(
+        NewLine(site.products[index].sku, qty, Decimal(site.products[index].cents) / 100)
+        for index, qty in p.lines
+    )
+    placed = p.placed.replace(tzinfo=UTC)
+    return NewOrder(
+        channel=p.channel,
+        external_ref=p.ref,
+        placed_at=placed,
+        ship_to=Address(
+            name=person.name,
+            address1=person.address1,
+            address2=person.address2,
+            city=person.city,
+            postcode=person.postcode,
+            country=person.country,
+            region=person.region,
+            phone=person.phone,
+        ),
+        lines=lines,
+        email=person.email,
+        customer_name=person.name,
+        service_level=p.service,
+        ship_by=placed + timedelta(days=SHIP_WITHIN[p.service]),
+        currency="EUR",
+        shipping_total=Decimal("4.95"),
+    )
+
+
 def _draw_catalogue(rng: random.Random, skus: int) -> _Catalogue:
     """Every SKU's draws, whether or not it exists yet: the same seed then makes the
     same catalogue on every run."""
     sizes = [draw_product(rng, i) for i in range(1, skus + 1)]
-    opening = [rng.randint(15, 240) for _ in range(skus)]
+    opening = [rng.choice([0, 5, 12, 20, 40, 60, 80, 150]) for _ in range(skus)]
     return _Catalogue(sizes, [0 if sold_out(i) else q for i, q in enumerate(opening, 1)])
 
 

@@ -123,6 +123,7 @@ def _shares(table: dict[str, int]) -> tuple[str, ...]:
 
 
 _CHANNELS = _shares(CHANNEL_SHARE)
+_FRESH_CHANNELS = tuple(CHANNEL_SHARE)  # a first morning: as many from each channel
 _SERVICES = _shares(SERVICE_SHARE)
 _BANDS = tuple((hours, _shares(table)) for hours, table in BANDS)
 
@@ -170,13 +171,17 @@ class Site:
     gs1_prefix: str
     sscc_extension: int
     warehouse_id: int
+    fresh: bool = False  # a first morning: orders of the last day and a half, none handled
     # Customer id by customer number, 0 while unknown: an array, as a million orders
     # have 400,000 customers (a dict of them would weigh 40 MB).
     customer_ids: array[int] = field(default_factory=lambda: array("q"))
 
 
-def load_site(session: Session, seed: int, total: int, now: datetime) -> Site:
-    """The run's fixed facts, read once: channels, products with their bins, users."""
+def load_site(
+    session: Session, seed: int, total: int, now: datetime, *, fresh: bool = False
+) -> Site:
+    """The run's fixed facts, read once: channels, products with their bins, users.
+    `fresh`: the orders are a first morning's, for intake and allocation to handle."""
     products = [
         Stocked(
             pid,
@@ -235,12 +240,13 @@ def load_site(session: Session, seed: int, total: int, now: datetime) -> Site:
             .order_by(BoxType.length_mm * BoxType.width_mm * BoxType.height_mm)
         )
     ]
-    days = min(730.0, max(4.0, total / 60))
+    days = 1.5 if fresh else min(730.0, max(4.0, total / 60))
     return Site(
         seed=seed,
         total=total,
         now=now,
         span=timedelta(days=days),
+        fresh=fresh,
         sqlite=session.get_bind().dialect.name == "sqlite",
         channels=dict(session.execute(select(Channel.code, Channel.id)).all()),
         products=unique,
@@ -287,9 +293,10 @@ def plan(site: Site, i: int) -> Plan:
     age = site.span * ((site.total - i) / site.total) ** 1.5 + timedelta(minutes=3 + i % 7)
     placed = site.now - age
     hours = age.total_seconds() / 3600
-    channel = _CHANNELS[d.below(len(_CHANNELS))]
+    channels = _FRESH_CHANNELS if site.fresh else _CHANNELS
+    channel = channels[d.below(len(channels))]
     service = _SERVICES[d.below(len(_SERVICES))]
-    status = _status(site, i, d, hours)
+    status = "new" if site.fresh else _status(site, i, d, hours)
     held_from = reason = None
     if status == "on_hold":
         held_from = ("new", "new", "backordered", "allocated")[d.below(4)]
@@ -297,8 +304,10 @@ def plan(site: Site, i: int) -> Plan:
     elif status == "cancelled":
         reason = d.pick(CANCEL_REASONS)
     state = held_from or status
-    pool = site.in_stock if site.in_stock else list(range(len(site.products)))
-    count = (1, 1, 1, 1, 1, 2, 2, 2, 3, 4)[d.below(10)]
+    pool: Sequence[int] = site.in_stock
+    if site.fresh or not pool:
+        pool = range(len(site.products))
+    count = 1 + d.below(4) if site.fresh else (1, 1, 1, 1, 1, 2, 2, 2, 3, 4)[d.below(10)]
     chosen: list[int] = []
     if state == "backordered" and site.out_of_stock:
         chosen.append(site.out_of_stock[d.below(len(site.out_of_stock))])

@@ -75,7 +75,7 @@ class Busy:
 
 def build(db: Database) -> Busy:
     """A morning's work on the demo warehouse, through the services."""
-    load_demo(db, ACTOR, orders=40, skus=20, seed=11, returns=False)
+    load_demo(db, ACTOR, orders=40, skus=20, seed=11, returns=False, history=False)
     allocated = [r.number for r in list_orders(db, status="allocated", limit=100)][::-1]
     short = {n for n in allocated if any(ln.qty_allocated < ln.qty_ordered for ln in lines(db, n))}
     whole = [n for n in allocated if n not in short]

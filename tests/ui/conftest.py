@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 @pytest.fixture
 def demo_db(sqlite_db: Database, actor: Actor) -> Database:
-    load_demo(sqlite_db, actor, orders=120, skus=40, returns=False)  # nothing shipped yet
+    load_demo(sqlite_db, actor, orders=120, skus=40, returns=False, history=False)  # nothing picked
     return sqlite_db
 
 
