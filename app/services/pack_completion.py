@@ -80,6 +80,7 @@ _SITE_VALUES = tuple(
     for key in SITE_KEYS
 )
 _LOCKS = lock_statements(lambda query: with_destinations(query.add_columns(*_SITE_VALUES)))
+_LOCK_BY_ID = _LOCKS[0]
 _OPEN_LINES = (
     select(
         LINES.c.id,
@@ -191,12 +192,8 @@ def complete_packing(
 
     def work(session: Session) -> PackResult:
         authorize(session, actor, "pack", *(("ship",) if dispatch else ()))
-        by_id = _LOCKS[0]
-        locked = (
-            session.connection()
-            .execute(by_id, {"order_id": order_id, "station": actor.station})
-            .one()
-        )
+        params = {"order_id": order_id, "station": actor.station}
+        locked = session.connection().execute(_LOCK_BY_ID, params).one()
         order = OrderRef.of(locked)
         if order.packing_station != actor.station:
             raise ConcurrencyConflict(
