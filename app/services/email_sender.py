@@ -237,6 +237,7 @@ def claim_due(
         message = rendered[row.id]
         if isinstance(message, Refusal):
             row.status, row.last_error, row.claimed_by = "failed", message.reason, worker
+            row.attempts += 1  # the desk and the timeline: "failed after 1 attempt"
             refused.append(f"#{row.id} to {row.to_addr}: {message.reason}")
             if message.bad_address and row.order_id is not None:
                 notes.append(no_address_note(row.order_id, row.template, row.to_addr, None))

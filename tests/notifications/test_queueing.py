@@ -129,7 +129,7 @@ def test_a_template_error_at_send_time_fails_the_message_with_the_reason_and_the
     assert (report.sent, report.failed) == (0, 1)
     assert report.failures == [f"#{queued.id} to zoe@example.de: {why}"]
     [row] = outbox(db)
-    assert (row.status, row.last_error, row.attempts) == ("failed", why, 0)
+    assert (row.status, row.last_error, row.attempts) == ("failed", why, 1)
     assert read(db, lambda s: s.scalar(select(func.count()).select_from(Order))) == 1
     assert order_detail(db, number).number == number
     assert preview_message(db, row.id).entry.last_error == why  # as the desk shows it
