@@ -326,8 +326,8 @@ def fail_if(problems: Sequence[str], what: str = "nothing imported") -> None:
 
 def _whole(value: object) -> int | None:
     if type(value) is str and (digits := value.strip()).isascii() and digits.isdigit():
-        number = int(digits)  # a plain count, as most are: what the Decimal way gives
-        return number if number <= MAX_WHOLE else MAX_WHOLE + 1
+        count = int(digits)  # a plain count, as most are: what the Decimal way gives
+        return count if count <= MAX_WHOLE else MAX_WHOLE + 1
     number = _decimal(value)
     if number is None or number != number.to_integral_value():
         return None
