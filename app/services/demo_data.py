@@ -23,6 +23,7 @@ from app.services.access import authorize
 from app.services.allocation import allocate_in
 from app.services.demo_catalogue import draw_product, product_name, sold_out
 from app.services.demo_history import (
+    DEFAULT_SEED,
     RESERVING,
     SHIP_WITHIN,
     Plan,
@@ -102,7 +103,7 @@ def load_demo(
     *,
     orders: int = 300,
     skus: int = 120,
-    seed: int = 7,
+    seed: int = DEFAULT_SEED,
     returns: bool = True,
     history: bool = True,
     now: datetime | None = None,

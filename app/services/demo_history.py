@@ -283,8 +283,16 @@ def customer_count(orders: int) -> int:
     return max(5, orders * 3 // 5)
 
 
+DEFAULT_SEED = 7
+
+
 def external_ref(channel: str, seed: int, i: int) -> str:
-    return f"#{1000 + i}" if channel == "web" else f"{channel.upper()}-{seed}-{i:06d}"
+    """The channel's reference of order `i`. The web shop numbers like Shopify (#1000,
+    #1001, ...); a demo of another seed in the same database numbers from a block of its
+    own, as the other channels carry the seed."""
+    if channel != "web":
+        return f"{channel.upper()}-{seed}-{i:06d}"
+    return f"#{1000 + i}" if seed == DEFAULT_SEED else f"#{(seed + 1) * 10**7 + 1000 + i}"
 
 
 def plan(site: Site, i: int) -> Plan:

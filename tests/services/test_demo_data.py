@@ -311,3 +311,24 @@ def test_the_same_seed_makes_the_same_history_in_another_database(
         assert _contents(third) != _contents(db)
     finally:
         third.dispose()
+
+
+def test_a_demo_of_another_seed_goes_in_beside_the_first(db: Database, actor: Actor) -> None:
+    load_demo(db, actor, orders=30, skus=12, seed=7, now=NOW, returns=False)
+    second = load_demo(db, actor, orders=30, skus=12, seed=8, now=NOW, returns=False)
+
+    assert (second.orders, second.already_present) == (30, 0)
+    assert len(orders_in(db)) == 60
+    assert verify(db) == []
+
+
+def test_a_first_morning_has_nothing_picked_and_allocation_decided_each_order(
+    db: Database, actor: Actor
+) -> None:
+    summary = load_demo(db, actor, orders=40, skus=20, seed=3, history=False, now=NOW)
+
+    assert set(summary.by_status) <= {"new", "on_hold", "backordered", "allocated"}
+    assert summary.by_status["allocated"] > 0 and summary.backordered > 0
+    placed = read(db, lambda s: list(s.scalars(select(Order.placed_at))))
+    assert all(NOW - timedelta(days=2) < moment < NOW for moment in placed)
+    assert verify(db) == []
