@@ -29,6 +29,11 @@ def _pack_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--label-format", choices=["pdf", "zpl"], help="default: the site's label.format"
     )
+    p.add_argument(
+        "--ship",
+        action="store_true",
+        help="dispatch the parcel in the same transaction (needs the right to ship)",
+    )
 
 
 @command("pack", "pack an allocated order without scanning (unverified)", configure=_pack_args)
@@ -41,11 +46,12 @@ def cmd_pack(db: Database, actor: Actor, args: argparse.Namespace) -> int:
         weight_g=args.weight_g,
         label_format=args.label_format,
         accept_weight=args.accept_weight,
+        dispatch=args.ship,
     )
     ssccs = ", ".join(p.sscc for p in result.packages)
     print(
         f"packed {result.order_number} (unverified): tracking {result.tracking_number}, "
-        f"SSCC {ssccs}; label and packing slip queued"
+        f"SSCC {ssccs}; label and packing slip queued" + ("; shipped" if args.ship else "")
     )
     return 0
 
