@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base
@@ -80,4 +80,6 @@ class Station(Base):
     label_printer: Mapped[str] = mapped_column(String(200), default="")
     document_printer: Mapped[str] = mapped_column(String(200), default="")
     scale: Mapped[str] = mapped_column(String(200), default="")
+    # Packing here also dispatches, in the same transaction (the packer hands over the parcel).
+    dispatch_on_pack: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
