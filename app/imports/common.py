@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from app.domain.new_order import NewLine, NewOrder
@@ -365,6 +366,7 @@ def parse_moment(text: str) -> datetime | None:
         return None
 
 
+@lru_cache(maxsize=1024)  # a shop has a handful of shipping methods, named on every order
 def service_level(text: str) -> str:
     """A service level from a carrier or checkout method's wording."""
     words = text.casefold()
