@@ -1,5 +1,6 @@
-"""Each station's devices (label printer, document printer, scale), stored per station
-name in the database so the set-up survives a reinstall and shows at the desk."""
+"""Each station's devices (label printer, document printer, scale) and whether packing
+there also dispatches, stored per station name in the database so the set-up survives
+a reinstall and shows at the desk."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class StationDevices:
     label_printer: str  # "" = not chosen yet: documents go to the print folder
     document_printer: str
     scale: str
+    dispatch_on_pack: bool = False  # the packer hands the parcel over: pack + ship at once
 
     @property
     def label_target(self) -> str:
@@ -40,7 +42,13 @@ def station_devices(session: Session, name: str) -> StationDevices:
     row = session.scalars(select(Station).where(Station.name == name)).first()
     if row is None:
         return StationDevices(name, "", "", "")
-    return StationDevices(name, row.label_printer, row.document_printer, row.scale)
+    return _devices(row)
+
+
+def _devices(row: Station) -> StationDevices:
+    return StationDevices(
+        row.name, row.label_printer, row.document_printer, row.scale, row.dispatch_on_pack
+    )
 
 
 def load_station_devices(db: Database, name: str) -> StationDevices:
@@ -50,7 +58,7 @@ def load_station_devices(db: Database, name: str) -> StationDevices:
 def list_stations(db: Database) -> list[StationDevices]:
     def work(session: Session) -> list[StationDevices]:
         rows = session.scalars(select(Station).order_by(Station.name))
-        return [StationDevices(r.name, r.label_printer, r.document_printer, r.scale) for r in rows]
+        return [_devices(row) for row in rows]
 
     return read(db, work)
 
@@ -82,7 +90,7 @@ def save_station_devices(db: Database, actor: Actor, devices: StationDevices) ->
             row = Station(name=devices.name)
             session.add(row)
         row.label_printer, row.document_printer = devices.label_printer, devices.document_printer
-        row.scale = devices.scale
+        row.scale, row.dispatch_on_pack = devices.scale, devices.dispatch_on_pack
         session.flush()
         record(
             session,
@@ -94,6 +102,7 @@ def save_station_devices(db: Database, actor: Actor, devices: StationDevices) ->
                 "label_printer": devices.label_printer,
                 "document_printer": devices.document_printer,
                 "scale": devices.scale,
+                "dispatch_on_pack": devices.dispatch_on_pack,
             },
         )
         return devices

@@ -1,9 +1,11 @@
-"""StationsPage: each station's label printer, document printer and scale, by name."""
+"""StationsPage: each station's label printer, document printer and scale, and whether
+packing there also ships, by name."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -20,7 +22,7 @@ from ui.views.feedback_banner import FeedbackBanner
 from ui.widgets.read_only_table_widget import ReadOnlyTableWidget
 
 TITLE = "Stations"
-HEADERS = ("Station", "Label printer", "Document printer", "Scale")
+HEADERS = ("Station", "Label printer", "Document printer", "Scale", "Ships at pack")
 PRINTER_HINT = (
     "Printers: folder, folder:/path, tcp://host:9100 (ZPL) or cups:QUEUE; "
     "empty prints to the print folder."
@@ -50,6 +52,7 @@ class StationsPage(QWidget):
             edit.setToolTip(PRINTER_HINT)
         self.scale_edit = QLineEdit()
         self.scale_edit.setPlaceholderText("device path, or empty to type weights")
+        self.dispatch_check = QCheckBox("Packing here also ships the parcel (one transaction)")
         self.save_button = button("Save station", self.save, keys="Ctrl+S", primary=True)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         self._lay_out()
@@ -65,6 +68,7 @@ class StationsPage(QWidget):
             self.label_edit.text().strip(),
             self.document_edit.text().strip(),
             self.scale_edit.text().strip(),
+            self.dispatch_check.isChecked(),
         )
 
     def save(self) -> None:
@@ -75,7 +79,10 @@ class StationsPage(QWidget):
     def _on_loaded(self, stations: list[StationDevices]) -> None:
         self.stations = stations
         self.table.set_rows(
-            [(s.name, s.label_printer, s.document_printer, s.scale) for s in stations]
+            [
+                (s.name, s.label_printer, s.document_printer, s.scale, _yes(s.dispatch_on_pack))
+                for s in stations
+            ]
         )
         self.refreshed.emit()
 
@@ -96,6 +103,7 @@ class StationsPage(QWidget):
             self.label_edit.setText(chosen.label_printer)
             self.document_edit.setText(chosen.document_printer)
             self.scale_edit.setText(chosen.scale)
+            self.dispatch_check.setChecked(chosen.dispatch_on_pack)
 
     def _lay_out(self) -> None:
         box = QGroupBox("Station (a new name adds one)")
@@ -104,6 +112,7 @@ class StationsPage(QWidget):
         form.addRow("&Label printer", self.label_edit)
         form.addRow("&Document printer", self.document_edit)
         form.addRow("S&cale", self.scale_edit)
+        form.addRow("", self.dispatch_check)
         hint = QLabel(PRINTER_HINT)
         hint.setObjectName("muted")
         hint.setWordWrap(True)
@@ -116,3 +125,7 @@ class StationsPage(QWidget):
             (box, self.problems),
             self.save_button,
         )
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else ""

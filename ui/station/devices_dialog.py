@@ -1,6 +1,6 @@
 """StationDevicesDialog (F2 at the pack station): this station's label printer, document
-printer and scale, chosen from the keyboard alone, with a test label to prove the
-label printer. Saved per station name in the database."""
+printer and scale, and whether packing here also ships, chosen from the keyboard alone,
+with a test label to prove the label printer. Saved per station name in the database."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from concurrent.futures import Future
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -29,6 +30,7 @@ from ui.station.feedback import failure_message
 
 SCALE_PATTERNS = ("/dev/ttyUSB*", "/dev/ttyACM*", "/dev/ttyS[0-3]", "/dev/hidraw*")
 TEST_LABEL_KEY = "F5"
+DISPATCH_ON_PACK_TEXT = "Packing here also s&hips the parcel (pack and dispatch at once)"
 
 
 def _choices(current: str, options: Iterable[str]) -> QComboBox:
@@ -68,6 +70,8 @@ class StationDevicesDialog(QDialog):
         self.label_printer = _choices(devices.label_printer, known)
         self.document_printer = _choices(devices.document_printer, ["", *known])
         self.scale = _choices(devices.scale, ["", *scale_candidates()])
+        self.dispatch_on_pack = QCheckBox(DISPATCH_ON_PACK_TEXT)
+        self.dispatch_on_pack.setChecked(devices.dispatch_on_pack)
         self.test_button = QPushButton(f"Print test label ({TEST_LABEL_KEY})")
         self.test_button.setAutoDefault(False)
         self.test_button.clicked.connect(self._on_test_button_clicked)
@@ -83,6 +87,7 @@ class StationDevicesDialog(QDialog):
         form.addRow("&Label printer", self.label_printer)
         form.addRow("&Document printer (empty: the label printer)", self.document_printer)
         form.addRow("&Scale", self.scale)
+        form.addRow("", self.dispatch_on_pack)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -110,6 +115,7 @@ class StationDevicesDialog(QDialog):
             self.label_printer.currentText().strip(),
             self.document_printer.currentText().strip(),
             self.scale.currentText().strip(),
+            self.dispatch_on_pack.isChecked(),
         )
 
     def _on_test_button_clicked(self) -> None:

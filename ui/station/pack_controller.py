@@ -103,6 +103,11 @@ class PackController(StepController):
         self.setup_checked.emit(setup)
 
     @property
+    def dispatches(self) -> bool:
+        """This station ships what it packs, in the same transaction (set in its devices)."""
+        return self.setup is not None and self.setup.devices.dispatch_on_pack
+
+    @property
     def label_format(self) -> str | None:
         """ZPL for a raw-port label printer; otherwise the site's format."""
         return label_format_for(self.setup.devices.label_target) if self.setup else None
@@ -420,6 +425,7 @@ class PackController(StepController):
             [spec],
             label_format=self.label_format,
             weight_override_badge=badge or None,
+            dispatch=self.dispatches,
         ).success(lambda result: self._on_completed(result, approver)).failure(refused).run(
             initiator=self
         )
@@ -456,7 +462,7 @@ class PackController(StepController):
         result = self._result
         assert result is not None
         said = summary.sentences() or ["NO label queued - tell a supervisor"]
-        packed = f"{result.order_number} packed"
+        packed = f"{result.order_number} {'packed and shipped' if self.dispatches else 'packed'}"
         if self._approver:
             packed += f", weight accepted by {self._approver}"
         self.order_done.emit(f"{packed}  ·  tracking {result.tracking_number}")

@@ -99,3 +99,20 @@ def test_a_test_label_to_a_printer_that_is_off_says_why(station: Station) -> Non
 
     station.qtbot.waitUntil(lambda: "NOT printed" in dialog.status_label.text())
     assert dialog.status_label.text().startswith(f"test label NOT printed on {off.spec}")
+
+
+def test_f2_sets_the_station_to_ship_what_it_packs_and_the_station_takes_it_at_once(
+    station: Station, warehouse: Database
+) -> None:
+    dialog = _open_dialog(station)
+    assert not dialog.dispatch_on_pack.isChecked()
+
+    for _ in range(3):  # label printer, document printer, scale, then the check box
+        _key(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.dispatch_on_pack
+    _key(Qt.Key.Key_Space)
+    _key(Qt.Key.Key_Return)
+    station.qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    assert load_station_devices(warehouse, "pack-1") == StationDevices("pack-1", "", "", "", True)
+    station.qtbot.waitUntil(lambda: station.window.controller.dispatches)
