@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.context import Actor
 from app.services.audit import audit_row
 from app.services.notifications import MessageRequest, queue_messages
-from app.services.settings import setting_value
+from app.services.settings import site_zone
 from db.bulk import insert_rows
 from db.models import (
     AuditEvent,
@@ -118,7 +117,7 @@ def queue_delivered_messages(
     a tracking file can deliver thousands of parcels."""
     if not deliveries:
         return
-    zone = ZoneInfo(setting_value(session, "company.timezone") or "UTC")
+    zone = site_zone(session)
     codes = {shipment.carrier for shipment, _, _ in deliveries}
     names = dict(
         session.execute(select(Carrier.code, Carrier.name).where(Carrier.code.in_(codes))).all()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.dto import OrderDetail, jsonable
 from app.services.orders import find_order, load_detail
-from app.services.settings import setting_value
+from app.services.settings import site_zone
 from db.engine import Database
 from db.models import AuditEvent, EmailOutbox, Note, Order, PrintJob, Refund, ScanEvent, User
 from db.models import Return as ReturnRow
@@ -104,7 +104,7 @@ def load_history(session: Session, order: Order) -> OrderHistory:
     ]
     entries.sort(key=lambda entry: entry.at)  # stable: ties keep their source's order
     return OrderHistory(
-        zone=setting_value(session, "company.timezone") or "UTC",
+        zone=site_zone(session).key,
         timeline=tuple(entries),
         customer_orders=_customer_orders(session, order),
         payments=_payments(session, order),
