@@ -14,6 +14,7 @@ transaction of its own after packing.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import random
@@ -211,6 +212,16 @@ def fulfil_all(db: Database, numbers: list[str], *, two_step: bool = False) -> N
             pack_unverified(db, ACTOR, number, dispatch=True)
 
 
+def _profiled(path: str | None, work: Callable[[], None]) -> None:
+    """`work()`, under cProfile when `path` names where its statistics go."""
+    if path is None:
+        work()
+        return
+    with cProfile.Profile() as profile:
+        work()
+    profile.dump_stats(path)
+
+
 def timed(stage: str, kind: str, count: int, work: Callable[[], object]) -> dict[str, object]:
     """The stage's wall time and this process's CPU time: on a shared machine the wall
     time stretches with the load, the CPU time much less."""
@@ -236,6 +247,9 @@ def main() -> None:
     parser.add_argument(
         "--two-step", action="store_true", help="fulfil: pack, then ship in its own transaction"
     )
+    parser.add_argument(
+        "--profile", metavar="FILE", help="fulfil: write cProfile statistics to FILE (pstats)"
+    )
     args = parser.parse_args()
     stages = set(args.stages.split(","))
     orders = workload(args.orders)
@@ -246,7 +260,12 @@ def main() -> None:
         steps: list[tuple[str, Callable[[], object]]] = [
             ("create", lambda: numbers.extend(create_orders(db, ACTOR, orders).created)),
             ("allocate", lambda: allocate(db, ACTOR)),
-            ("fulfil", lambda: fulfil_all(db, numbers, two_step=args.two_step)),
+            (
+                "fulfil",
+                lambda: _profiled(
+                    args.profile, lambda: fulfil_all(db, numbers, two_step=args.two_step)
+                ),
+            ),
         ]
         for stage, work in steps:
             if stage not in stages:
