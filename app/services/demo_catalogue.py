@@ -57,17 +57,17 @@ STYLES = (
 
 def sold_out(index: int) -> bool:
     """Whether product number `index` has run out: its orders wait as backorders."""
-    return index % 23 == 7
+    return index % 23 == 1
 
 
 def kind_of(index: int) -> Kind:
-    """The kind of product number `index` (1-based): the kinds take turns."""
-    return KINDS[(index - 1) % len(KINDS)]
+    """The kind of product number `index`: each kind in every style, then the next kind
+    (SKU-00009 is an Alpine Tea Tin, as it always was)."""
+    return KINDS[(index // len(STYLES)) % len(KINDS)]
 
 
 def product_name(index: int) -> str:
-    style = STYLES[((index - 1) // len(KINDS)) % len(STYLES)]
-    return f"{style} {kind_of(index).noun}"
+    return f"{STYLES[index % len(STYLES)]} {kind_of(index).noun}"
 
 
 def draw_product(rng: random.Random, index: int) -> dict[str, object]:

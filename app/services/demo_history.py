@@ -323,11 +323,7 @@ def plan(site: Site, i: int) -> Plan:
         index = pool[d.below(len(pool))]
         if index not in chosen:
             chosen.append(index)
-    b2b = channel == "b2b"
-    lines = [
-        (index, 2 + d.below(11) if b2b else (1, 1, 1, 1, 1, 1, 1, 2, 2, 3)[d.below(10)])
-        for index in chosen
-    ]
+    lines = [(index, _quantity(d, channel, site.fresh)) for index in chosen]
     return Plan(
         i=i,
         channel=channel,
@@ -341,6 +337,16 @@ def plan(site: Site, i: int) -> Plan:
         lines=lines,
         times=_times(d, placed, site.now, status, held_from, service),
     )
+
+
+def _quantity(d: Draw, channel: str, fresh: bool) -> int:
+    """Units of one line: mostly one; a trade customer buys by the case (not on a first
+    morning, whose orders are all small)."""
+    if fresh:
+        return 1 + d.below(3)
+    if channel == "b2b":
+        return 2 + d.below(11)
+    return (1, 1, 1, 1, 1, 1, 1, 2, 2, 3)[d.below(10)]
 
 
 def _status(site: Site, i: int, d: Draw, hours: float) -> str:
