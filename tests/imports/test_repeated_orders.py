@@ -146,7 +146,7 @@ def test_magento_lists_an_order_twice_once_if_the_same_and_refused_if_different(
     path.write_text(json.dumps({"items": [first, changed], "total_count": 2}), encoding="utf-8")
     differs = magento.read_orders(path, None)
 
-    assert len(again.candidates) == 1 and again.rejected == []
+    assert len(list(again.candidates)) == 1 and again.rejected == []
     assert again.warnings == [
         f"m.json:items[1]: order {first['increment_id']!r}: the same as m.json:items[0] again; "
         "imported once"
