@@ -40,6 +40,7 @@ STORIES = (
     _Story("wrong_item", "exchange", ()),  # its replacement order comes when it arrives
     _Story("not_as_described", "credit", ((D, Disposition.VENDOR),)),
 )
+PARTLY_RECEIVED = 1  # the story that authorises a whole line and receives one unit
 UNEXPECTED = ((D, Disposition.QUARANTINE),)  # a parcel with no RMA, opened by its slip
 
 
@@ -48,7 +49,15 @@ def add_demo_returns(db: Database, actor: Actor) -> int:
     if read(db, lambda s: s.scalar(select(func.count()).select_from(Return))):
         return 0
     wanted = len(STORIES) + 1
-    numbers = _returnable(db, ("delivered", "shipped"), wanted)
+    candidates = _returnable(db, ("delivered", "shipped"), wanted * 3)
+    numbers = candidates[:wanted]
+    if numbers:
+        # The partly received return needs a line of several units: the largest one.
+        biggest = max(candidates, key=lambda number: _first_line(db, number)[1])
+        if biggest in numbers:
+            numbers.remove(biggest)
+        numbers.insert(PARTLY_RECEIVED, biggest)
+        numbers = numbers[:wanted]
     for number in _returnable(db, ("allocated",), wanted - len(numbers)):
         pack_unverified(db, actor, number)
         ship_order(db, actor, number)
@@ -96,7 +105,7 @@ def _first_line(db: Database, number: str) -> tuple[str, int]:
             select(OrderLine.sku, OrderLine.qty_shipped)
             .join(Order, Order.id == OrderLine.order_id)
             .where(Order.number == number, OrderLine.qty_shipped > 0)
-            .order_by(OrderLine.line_no)
+            .order_by(OrderLine.qty_shipped.desc(), OrderLine.line_no)
             .limit(1)
         ).one(),
     )
