@@ -89,7 +89,7 @@ def queue_shipped_messages(
     if not shipment_ids:
         return
     contexts: dict[int, dict[str, Any]] = {}
-    for row in session.execute(_LEAVING, {"shipment_ids": list(shipment_ids)}):
+    for row in session.connection().execute(_LEAVING, {"shipment_ids": list(shipment_ids)}):
         context = contexts.get(row.id)
         if context is None:
             known = row.carrier_name is not None

@@ -126,7 +126,9 @@ def queue_messages(
         return []
     orders = {
         row.id: row
-        for row in session.execute(_RECIPIENTS, {"order_ids": list({r.order_id for r in requests})})
+        for row in session.connection().execute(
+            _RECIPIENTS, {"order_ids": list({r.order_id for r in requests})}
+        )
     }
     listed = {r.order_id for r in requests if r.template in SHOWS_ORDER}
     snapshots = _order_snapshots(session, listed, orders) if listed else {}
@@ -197,7 +199,7 @@ def _order_snapshots(
             "order": {"lines": [], "total": str(o.grand_total), "currency": o.currency},
             "ship_to": [part for part in parts if part],
         }
-    for line in session.execute(_LINES, {"order_ids": list(order_ids)}):
+    for line in session.connection().execute(_LINES, {"order_ids": list(order_ids)}):
         snapshots[line.order_id]["order"]["lines"].append(
             {"sku": line.sku, "name": line.name, "qty": line.qty_ordered}
         )
