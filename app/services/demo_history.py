@@ -317,7 +317,10 @@ def plan(site: Site, i: int) -> Plan:
         pool = range(len(site.products))
     count = 1 + d.below(4) if site.fresh else (1, 1, 1, 1, 1, 2, 2, 2, 3, 4)[d.below(10)]
     chosen: list[int] = []
-    if state == "backordered" and site.out_of_stock:
+    late_backorder = site.fresh and i == 0 and bool(site.out_of_stock)
+    if late_backorder:  # a first morning has one: yesterday's express order, sold out
+        channel, service = "web", "express"
+    if (state == "backordered" or late_backorder) and site.out_of_stock:
         chosen.append(site.out_of_stock[d.below(len(site.out_of_stock))])
     while len(chosen) < min(count, len(pool)):
         index = pool[d.below(len(pool))]

@@ -443,7 +443,9 @@ def test_a_print_that_fails_says_so_on_stderr_and_keeps_the_jobs_printer(
     cli: Cli, sqlite_copy: tuple[Prepared, Path]
 ) -> None:
     warehouse, path = sqlite_copy
-    ((job, printer),) = query(path, "SELECT id, printer FROM print_jobs ORDER BY id LIMIT 1")
+    ((job, printer),) = query(  # the packed order's label: the demo's history printed
+        path, "SELECT id, printer FROM print_jobs WHERE status = 'pending' ORDER BY id LIMIT 1"
+    )
 
     result = cli(warehouse.url, "print", "--job", str(job), "--printer", "tcp://127.0.0.1:1")
 
@@ -460,12 +462,13 @@ def test_a_printer_that_cannot_exist_is_refused_before_any_attempt(
     cli: Cli, sqlite_copy: tuple[Prepared, Path]
 ) -> None:
     warehouse, path = sqlite_copy
+    ((job,),) = query(path, "SELECT id FROM print_jobs WHERE status = 'pending' LIMIT 1")
 
-    result = cli(warehouse.url, "print", "--job", "1", "--printer", "tcp://[::1")
+    result = cli(warehouse.url, "print", "--job", str(job), "--printer", "tcp://[::1")
 
     assert_refused(result)
     assert "expected tcp://HOST:PORT" in result.err
-    assert query(path, "SELECT attempts FROM print_jobs WHERE id = 1") == [(0,)]
+    assert query(path, "SELECT attempts FROM print_jobs WHERE id = ?", job) == [(0,)]
 
 
 # -- the database URL, and loading demo data again ----------------------------------------
