@@ -82,10 +82,10 @@ def cmd_demo_data(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     summary = demo_data.load_demo(db, actor, orders=args.orders, skus=args.skus, seed=args.seed)
     earlier = f"; {summary.already_present} loaded before" if summary.already_present else ""
     earlier += f"; {summary.returns} returns in every state" if summary.returns else ""
+    states = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(summary.by_status.items()))
     print(
         f"demo warehouse: {summary.products} products in {summary.locations} locations; "
-        f"{summary.orders} new orders ({summary.allocated} allocated, "
-        f"{summary.backordered} backordered, {summary.held} on hold){earlier}"
+        f"{summary.orders} new orders{f' ({states})' if states else ''}{earlier}"
     )
     if args.logins:
         named = give_demo_logins(db, actor)
