@@ -129,8 +129,8 @@ def test_bulk_slips_confirm_who_gets_one_and_print_one_job_per_order(
 ) -> None:
     view = main_window.orders_view
     allocated = [r.number for r in list_orders(demo_db, status="allocated", limit=2)]
-    new = list_orders(demo_db, status="new", limit=1)[0].number
-    chosen = [*allocated, new]
+    waiting = list_orders(demo_db, status="backordered", limit=1)[0].number
+    chosen = [*allocated, waiting]
     qtbot.waitUntil(lambda: all(view.model.row_of(n) is not None for n in chosen))
     select_rows(view, [view.model.row_of(n) or 0 for n in chosen])
     ids = {n: order_detail(demo_db, n).id for n in chosen}
@@ -143,7 +143,7 @@ def test_bulk_slips_confirm_who_gets_one_and_print_one_job_per_order(
     box = view.bulk_actions.dialog
     assert isinstance(box, QMessageBox)
     assert box.text() == (
-        "2 of 3 orders will have their packing slip printed; 1 is not allocated yet."
+        "2 of 3 orders will have their packing slip printed; 1 waits for stock."
         f" One each, on {printer}."
     )
     box.accept()
@@ -156,7 +156,7 @@ def test_bulk_slips_confirm_who_gets_one_and_print_one_job_per_order(
     assert {n: after.get(i, 0) - before.get(i, 0) for n, i in ids.items()} == {
         allocated[0]: 1,
         allocated[1]: 1,
-        new: 0,
+        waiting: 0,
     }
     assert sorted(f.read_bytes()[:4] for f in print_dir.iterdir()) == [b"%PDF", b"%PDF"]
 
