@@ -13,6 +13,7 @@ from app.services import demo_data, integrity, orders, search_index, stats
 from app.services.allocation import allocate
 from app.services.demo_logins import give_demo_logins
 from app.services.order_timeline import desk_order
+from app.wording import counted
 from db.engine import Database
 from db.schema import SchemaState, require_current, schema_state, upgrade
 
@@ -36,8 +37,7 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--logins",
         action="store_true",
-        help="give the demo users the passwords and PINs the README lists (then everyone "
-        "logs in)",
+        help="give the demo users the passwords and PINs the README lists (then everyone logs in)",
     )
 
 
@@ -85,7 +85,7 @@ def cmd_demo_data(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     states = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(summary.by_status.items()))
     print(
         f"demo warehouse: {summary.products} products in {summary.locations} locations; "
-        f"{summary.orders} new orders{f' ({states})' if states else ''}{earlier}"
+        f"{counted(summary.orders, 'order')} loaded{f' ({states})' if states else ''}{earlier}"
     )
     if args.logins:
         named = give_demo_logins(db, actor)

@@ -13,6 +13,7 @@ from app.output_file import write_file
 from app.services.pick_list_builder import DEFAULT_TOTES, PickListRequest, build_pick_lists
 from app.services.pick_lists import pick_list_by_number, pick_list_document
 from app.services.printing import print_job, printer_for
+from app.wording import counted
 from db.engine import Database
 
 
@@ -71,7 +72,8 @@ def cmd_pick_lists(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     build = build_pick_lists(db, actor, request, printer=args.printer)
     for built in build.lists:
         print(
-            f"{built.number}  {built.kind:<6}  {built.stops} stops, {built.units} units: "
+            f"{built.number}  {built.kind:<6}  {counted(built.stops, 'stop')}, "
+            f"{counted(built.units, 'unit')}: "
             f"{', '.join(built.orders)}"
         )
     print(build.summary())

@@ -19,6 +19,7 @@ from app.documents.sheets import (
     frame_width,
     para,
 )
+from app.wording import counted
 
 BAR_HEIGHT = 8 * mm
 COLUMNS = (("#", 8), ("Location", 46), ("Product", 0), ("Qty", 12), ("Order", 42), ("Tote", 16))
@@ -69,7 +70,7 @@ def render(pick_list: PickListData, paper: str = "A4") -> bytes:
             [
                 [
                     para(f"Pick list {pick_list.number}", TITLE),
-                    para(f"{len(lines)} stops, {units} units", STRONG),
+                    para(f"{counted(len(lines), 'stop')}, {counted(units, 'unit')}", STRONG),
                 ],
                 barcode_or_text(symbols.code128(f"P:{pick_list.number}"), width * 0.4, 12 * mm),
             ]

@@ -79,7 +79,7 @@ def test_init_db_and_demo_data_build_a_warehouse_and_a_second_init_db_says_it_is
     assert made.code == 0, str(made)
     assert made.out.startswith("created the Shipshape schema in sqlite:///"), str(made)
     assert loaded.code == 0, str(loaded)
-    assert "200 new orders" in loaded.out, str(loaded)
+    assert "200 orders loaded" in loaded.out, str(loaded)
     # Nothing is left beside the file once the commands have finished.
     assert [p.name for p in demo_template.path.parent.iterdir()] == ["shipshape.db"]
 

@@ -488,7 +488,9 @@ def test_a_short_pick_on_a_ship_complete_order_sends_the_whole_order_back_to_wai
     assert "ship-complete order waits whole" in short.message
     lines = order_detail(db, number).lines
     assert [(line.sku, line.qty_allocated, line.qty_picked) for line in lines] == [
-        ("MUG", 0, 0), ("PEN", 0, 0)]
+        ("MUG", 0, 0),
+        ("PEN", 0, 0),
+    ]
     assert not any(t.live for t in pick_list_view(db, view.id).tasks)
     assert verify(db) == []
 
@@ -547,7 +549,7 @@ def test_the_pick_list_prints_and_the_command_line_builds_lists(
     url = db.url.render_as_string(hide_password=False)
 
     assert cli(["--db", url, "pick-lists", "--batch-size", "4"]) == 0
-    assert f"PL-000001  batch   1 stops, 2 units: {number}" in capsys.readouterr().out
+    assert f"PL-000001  batch   1 stop, 2 units: {number}" in capsys.readouterr().out
     out = tmp_path / "list.pdf"
     assert cli(["--db", url, "pick-list", "pl-000001", "--out", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF")
