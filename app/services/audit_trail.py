@@ -51,6 +51,19 @@ class AuditLine:
     reason: str | None
     details: str  # the details as compact JSON ("" when none)
 
+    def cells(self) -> tuple[str, ...]:
+        """The line as the audit viewer and its CSV show it, details left out."""
+        return (
+            self.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+            self.username,
+            self.station or "",
+            self.subject,
+            self.action,
+            self.from_status or "",
+            self.to_status or "",
+            self.reason or "",
+        )
+
 
 @dataclass(frozen=True)
 class ScanAccuracy:
@@ -151,18 +164,7 @@ def audit_csv(lines: Sequence[AuditLine]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for line in lines:
-        cells = (
-            line.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
-            line.username,
-            line.station or "",
-            line.subject,
-            line.action,
-            line.from_status or "",
-            line.to_status or "",
-            line.reason or "",
-            line.details,
-        )
-        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+        writer.writerow([spreadsheet_safe(cell) for cell in (*line.cells(), line.details)])
     return out.getvalue()
 
 

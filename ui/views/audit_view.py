@@ -118,20 +118,7 @@ class AuditView(QWidget):
         self.banner.hide()
         self.lines = lines
         self.table.set_rows(
-            [
-                (
-                    line.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
-                    line.username,
-                    line.station or "",
-                    line.subject,
-                    line.action,
-                    line.from_status or "",
-                    line.to_status or "",
-                    line.reason or "",
-                )
-                for line in lines
-            ],
-            row_tips=[line.details for line in lines],
+            [line.cells() for line in lines], row_tips=[line.details for line in lines]
         )
         self.count_label.setText(counted(len(lines), "event"))
 
