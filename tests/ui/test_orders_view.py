@@ -85,6 +85,7 @@ def test_selecting_a_row_shows_its_address_lines_and_timeline(
     assert table.cell_text(0, 2) == str(detail.lines[0].qty_ordered)
     assert table.cell_text(0, 3) == str(detail.lines[0].qty_allocated)
     assert escape(str(detail.ship_to["address1"])) in panel.address_label.text()  # rich text
+    assert detail.email and panel.address_label.toolTip() == detail.email  # whole, if cut
     timeline = panel.timeline_view.toPlainText()
     assert len(detail.events) >= 2
     for event in detail.events:  # each says who did it, where

@@ -179,6 +179,8 @@ class OrderDetailPanel(QFrame):
         self.hold_label.setText(f"On hold: {detail.hold_reason}" if detail.hold_reason else "")
         self.hold_label.setVisible(bool(detail.hold_reason))
         self.address_label.setText(address_html(detail))
+        # A long e-mail address has nowhere to wrap and is cut at the column's edge.
+        self.address_label.setToolTip(detail.email or "")
         self.shipments_label.setText(shipments_html(detail))
         self.lines_table.set_rows(
             [
