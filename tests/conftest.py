@@ -7,6 +7,7 @@ fails under CI=true and skips loudly elsewhere.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -21,11 +22,27 @@ from app.context import Actor
 from db.base import Base
 from db.engine import Database, open_database
 from db.schema import upgrade
+from ui.main_thread_gc import collect_due
 
 PG_ADMIN_URL = os.environ.get(
     "SHIPSHAPE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 SEQUENCES = {"order": 100001, "pick_list": 1, "return": 1, "sscc": 1, "tracking": 1}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _collect_garbage_on_the_main_thread() -> Iterator[None]:
+    """As the application does (ui.main_thread_gc): a cycle holding a Qt object collected
+    on a reader thread deadlocks PySide against the GUI thread."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    yield
+    collect_due()
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from ui.context import UiContext
 from ui.login.first_admin import FirstAdminDialog
 from ui.login.start import idle_lock_ms, sign_in
 from ui.login.station_session import StationSession
+from ui.main_thread_gc import MainThreadCollector
 from ui.main_window import MainWindow
 from ui.settings.first_run import offer_first_run_setup
 from ui.station import STATION_SCREENS
@@ -81,6 +82,7 @@ def launch_gui(db_url: str | None, station: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Shipshape")
+    MainThreadCollector(app)
     apply_theme(app)
     if station is not None and station not in STATION_SCREENS:
         print(
