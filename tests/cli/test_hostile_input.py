@@ -511,5 +511,5 @@ def test_demo_data_again_with_the_same_arguments_loads_nothing_twice(
     again = cli(sqlite_url(demo_db), "demo-data", "--orders", "200", "--seed", "3")
 
     assert again.code == 0, str(again)
-    assert "0 new orders" in again.out and "200 loaded before" in again.out, str(again)
+    assert "0 orders loaded" in again.out and "200 loaded before" in again.out, str(again)
     assert query(demo_db, "SELECT count(*) FROM orders") == [(200,)]
