@@ -7,7 +7,6 @@ order must leave exactly once, and stock, ledger, allocations and e-mails must a
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 from collections import Counter
 from dataclasses import replace
@@ -25,10 +24,8 @@ from db.engine import Database
 from db.models import EmailOutbox, Order, OrderLine, Shipment, StockLevel
 from db.uow import read
 from tests.factories import ADDRESS, channel, new_order, stock
-from tests.races.dispatch_workers import dispatch_until_empty
-from tests.races.pack_workers import PackReport
+from tests.races.pack_workers import race_stations
 
-SPAWN = multiprocessing.get_context("spawn")
 ORDERS = 300
 STATIONS = 4
 UNITS_EACH = 200
@@ -55,17 +52,7 @@ def test_four_stations_pack_and_dispatch_a_shared_queue_each_order_once(
     assert len(allocate(pg_db, actor).allocated) == ORDERS
     url = pg_db.url.render_as_string(hide_password=False)
 
-    barrier = SPAWN.Barrier(STATIONS)
-    queue = SPAWN.Queue()
-    procs = [
-        SPAWN.Process(target=dispatch_until_empty, args=(url, f"pack-{n}", barrier, queue))
-        for n in range(STATIONS)
-    ]
-    for proc in procs:
-        proc.start()
-    reports: list[PackReport] = [queue.get(timeout=300) for _ in procs]
-    for proc in procs:
-        proc.join(timeout=30)
+    reports = race_stations(url, STATIONS, dispatch=True, timeout=300)
 
     assert [r.fatal for r in reports if r.fatal] == []
     left = Counter(number for r in reports for number in r.packed)

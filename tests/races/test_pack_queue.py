@@ -7,7 +7,6 @@ ledger and allocations must still agree afterwards.
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 from collections import Counter
 from dataclasses import replace
@@ -23,9 +22,8 @@ from db.engine import Database
 from db.models import Order, Shipment
 from db.uow import read
 from tests.factories import ADDRESS, channel, new_order, stock
-from tests.races.pack_workers import PackReport, pack_until_empty
+from tests.races.pack_workers import race_stations
 
-SPAWN = multiprocessing.get_context("spawn")
 ORDERS = 500
 STATIONS = 4
 
@@ -51,17 +49,7 @@ def test_four_stations_pack_a_shared_queue_each_order_exactly_once(
     assert len(allocate(pg_db, actor).allocated) == ORDERS
     url = pg_db.url.render_as_string(hide_password=False)
 
-    barrier = SPAWN.Barrier(STATIONS)
-    queue = SPAWN.Queue()
-    procs = [
-        SPAWN.Process(target=pack_until_empty, args=(url, f"pack-{n}", barrier, queue))
-        for n in range(STATIONS)
-    ]
-    for proc in procs:
-        proc.start()
-    reports: list[PackReport] = [queue.get(timeout=240) for _ in procs]
-    for proc in procs:
-        proc.join(timeout=30)
+    reports = race_stations(url, STATIONS, dispatch=False, timeout=240)
 
     assert [r.fatal for r in reports if r.fatal] == []
     packed = Counter(number for r in reports for number in r.packed)
