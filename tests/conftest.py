@@ -120,3 +120,26 @@ def db(request: pytest.FixtureRequest) -> Database:
 @pytest.fixture
 def actor() -> Actor:
     return Actor(username="tester", station="test-station")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database with no tables at all: a new file, or a throwaway PostgreSQL database."""
+    if request.param == "sqlite":
+        db = open_database(f"sqlite:///{tmp_path / 'fresh.db'}", station="test")
+        yield db
+        db.dispose()
+        return
+    server = make_url(request.getfixturevalue("pg_url"))
+    name = f"shipshape_empty_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    db = open_database(server.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from db.base import Base
-from db.engine import Database, open_database
+from db.engine import Database
 from db.models.search import ONE_DATABASE_ONLY, SQLITE_FTS_TABLES
 from db.schema import (
     SchemaError,
@@ -23,29 +18,6 @@ from db.schema import (
     schema_state,
     upgrade,
 )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A database with no tables at all: a new file, or a throwaway PostgreSQL database."""
-    if request.param == "sqlite":
-        db = open_database(f"sqlite:///{tmp_path / 'fresh.db'}", station="test")
-        yield db
-        db.dispose()
-        return
-    server = make_url(request.getfixturevalue("pg_url"))
-    name = f"shipshape_migrate_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = open_database(server.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def table_names(db: Database) -> set[str]:
@@ -89,11 +61,12 @@ def test_a_new_database_is_empty_until_upgraded_to_a_schema_that_matches_the_mod
     # No model change was left without a migration: autogenerate finds nothing to do.
     with empty_db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={
+            conn,
+            opts={
                 "compare_type": True,
                 "include_name": _on_both_databases,
                 "include_object": _object_on_both_databases,
-            }
+            },
         )
         assert compare_metadata(context, Base.metadata) == []
 

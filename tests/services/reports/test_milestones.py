@@ -4,21 +4,16 @@ the earliest time winning, and filled from the audit trail by migration 0015."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus as S
 from app.services.audit import lock_order, record, set_status, transition
-from db.engine import Database, open_database
+from db.engine import Database
 from db.models import AuditEvent, Channel, Order
 from db.schema import upgrade
 from db.types import utcnow
@@ -157,28 +152,6 @@ def test_audit_rows_of_other_things_or_without_a_milestone_leave_the_order_alone
 
 
 # --- migration 0015 fills the columns from the audit trail ------------------------
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = open_database(f"sqlite:///{tmp_path / 'fresh.db'}", station="test")
-        yield db
-        db.dispose()
-        return
-    server = make_url(request.getfixturevalue("pg_url"))
-    name = f"shipshape_milestones_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = open_database(server.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 # (order, entity, to_status, when): several visits, out of order, other entities.
