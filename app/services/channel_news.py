@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -33,7 +33,7 @@ from app.domain.order_workflow import OrderStatus
 from app.services import search_index
 from app.services.allocation import WAITING, allocate_in
 from app.services.audit import record, transition
-from app.services.order_actions import release_allocations
+from app.services.order_actions import cancel_open_pick_tasks, release_allocations
 from db.models import Allocation, AuditEvent, Channel, Order, OrderLine, PickTask, Product
 
 S = OrderStatus
@@ -357,15 +357,7 @@ def _hold(
 def _reopen(session: Session, actor: Actor, order: Order, why: str) -> None:
     """Give back the order's reservations and take its open pick tasks off their list."""
     release_allocations(session, order)
-    session.execute(
-        update(PickTask)
-        .where(
-            PickTask.order_line_id.in_(select(OrderLine.id).where(OrderLine.order_id == order.id)),
-            PickTask.status == "open",
-        )
-        .values(status="cancelled")
-        .execution_options(synchronize_session=False)
-    )
+    cancel_open_pick_tasks(session, order.id)
     if order.status == S.ALLOCATED:
         transition(session, order, S.NEW, actor, reason=why, action="reservation released")
     elif order.status == S.ON_HOLD and order.held_from == S.ALLOCATED:

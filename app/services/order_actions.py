@@ -61,6 +61,24 @@ def release_allocations(session: Session, order: Order) -> int:
     return sum(per_level.values())
 
 
+def cancel_open_pick_tasks(session: Session, order_id: int) -> int:
+    """Take the order's unpicked pick tasks off their pick lists; returns how many."""
+    return (
+        session.connection()
+        .execute(
+            update(PickTask)
+            .where(
+                PickTask.order_line_id.in_(
+                    select(OrderLine.id).where(OrderLine.order_id == order_id)
+                ),
+                PickTask.status == "open",
+            )
+            .values(status="cancelled")
+        )
+        .rowcount
+    )
+
+
 def cancel_order(db: Database, actor: Actor, reference: str, reason: str) -> Intercepted:
     """Cancel before shipping. Once anything is picked this is an intercept: the picked
     units become unpack tasks (back in stock only when put away), labels are voided."""

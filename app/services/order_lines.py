@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -20,7 +20,7 @@ from app.services import search_index
 from app.services.access import authorize
 from app.services.allocation import WAITING, allocate_in
 from app.services.audit import record, transition
-from app.services.order_actions import release_allocations
+from app.services.order_actions import cancel_open_pick_tasks, release_allocations
 from app.services.order_contact import require_version
 from app.services.orders import find_order
 from db.engine import Database
@@ -139,20 +139,7 @@ def reopen_for_allocation(session: Session, actor: Actor, order: Order, why: str
     units = release_allocations(session, order)
     if units:
         undone.append(f"{units} reserved units released")
-    cancelled = (
-        session.connection()
-        .execute(
-            update(PickTask)
-            .where(
-                PickTask.order_line_id.in_(
-                    select(OrderLine.id).where(OrderLine.order_id == order.id)
-                ),
-                PickTask.status == "open",
-            )
-            .values(status="cancelled")
-        )
-        .rowcount
-    )
+    cancelled = cancel_open_pick_tasks(session, order.id)
     if cancelled:
         undone.append(f"{cancelled} pick task(s) taken off their pick list")
     if order.status == S.ALLOCATED:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -22,7 +22,7 @@ from app.services.access import authorize
 from app.services.audit import record, transition
 from app.services.availability import SELLABLE_KINDS
 from app.services.inventory import move
-from app.services.order_actions import release_allocations
+from app.services.order_actions import cancel_open_pick_tasks, release_allocations
 from app.services.pick_lists import load_views
 from app.services.picking import held, lock_orders
 from db.engine import Database
@@ -138,17 +138,7 @@ def _short(
     )
     if left and backordered and not _ships_partial(session, order):
         released = release_allocations(session, order)
-        session.execute(
-            update(PickTask)
-            .where(
-                PickTask.order_line_id.in_(
-                    select(OrderLine.id).where(OrderLine.order_id == order.id)
-                ),
-                PickTask.status == "open",
-            )
-            .values(status="cancelled")
-            .execution_options(synchronize_session=False)
-        )
+        cancel_open_pick_tasks(session, order.id)
         message += (
             f"; ship-complete order waits whole: {released} reserved units released, "
             "put its picked items back"
