@@ -33,7 +33,7 @@ from app.domain.order_workflow import OrderStatus
 from app.services import search_index
 from app.services.allocation import WAITING, allocate_in
 from app.services.audit import record, transition
-from app.services.order_actions import cancel_open_pick_tasks, release_allocations
+from app.services.order_lines import reopen_for_allocation
 from db.models import Allocation, AuditEvent, Channel, Order, OrderLine, PickTask, Product
 
 S = OrderStatus
@@ -300,7 +300,7 @@ def _carry_out(
     if decision.verdict is Verdict.HOLD:
         _hold(session, actor, order, decision.reason, details)
     elif decision.verdict is Verdict.CANCEL:
-        _reopen(session, actor, order, decision.reason)
+        reopen_for_allocation(session, actor, order, decision.reason)
         if isinstance(incoming, NewOrder):
             _set_lines(session, order, lines, incoming)
         elif incoming.handled:
@@ -319,7 +319,7 @@ def _carry_out(
         was = order.held_from if order.status == S.ON_HOLD else order.status
         lines_changed, unknown = decision.lines_changed, []
         if lines_changed:
-            _reopen(session, actor, order, decision.reason)
+            reopen_for_allocation(session, actor, order, decision.reason)
             unknown = _set_lines(session, order, lines, incoming)
         _set_order(order, incoming)
         record(
@@ -352,16 +352,6 @@ def _hold(
     joined = f"{order.hold_reason}; {reason}" if order.hold_reason else reason
     order.hold_reason = joined[:HOLD_REASON_LIMIT]
     record(session, actor, "order", order.id, HELD_ACTION, reason=reason, details=details)
-
-
-def _reopen(session: Session, actor: Actor, order: Order, why: str) -> None:
-    """Give back the order's reservations and take its open pick tasks off their list."""
-    release_allocations(session, order)
-    cancel_open_pick_tasks(session, order.id)
-    if order.status == S.ALLOCATED:
-        transition(session, order, S.NEW, actor, reason=why, action="reservation released")
-    elif order.status == S.ON_HOLD and order.held_from == S.ALLOCATED:
-        order.held_from = S.NEW.value
 
 
 def _set_lines(session: Session, order: Order, lines: list[OrderLine], new: NewOrder) -> list[str]:
