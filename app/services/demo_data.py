@@ -22,18 +22,11 @@ from app.domain.new_order import Address, NewLine, NewOrder
 from app.services.access import authorize
 from app.services.allocation import allocate_in
 from app.services.demo_catalogue import draw_product, product_name, sold_out
-from app.services.demo_history import (
-    DEFAULT_SEED,
-    RESERVING,
-    SHIP_WITHIN,
-    Plan,
-    Site,
-    load_site,
-    plan,
-    write_chunk,
-)
+from app.services.demo_facts import Site, load_site
 from app.services.demo_history import present as present_already
+from app.services.demo_history import write_chunk
 from app.services.demo_people import customer
+from app.services.demo_plan import DEFAULT_SEED, RESERVING, SHIP_WITHIN, Plan, plan
 from app.services.demo_returns import add_demo_returns
 from app.services.demo_site import set_up_demo_site
 from app.services.intake import add_orders
