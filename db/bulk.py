@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from db.base import Base, table_of
+from db.pipeline import in_pipeline
 
 _NEXTVAL = text("SELECT nextval(:seq) FROM generate_series(1, :n)")
 
@@ -116,7 +117,11 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
         for index, convert in converters:
             values[index] = convert(values[index])
         params.append(tuple(values))
-    if connection.dialect.name == "postgresql" and len(params) >= COPY_MIN_ROWS:
+    if (
+        connection.dialect.name == "postgresql"
+        and len(params) >= COPY_MIN_ROWS
+        and not in_pipeline(connection)  # COPY cannot ride a pipeline
+    ):
         _copy(connection, plan.copy_sql, params)
     else:
         connection.exec_driver_sql(plan.sql, params)
