@@ -93,21 +93,32 @@ def queue_shipped_messages(
         context = contexts.get(row.id)
         if context is None:
             known = row.carrier_name is not None
-            context = contexts[row.id] = {
-                "carrier": row.carrier_name if known else row.carrier,
-                "tracking_number": row.tracking_number or "",
-                "tracking_url": tracking_link(
-                    row.tracking_url if known else "", row.tracking_number
-                ),
-                "shipped_lines": [],
-            }
+            context = contexts[row.id] = shipped_context(
+                row.carrier_name if known else row.carrier,
+                row.tracking_url if known else "",
+                row.tracking_number,
+            )
         if row.sku is not None:
-            context["shipped_lines"].append({"sku": row.sku, "name": row.name, "qty": int(row.qty)})
+            context["shipped_lines"].append(shipped_line(row.sku, row.name, row.qty))
     queue_messages(
         session,
         [MessageRequest(order_id, "shipped", context) for context in contexts.values()],
         actor=actor,
     )
+
+
+def shipped_context(carrier: str, url_template: str, tracking_number: str | None) -> dict[str, Any]:
+    """A "shipped" e-mail's facts for one parcel; add its `shipped_line`s."""
+    return {
+        "carrier": carrier,
+        "tracking_number": tracking_number or "",
+        "tracking_url": tracking_link(url_template, tracking_number),
+        "shipped_lines": [],
+    }
+
+
+def shipped_line(sku: str, name: str, qty: int) -> dict[str, Any]:
+    return {"sku": sku, "name": name, "qty": int(qty)}
 
 
 def queue_delivered_messages(
