@@ -118,19 +118,45 @@ _LINES = (
 )
 
 
+# What a unit of work that has locked the order reads with the lock (as columns of its
+# statement over orders) so that `queue_messages` need not read the order again.
+RECIPIENT = (
+    Order.channel_id,
+    Order.email,
+    select(Customer.email)
+    .where(Customer.id == Order.customer_id)
+    .scalar_subquery()
+    .label("customer_email"),
+    Order.ship_name,
+)
+
+
 def queue_messages(
-    session: Session, requests: Sequence[MessageRequest], *, actor: Actor | None = None
+    session: Session,
+    requests: Sequence[MessageRequest],
+    *,
+    actor: Actor | None = None,
+    recipients: Mapping[int, Any] | None = None,
+    pipelined: bool = False,
 ) -> list[int | None]:
-    """`queue_message` for many at once (intake queues one per new order)."""
+    """`queue_message` for many at once (intake queues one per new order).
+
+    `recipients`, by order id, are rows already read with the `RECIPIENT` columns; they
+    serve templates that do not list the order (not in SHOWS_ORDER). `pipelined`: the
+    caller is inside `db.pipeline.pipelined`, where no result comes back before the
+    block ends; the messages are written without reading their ids (none is returned)
+    and cannot carry attachments."""
     if not requests:
         return []
-    orders = {
+    orders = recipients or {
         row.id: row
         for row in session.connection().execute(
             _RECIPIENTS, {"order_ids": list({r.order_id for r in requests})}
         )
     }
     listed = {r.order_id for r in requests if r.template in SHOWS_ORDER}
+    if listed and recipients:
+        raise ValueError(f"{', '.join(SHOWS_ORDER)} e-mails read the order themselves")
     snapshots = _order_snapshots(session, listed, orders) if listed else {}
     now = utcnow()
     author = actor.username if actor else SYSTEM_AUTHOR
@@ -165,6 +191,12 @@ def queue_messages(
             }
         )
         queued.append(request)
+    if pipelined:
+        if any(request.attachments for request in queued):
+            raise ValueError("a pipelined message cannot carry attachments: their rows need its id")
+        insert_rows(session, EmailOutbox, rows)
+        insert_rows(session, Note, notes)
+        return []
     ids = insert_returning_ids(session, EmailOutbox, rows) if rows else []
     insert_rows(
         session,

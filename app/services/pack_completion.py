@@ -10,7 +10,7 @@ again (tests/services/test_fulfil_statements.py pins the count).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,12 +35,18 @@ from app.services.audit import (
     lock_statements,
     move_order,
 )
-from app.services.carrier_booking import book_tracking_numbers
-from app.services.customer_updates import queue_shipped_messages
+from app.services.carrier_booking import Booking, book_tracking_numbers
+from app.services.customer_updates import shipped_context, shipped_line
+from app.services.notifications import RECIPIENT, MessageRequest, queue_messages
 from app.services.numbering import take_numbers
 from app.services.packing import PACKABLE
 from app.services.print_queue import Destinations, queue_shipment_documents, with_destinations
-from app.services.shipping import ShipLine, shipped_moves, take_stock_out
+from app.services.shipping import (
+    ShipLine,
+    lock_allocated_stock,
+    shipped_moves,
+    take_stock_out,
+)
 from app.services.site_readiness import SetupIncomplete, require_ready_to_pack
 from app.services.supervisors import supervisor_by_badge
 from db.base import table_of
@@ -57,6 +63,7 @@ from db.models import (
     Setting,
     Shipment,
 )
+from db.pipeline import pipelined
 from db.types import utcnow
 from db.uow import run_in_transaction
 
@@ -79,12 +86,15 @@ _SITE_VALUES = tuple(
     select(_SETTINGS.c.value).where(_SETTINGS.c.key == key).scalar_subquery().label(key)
     for key in SITE_KEYS
 )
-_LOCKS = lock_statements(lambda query: with_destinations(query.add_columns(*_SITE_VALUES)))
+_LOCKS = lock_statements(
+    lambda query: with_destinations(query.add_columns(*_SITE_VALUES, *RECIPIENT))
+)
 _LOCK_BY_ID = _LOCKS[0]
 _OPEN_LINES = (
     select(
         LINES.c.id,
         LINES.c.sku,
+        LINES.c.name,
         LINES.c.product_id,
         (LINES.c.qty_allocated - LINES.c.qty_packed).label("open_units"),
         _PRODUCTS.c.weight_g,
@@ -95,6 +105,7 @@ _OPEN_LINES = (
     )
     .outerjoin(_PRODUCTS, _PRODUCTS.c.id == LINES.c.product_id)
     .where(LINES.c.order_id == bindparam("order_id"))
+    .order_by(LINES.c.line_no)
 )
 _PACK_LINE = (
     update(LINES)
@@ -164,6 +175,7 @@ class _Site:
 class _Line:
     id: int
     sku: str
+    name: str
     product_id: int | None
     open_units: int  # allocated, not yet packed
     weight_g: int | None  # of one unit, None when the catalogue has no weight
@@ -348,17 +360,22 @@ def _finish(
         )
     ]
     package_ids = insert_returning_ids(session, Package, package_rows)
-    search_index.add_tracking_numbers(session, order.id, booking.numbers)  # found by them now
-    insert_rows(session, PackageItem, _package_items(package_ids, contents, serials or {}))
-    # Picking is recorded at pack time when the packer picked the order himself.
-    conn.execute(
-        _PACK_AND_SHIP_LINE if dispatch else _PACK_LINE,
-        [{"b_id": k, "b_qty": v} for k, v in sorted(units.items()) if v],
-    )
-    if any(line.open_tasks for line in lines.values()):
-        conn.execute(_CLOSE_PICK_TASKS, {"line_ids": list(lines)})
-    if scanned is not None:
-        conn.execute(_FORGET_PROGRESS, {"order_id": order.id})
+    stock = lock_allocated_stock(session, order.id) if dispatch else ()
+    with pipelined(session):  # nothing below is read back: one round trip on PostgreSQL
+        search_index.add_tracking_numbers(session, order.id, booking.numbers)  # found by them
+        insert_rows(session, PackageItem, _package_items(package_ids, contents, serials or {}))
+        # Picking is recorded at pack time when the packer picked the order himself.
+        conn.execute(
+            _PACK_AND_SHIP_LINE if dispatch else _PACK_LINE,
+            [{"b_id": k, "b_qty": v} for k, v in sorted(units.items()) if v],
+        )
+        if any(line.open_tasks for line in lines.values()):
+            conn.execute(_CLOSE_PICK_TASKS, {"line_ids": list(lines)})
+        if scanned is not None:
+            conn.execute(_FORGET_PROGRESS, {"order_id": order.id})
+        if dispatch:
+            take_stock_out(session, actor, order.id, units, stock)
+            _queue_shipped_message(session, actor, locked, booking, lines.values(), units)
     moves = [
         Move(
             OrderStatus.PACKED,
@@ -374,8 +391,6 @@ def _finish(
         )
     ]
     if dispatch:
-        take_stock_out(session, actor, order.id, units)
-        queue_shipped_messages(session, order.id, [shipment_id], actor)
         moves += shipped_moves(
             ShipLine(line.id, line.here, line.allocated, line.shipped + units.get(line.id, 0))
             for line in lines.values()
@@ -395,6 +410,25 @@ def _finish(
         )
     )
     return PackResult(order.number, shipment_id, booking.numbers[0], views, jobs)
+
+
+def _queue_shipped_message(
+    session: Session,
+    actor: Actor,
+    locked: Row[Any],
+    booking: Booking,
+    lines: Iterable[_Line],
+    units: dict[int, int],
+) -> None:
+    """The "shipped" e-mail of the one shipment packed, from what packing has read: the
+    recipient with the order's lock, the carrier with its numbers (what
+    `queue_shipped_messages` reads back for a dispatch of its own)."""
+    context = shipped_context(booking.carrier_name, booking.tracking_url, booking.numbers[0])
+    context["shipped_lines"] = [
+        shipped_line(line.sku, line.name, units[line.id]) for line in lines if units.get(line.id)
+    ]
+    message = MessageRequest(locked.id, "shipped", context)
+    queue_messages(session, [message], actor=actor, recipients={locked.id: locked}, pipelined=True)
 
 
 def _package_items(

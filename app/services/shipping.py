@@ -8,11 +8,11 @@ of work costs more than the statements themselves.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -140,12 +140,30 @@ def shipped_moves(lines: Iterable[ShipLine]) -> list[Move]:
     ]
 
 
-def take_stock_out(session: Session, actor: Actor, order_id: int, to_ship: dict[int, int]) -> None:
+# (allocation, order line, stock level, quantity, product, location) per reservation
+AllocatedStock = Sequence[Row[int, int, int, int, int, int]]
+
+
+def lock_allocated_stock(session: Session, order_id: int) -> AllocatedStock:
+    """The order's active reservations, their stock rows locked in their order: what
+    `take_stock_out` takes from."""
+    return session.connection().execute(_LOCK_ALLOCATED_STOCK, {"order_id": order_id}).all()
+
+
+def take_stock_out(
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    to_ship: dict[int, int],
+    locked: AllocatedStock | None = None,
+) -> None:
     """Take `to_ship` units per order line off the shelves: the reservations behind them
     are consumed (split where only part of one leaves) and the stock rows, locked in
-    their order, lose the units on hand and reserved, with a stock move each."""
+    their order, lose the units on hand and reserved, with a stock move each.
+    `locked`: what `lock_allocated_stock` read, when the caller locked it already; then
+    only writes are sent (they may go out in a pipeline)."""
     conn = session.connection()
-    rows = conn.execute(_LOCK_ALLOCATED_STOCK, {"order_id": order_id}).all()
+    rows = lock_allocated_stock(session, order_id) if locked is None else locked
     levels = {level_id: (product, location) for _, _, level_id, _, product, location in rows}
     left = dict(to_ship)
     consumed: list[int] = []

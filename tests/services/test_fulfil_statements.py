@@ -1,9 +1,12 @@
 """What one order costs the database at the packing bench and at dispatch: the statement
 count is pinned so it cannot creep back (issue 16), for a station that packs and
-dispatches in one unit of work and for pack and ship as two; and packing's
-one-statement search update still makes the order findable by its tracking numbers."""
+dispatches in one unit of work and for pack and ship as two; packing's one-statement
+search update still makes the order findable by its tracking numbers; and the "shipped"
+e-mail that packing queues from what it has read is the one a dispatch reads back."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +21,7 @@ from app.services.orders import find_order, order_detail
 from app.services.pack_completion import pack_unverified
 from app.services.shipping import ship_order
 from db.engine import Database
-from db.models import OrderSearch
+from db.models import EmailOutbox, OrderSearch
 from db.uow import read, run_in_transaction
 from tests.factories import place, stock
 from tests.statement_count import counting_statements
@@ -28,8 +31,8 @@ from tests.statement_count import counting_statements
 # station that does both), or packed in one and shipped in another. SQLite counts each
 # `BEGIN IMMEDIATE`; PostgreSQL begins implicitly.
 PINNED = {
-    "one transaction": ({"sqlite": 22, "postgresql": 21}, 1),
-    "two steps": ({"sqlite": 30, "postgresql": 28}, 2),
+    "one transaction": ({"sqlite": 19, "postgresql": 18}, 1),
+    "two steps": ({"sqlite": 29, "postgresql": 27}, 2),
 }
 
 
@@ -105,3 +108,48 @@ def test_packing_adds_the_tracking_numbers_to_the_search_document(
 
     run_in_transaction(db, rewrite)
     assert _document_keys(db, number) == after  # the same keys a full rewrite writes
+
+
+def _shipped_email(db: Database, number: str) -> dict[str, object]:
+    """The order's "shipped" e-mail as queued, its tracking number written as TRACKING."""
+
+    def row(session: Session) -> dict[str, object]:
+        order = find_order(session, number)
+        message = session.execute(
+            select(
+                EmailOutbox.channel_id,
+                EmailOutbox.to_name,
+                EmailOutbox.to_addr,
+                EmailOutbox.status,
+                EmailOutbox.context,
+                EmailOutbox.created_by,
+            ).where(EmailOutbox.order_id == order.id, EmailOutbox.template == "shipped")
+        ).one()
+        tracking = order_detail(db, number).shipments[0].tracking_number
+        assert tracking
+        return json.loads(json.dumps(message._asdict()).replace(tracking, "TRACKING"))
+
+    return read(db, row)
+
+
+def test_the_shipped_email_queued_at_pack_is_the_one_a_dispatch_queues(
+    db: Database, actor: Actor
+) -> None:
+    stock(db, actor, {"MUG": 10, "TEA": 10, "PEN": 10})
+    at_once, in_two = (place(db, actor, {"TEA": 1, "MUG": 2, "PEN": 3}) for _ in range(2))
+    allocate(db, actor)
+
+    _fulfil(db, actor, at_once, "one transaction")
+    _fulfil(db, actor, in_two, "two steps")
+
+    queued = _shipped_email(db, at_once)
+    assert queued == _shipped_email(db, in_two)
+    context = queued["context"]
+    assert isinstance(context, dict)
+    assert context["tracking_number"] == "TRACKING"
+    assert "TRACKING" in context["tracking_url"]
+    assert [(line["sku"], line["qty"]) for line in context["shipped_lines"]] == [
+        ("TEA", 1),
+        ("MUG", 2),
+        ("PEN", 3),
+    ]
