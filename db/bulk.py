@@ -1,9 +1,9 @@
 """Bulk statements shared by intake, allocation, demo data and imports.
 
-Ids are reserved up front instead of coming back through RETURNING: SQLite then
-runs one C-level executemany instead of a statement per row. On SQLite the write
-lock (BEGIN IMMEDIATE) is held, so max(id) + 1 onwards is ours; on PostgreSQL the
-table's own sequence hands out the block.
+Ids are reserved up front instead of coming back through RETURNING, so that many rows
+go in one statement: on SQLite a multi-row INSERT of up to `SQLITE_ROWS_PER_INSERT`
+rows, on PostgreSQL COPY. On SQLite the write lock (BEGIN IMMEDIATE) is held, so
+max(id) + 1 onwards is ours; on PostgreSQL the table's own sequence hands out the block.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -59,11 +60,18 @@ def reserve_ids(session: Session, model: type[Base], count: int) -> list[int]:
 
 
 COPY_MIN_ROWS = 50  # below this COPY's set-up round trips cost more than they save
+# Rows per multi-row INSERT on SQLite. A statement per row (executemany) costs SQLite a
+# statement journal and a savepoint of every virtual table a trigger writes per row:
+# the order search's FTS5 index then flushes at each row, six times the work.
+SQLITE_ROWS_PER_INSERT = 500
+SQLITE_MAX_VARIABLES = 32766  # SQLite's default limit on ? in one statement (3.32+)
 
 
 @dataclass(frozen=True)
 class _InsertPlan:
     sql: str
+    head: str  # INSERT INTO table (columns) VALUES
+    row: str  # (?, ?, ...)
     copy_sql: str
     defaults: tuple[ScalarElementColumnDefault | CallableColumnDefault, ...]
     processors: tuple[tuple[int, Callable[[Any], Any]], ...]  # column index -> bind processor
@@ -82,12 +90,13 @@ def _plan(table: Table, given: tuple[str, ...], dialect: Dialect) -> _InsertPlan
     quote = dialect.identifier_preparer.quote
     processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
     columns = ", ".join(quote(n) for n in names)
+    head = f"INSERT INTO {quote(table.name)} ({columns}) VALUES "
+    row = f"({', '.join([marker] * len(names))})"
     return _InsertPlan(
         copy_sql=f"COPY {quote(table.name)} ({columns}) FROM STDIN",
-        sql=(
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-            f"VALUES ({', '.join([marker] * len(names))})"
-        ),
+        sql=head + row,
+        head=head,
+        row=row,
         defaults=tuple(defaults.values()),
         processors=tuple((i, p) for i, p in enumerate(processors) if p is not None),
     )
@@ -123,8 +132,27 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
         and not in_pipeline(connection)  # COPY cannot ride a pipeline
     ):
         _copy(connection, plan.copy_sql, params)
+    elif connection.dialect.name == "sqlite" and len(params) > 1:
+        _insert_multirow(connection, plan, params)
     else:
         connection.exec_driver_sql(plan.sql, params)
+
+
+def _insert_multirow(
+    connection: Connection, plan: _InsertPlan, rows: list[tuple[Any, ...]]
+) -> None:
+    """SQLite: the rows in INSERT ... VALUES (...), (...), ... statements."""
+    per = max(1, min(SQLITE_ROWS_PER_INSERT, SQLITE_MAX_VARIABLES // len(rows[0])))
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        connection.exec_driver_sql(
+            _multirow_sql(plan, len(chunk)), tuple(chain.from_iterable(chunk))
+        )
+
+
+@lru_cache(maxsize=256)
+def _multirow_sql(plan: _InsertPlan, count: int) -> str:
+    return plan.head + ", ".join([plan.row] * count)
 
 
 def _copy(connection: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
