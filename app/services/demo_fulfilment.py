@@ -65,8 +65,6 @@ class Fulfilment:
         stamp: Callable[[datetime], Any],
     ) -> None:
         self.site, self.rows, self.stamp = site, rows, stamp
-        self.shipped_units: Counter[int] = Counter()  # product index -> units
-        self.reserved_units: Counter[int] = Counter()
         allocating = [p for p in plans if (p.held_from or p.status) in RESERVING | SHIPPED]
         self.allocation_ids = iter(
             reserve_ids(session, Allocation, sum(len(p.lines) for p in allocating))
@@ -106,7 +104,7 @@ class Fulfilment:
         allocated_at = at["allocated"]
         allocations = self.rows.tables["allocations"]
         allocation_ids = []
-        for line_id, product, qty, _, index in lines:
+        for line_id, product, qty, _, _ in lines:
             allocation_id = next(self.allocation_ids)
             allocation_ids.append(allocation_id)
             allocations.append(
@@ -119,10 +117,6 @@ class Fulfilment:
                     allocated_at,
                 )
             )
-            if shipped:
-                self.shipped_units[index] += qty
-            else:
-                self.reserved_units[index] += qty
         if who.pick_list:
             self._pick_list(p, order_id, lines, allocation_ids, who, at)
         if state in ("packed", *SHIPPED):
@@ -251,8 +245,10 @@ class Fulfilment:
                 delivered_at,
             )
         )
-        grams = sum(product.weight_g * qty for _, product, qty, _, _ in lines)
-        volume = sum(product.volume * qty for _, product, qty, _, _ in lines)
+        grams = volume = 0
+        for _, product, qty, _, _ in lines:
+            grams += product.weight_g * qty
+            volume += product.volume * qty
         box = _box_for(site.boxes, grams, volume)
         weight = grams + (box.tare_g if box else 0)
         weight += (mix(order_id, 0x3E) % 41 - 20) * weight // 1000  # the scale's reading
@@ -325,24 +321,29 @@ class Fulfilment:
                 )
             )
 
-    def receipts(self, first: Plan) -> list[tuple[int, int, int]]:
-        """Goods in for what the chunk ships and reserves, dated before its `first`
-        order, put before the chunk's other moves: balances move by what was reserved,
-        and never below what is reserved. The stock level changes: (units received,
-        units reserved, level id)."""
-        site = self.site
+    def receipts(self, plans: list[Plan]) -> list[tuple[int, int, int]]:
+        """Goods in for what the orders `plans` ship and reserve, dated before the first,
+        as the chunk's first moves: balances move by what was reserved, and never below
+        what is reserved. The stock level changes: (on hand added, reserved added, id)."""
+        site, first = self.site, plans[0]
+        shipped: Counter[int] = Counter()  # product index -> units
+        reserved: Counter[int] = Counter()
+        for p in plans:
+            state = p.held_from or p.status
+            if state in RESERVING | SHIPPED:
+                for index, qty in p.lines:
+                    (shipped if state in SHIPPED else reserved)[index] += qty
         arrived = self.stamp(first.placed - timedelta(hours=20))
         delivery = f"goods in: delivery DN-{site.seed}-{first.i:07d}"
         receiver = site.users.get("rex")
-        moves, levels = [], []
-        for index in sorted(self.shipped_units.keys() | self.reserved_units.keys()):
+        moves, levels = self.rows.tables["stock_moves"], []
+        for index in sorted(shipped.keys() | reserved.keys()):
             product = site.products[index]
-            shipped, reserved = self.shipped_units[index], self.reserved_units[index]
             moves.append(
                 (
                     product.id,
                     product.location_id,
-                    shipped + reserved,
+                    shipped[index] + reserved[index],
                     "receipt",
                     delivery,
                     None,
@@ -351,8 +352,7 @@ class Fulfilment:
                     arrived,
                 )
             )
-            levels.append((reserved, reserved, product.level_id))
-        self.rows.tables["stock_moves"][:0] = moves
+            levels.append((reserved[index], reserved[index], product.level_id))
         return levels
 
 

@@ -7,12 +7,15 @@ goods-in receipts of what each chunk needs, so balances always equal the ledger 
 `verify` passes after every chunk.
 
 Rows go in as tuples built here, many per statement (COPY on PostgreSQL: demo_rows): no
-ORM objects, and never more than one chunk in memory.
+ORM objects, and never more than two batches of rows in memory. A thread builds the
+next batch while this one is written: the database driver lets go of the interpreter
+while the statement runs, so on two cores building and writing overlap.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,10 +23,11 @@ from sqlalchemy.orm import Session
 from app.services.demo_facts import Site
 from app.services.demo_orders import Chunk
 from app.services.demo_plan import plan
-from app.services.demo_rows import write_rows
+from app.services.demo_rows import add_to_levels, write_rows
 from db.models import Order
 
 SQLITE_CACHE_KB = 128 * 1024
+BATCH = 500  # orders built while the ones before are written
 
 
 def present(session: Session, site: Site, last: int) -> bool:
@@ -46,6 +50,14 @@ def write_chunk(session: Session, site: Site, start: int, stop: int) -> Counter[
         # it, every insert re-reads index pages. The setting lasts for this connection.
         session.connection().exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
     chunk = Chunk(session, site, [plan(site, i) for i in range(start, stop)])
-    levels = chunk.build()
-    write_rows(session, chunk.rows, levels)
-    return chunk.rows.statuses
+    write_rows(session, chunk.head)
+    batches = [(a, min(a + BATCH, stop - start)) for a in range(0, stop - start, BATCH)]
+    with ThreadPoolExecutor(1, thread_name_prefix="demo-rows") as builder:
+        building = builder.submit(chunk.build, *batches[0])
+        for following in [*batches[1:], None]:
+            rows = building.result()
+            if following:
+                building = builder.submit(chunk.build, *following)
+            write_rows(session, rows)
+    add_to_levels(session, chunk.levels)
+    return chunk.statuses

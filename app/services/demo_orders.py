@@ -5,7 +5,7 @@ the search documents; app.services.demo_fulfilment adds what the warehouse did."
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,26 +35,34 @@ from db.models import Customer, Order, OrderLine
 
 
 class Chunk:
-    """Orders `plans` as rows, with their ids, numbers and customers taken up front."""
+    """Orders `plans` as rows, with their ids, numbers and customers taken up front:
+    `head` holds the chunk's new customers and its goods in, to be written first, then
+    `build` makes the rows of the orders a batch at a time."""
 
     def __init__(self, session: Session, site: Site, plans: list[Plan]) -> None:
         self.session, self.site, self.plans = session, site, plans
-        self.rows = Rows()
         self.stamp: Callable[[datetime], Any] = stamp_sqlite if site.sqlite else stamp_pg
         self.money: Callable[[int], Any] = (lambda cents: cents) if site.sqlite else money_pg
         self.order_ids = reserve_ids(session, Order, len(plans))
         numbers = take_numbers(session, "order", len(plans))
         self.numbers = [format_order_number(site.number_format, n) for n in numbers]
         self.line_ids = iter(reserve_ids(session, OrderLine, sum(len(p.lines) for p in plans)))
-        self.fulfilment = Fulfilment(session, site, plans, self.rows, self.stamp)
+        self.head = Rows()
+        self.fulfilment = Fulfilment(session, site, plans, self.head, self.stamp)
         self.people: dict[int, Person] = {}
+        self.customer_ids = self._customers()
+        self.levels = self.fulfilment.receipts(plans)  # stock level changes, for the end
+        self.statuses: Counter[str] = Counter()  # orders built, per status
 
-    def build(self) -> list[tuple[int, int, int]]:
-        """Every row of the chunk; the stock level changes its goods-in receipts make."""
-        customer_ids = self._customers()
-        for p, order_id, number in zip(self.plans, self.order_ids, self.numbers, strict=True):
-            self._order(p, order_id, number, customer_ids[p.customer])
-        return self.fulfilment.receipts(self.plans[0])
+    def build(self, start: int, stop: int) -> Rows:
+        """The rows of orders `plans[start:stop]`, built in order after those before
+        them. Reads nothing from the database, so it can run beside the writes of the
+        batch before."""
+        rows = self.fulfilment.rows = Rows()
+        for k in range(start, stop):
+            p = self.plans[k]
+            self._order(rows, p, self.order_ids[k], self.numbers[k], self.customer_ids[p.customer])
+        return rows
 
     def _customers(self) -> array[int]:
         """Customer id per customer number, adding rows for those not in the database
@@ -82,7 +90,7 @@ class Chunk:
         new = [e for e in listed if e not in found]
         ids = reserve_ids(self.session, Customer, len(new)) if new else []
         created = self.stamp(site.now)
-        rows = self.rows.tables["customers"]
+        rows = self.head.tables["customers"]
         for email, customer_id in zip(new, ids, strict=True):
             person = people[emails[email][0]]
             rows.append((customer_id, email, person.name, person.phone, created))
@@ -92,8 +100,8 @@ class Chunk:
                 known[number] = found[email]
         return known
 
-    def _order(self, p: Plan, order_id: int, number: str, customer_id: int) -> None:
-        site, stamp, money, t = self.site, self.stamp, self.money, self.rows.tables
+    def _order(self, rows: Rows, p: Plan, order_id: int, number: str, customer_id: int) -> None:
+        site, stamp, money, t = self.site, self.stamp, self.money, rows.tables
         person = self.people.get(p.customer) or customer(site.seed, p.customer)
         at = {step: stamp(when) for step, when in p.times.items()}
         rate = CURRENCY_RATE[person.currency]
@@ -133,7 +141,7 @@ class Chunk:
             )
         shipping = 0 if subtotal >= 5000 * rate else int(SHIPPING_CENTS[p.service] * rate)
         who = self.fulfilment.who(p)
-        events = self._events(p, order_id, lines, who, at)
+        events = self._events(t["audit_events"], p, order_id, lines, who, at)
         t["orders"].append(
             (
                 order_id,
@@ -177,13 +185,19 @@ class Chunk:
         values = [number, p.ref, person.email, person.name, person.postcode, tracking]
         values += [product.sku for _, product, _, _, _ in lines]
         t["order_search"].append((order_id, document(values, person.phone)))
-        self.rows.statuses[p.status] += 1
+        self.statuses[p.status] += 1
 
     def _events(
-        self, p: Plan, order_id: int, lines: list[Line], who: Who, at: dict[str, Any]
+        self,
+        audit: list[tuple[Any, ...]],
+        p: Plan,
+        order_id: int,
+        lines: list[Line],
+        who: Who,
+        at: dict[str, Any],
     ) -> int:
-        """The order's audit trail; how many status changes it holds."""
-        audit, users = self.rows.tables["audit_events"], self.site.users
+        """The order's audit trail, added to `audit`; how many status changes it holds."""
+        users = self.site.users
         units = sum(qty for _, _, qty, _, _ in lines)
         creator = ("cara", "desk") if p.channel == "phone" else ("import", "server")
         audit.append(

@@ -8,7 +8,7 @@ journal, copying each page it touches, per row. A statement of many rows pays th
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,7 +30,6 @@ class Rows:
     """The rows of one chunk, per table, as tuples in `COLUMNS` order."""
 
     tables: dict[str, list[tuple[Any, ...]]] = field(default_factory=lambda: defaultdict(list))
-    statuses: Counter[str] = field(default_factory=Counter)
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -180,7 +179,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Parents before children; the stock levels are updated after the moves.
+# Parents before children.
 TABLE_ORDER = (
     "customers",
     "orders",
@@ -199,15 +198,20 @@ TABLE_ORDER = (
 )
 
 
-def write_rows(session: Session, rows: Rows, levels: list[tuple[int, int, int]]) -> None:
-    """Every table's rows, then the stock `levels`: (on hand added, reserved added, id)."""
+def write_rows(session: Session, rows: Rows) -> None:
+    """Every table's rows, parents first."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     for table in TABLE_ORDER:
         insert(session, sqlite, table, COLUMNS[table], rows.tables.pop(table, []))
+
+
+def add_to_levels(session: Session, levels: list[tuple[int, int, int]]) -> None:
+    """Stock `levels` changed: (on hand added, reserved added, level id)."""
     if levels:
+        marks = "?" if session.get_bind().dialect.name == "sqlite" else "%s"
         session.connection().exec_driver_sql(
-            "UPDATE stock_levels SET on_hand = on_hand + {0}, reserved = reserved + {0}, "
-            "version = version + 1 WHERE id = {0}".format("?" if sqlite else "%s"),
+            f"UPDATE stock_levels SET on_hand = on_hand + {marks}, reserved = reserved + {marks}, "
+            f"version = version + 1 WHERE id = {marks}",
             levels,
         )
 
