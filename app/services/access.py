@@ -10,6 +10,9 @@ did not log in is refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
@@ -50,23 +53,63 @@ def current_role(session: Session, actor: Actor) -> str:
     """The role `actor` holds now (re-read from the database); refused if disabled or gone."""
     row = session.connection().execute(_ROLE_OF, {"user_id": actor.user_id}).one_or_none()
     if row is None or not row.active:
-        raise PermissionDenied(f"{actor.username}'s account is disabled - nothing was changed")
+        raise PermissionDenied(disabled(actor))
     return str(row.role)
 
 
 def authorize(session: Session, actor: Actor, action: str, *more: str) -> None:
     """Raise PermissionDenied, with one sentence, unless `actor` may do `action` (and each
     of `more`, all with one read) now."""
-    actions = (action, *more)
+    _decide(
+        actor,
+        (action, *more),
+        lambda: login_required(session),
+        lambda: current_role(session, actor),
+    )
+
+
+# The same checks as columns of a statement the unit of work sends anyway (the row it
+# locks first), with the actor's id as the `user_id` parameter: then `authorize_read`
+# decides without a statement of its own.
+AUTHORITY = (
+    _ANY_PASSWORD.scalar_subquery().label("login_required"),
+    select(_USERS.c.role)
+    .where(_USERS.c.id == bindparam("user_id"), _USERS.c.active.is_(True))
+    .scalar_subquery()
+    .label("actor_role"),
+)
+
+
+def authorize_read(row: Any, actor: Actor, action: str, *more: str) -> None:
+    """`authorize` from a row read with the `AUTHORITY` columns."""
+
+    def role() -> str:
+        if row.actor_role is None:
+            raise PermissionDenied(disabled(actor))
+        return str(row.actor_role)
+
+    _decide(actor, (action, *more), lambda: bool(row.login_required), role)
+
+
+def disabled(actor: Actor) -> str:
+    return f"{actor.username}'s account is disabled - nothing was changed"
+
+
+def _decide(
+    actor: Actor,
+    actions: tuple[str, ...],
+    log_in_required: Callable[[], bool],
+    role_now: Callable[[], str],
+) -> None:
     for name in actions:
         if name not in GRANTS:
             raise KeyError(f"no permission is defined for action {name!r}")
     if actor.user_id is None:
-        if login_required(session):
+        if log_in_required():
             raise PermissionDenied(
                 f"log in first: {actor.username} is not a signed-in user of this database"
             )
         return
-    role = current_role(session, actor)
+    role = role_now()
     for name in actions:
         require(role, name)
