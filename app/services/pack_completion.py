@@ -10,12 +10,13 @@ again (tests/services/test_fulfil_statements.py pins the count).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, exists, select, update
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -24,9 +25,9 @@ from app.domain.order_workflow import OrderStatus
 from app.domain.site_settings import sscc_serial_digits
 from app.domain.weight_check import WeightTolerance, check_weight
 from app.dto import PackageView, PackResult
-from app.errors import ConcurrencyConflict, InvalidTransition, ValidationFailed
+from app.errors import ConcurrencyConflict, InvalidTransition, NotFound, ValidationFailed
 from app.services import search_index
-from app.services.access import authorize
+from app.services.access import AUTHORITY, authorize, authorize_read
 from app.services.audit import (
     Move,
     OrderRef,
@@ -81,13 +82,14 @@ SITE_KEYS = (
     "label.format",
 )
 # Built once: these run for every parcel packed. The order is locked with the site's
-# packing settings and the station's printers read in the same statement.
+# packing settings, the station's printers, the e-mail's recipient and the actor's
+# authority read in the same statement.
 _SITE_VALUES = tuple(
     select(_SETTINGS.c.value).where(_SETTINGS.c.key == key).scalar_subquery().label(key)
     for key in SITE_KEYS
 )
 _LOCKS = lock_statements(
-    lambda query: with_destinations(query.add_columns(*_SITE_VALUES, *RECIPIENT))
+    lambda query: with_destinations(query.add_columns(*_SITE_VALUES, *RECIPIENT, *AUTHORITY))
 )
 _LOCK_BY_ID = _LOCKS[0]
 _OPEN_LINES = (
@@ -203,9 +205,13 @@ def complete_packing(
     """
 
     def work(session: Session) -> PackResult:
-        authorize(session, actor, "pack", *(("ship",) if dispatch else ()))
-        params = {"order_id": order_id, "station": actor.station}
-        locked = session.connection().execute(_LOCK_BY_ID, params).one()
+        params = {"order_id": order_id, **_lock_params(actor)}
+        locked = _lock_authorized(
+            session,
+            actor,
+            ("pack", *(("ship",) if dispatch else ())),
+            lambda: session.connection().execute(_LOCK_BY_ID, params).one(),
+        )
         order = OrderRef.of(locked)
         if order.packing_station != actor.station:
             raise ConcurrencyConflict(
@@ -256,8 +262,12 @@ def pack_unverified(
     """
 
     def work(session: Session) -> PackResult:
-        authorize(session, actor, "pack.unverified", *(("ship",) if dispatch else ()))
-        locked = lock_row_by_reference(session, reference, _LOCKS, {"station": actor.station})
+        locked = _lock_authorized(
+            session,
+            actor,
+            ("pack.unverified", *(("ship",) if dispatch else ())),
+            lambda: lock_row_by_reference(session, reference, _LOCKS, _lock_params(actor)),
+        )
         order = OrderRef.of(locked)
         if order.packing_station not in (None, actor.station):
             raise ConcurrencyConflict(order.busy_message)
@@ -276,6 +286,25 @@ def pack_unverified(
         )
 
     return run_in_transaction(db, work)
+
+
+def _lock_params(actor: Actor) -> dict[str, Any]:
+    return {"station": actor.station, "user_id": actor.user_id}
+
+
+def _lock_authorized(
+    session: Session, actor: Actor, actions: tuple[str, ...], lock: Callable[[], Row[Any]]
+) -> Row[Any]:
+    """The order's row from `lock()` (a statement of `_LOCKS`), once `actor` may do
+    `actions`, decided from the authority read with it. Who may not hears that before
+    hearing the order is not there, as when the check was a statement of its own."""
+    try:
+        locked = lock()
+    except (NotFound, NoResultFound):
+        authorize(session, actor, *actions)
+        raise
+    authorize_read(locked, actor, *actions)
+    return locked
 
 
 def _finish(
