@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, select, update
+from sqlalchemy import ColumnElement, Row, bindparam, case, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.chunks import chunks
@@ -239,25 +241,33 @@ def _write(
         target = OrderStatus.ALLOCATED if plan.units else OrderStatus.BACKORDERED
         if statuses[order_id] != target:
             moved[target].append(order_id)
-        audit.append(
-            audit_row(
-                actor,
-                "order",
-                order_id,
-                "reserved" if plan.units else "backordered",
-                from_status=statuses[order_id],
-                to_status=target.value,
-                details={"units": plan.units, "complete": plan.complete},
-            )
+        row = audit_row(
+            actor,
+            "order",
+            order_id,
+            "reserved" if plan.units else "backordered",
+            from_status=statuses[order_id],
+            to_status=target.value,
+            details={"units": plan.units, "complete": plan.complete},
         )
+        row["occurred_at"] = now
+        audit.append(row)
     for status, ids in moved.items():
+        values = {"status": status.value, "version": ot.c.version + 1, "updated_at": now}
+        if status is OrderStatus.ALLOCATED:
+            values["allocated_at"] = _first_moment(ot.c.allocated_at, now)
         for chunk in chunks(ids):
-            session.connection().execute(
-                update(ot)
-                .where(ot.c.id.in_(chunk))
-                .values(status=status.value, version=ot.c.version + 1, updated_at=now)
-            )
+            session.connection().execute(update(ot).where(ot.c.id.in_(chunk)).values(values))
     insert_rows(session, AuditEvent, audit)
+
+
+def _first_moment(column: ColumnElement[datetime | None], now: datetime) -> ColumnElement[Any]:
+    """The milestone `column` as the audit trigger (migration 0015) keeps it for an event
+    at `now`: written here with the status, in the same row version, the trigger's own
+    UPDATE for the audit row then finds nothing to change (on PostgreSQL it would
+    write every order's row a second time)."""
+    moment = literal(now, column.type)
+    return case((or_(column.is_(None), column > moment), moment), else_=column)
 
 
 def _add_allocated(
