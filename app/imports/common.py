@@ -11,11 +11,12 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from app.domain.new_order import NewLine, NewOrder
@@ -69,11 +70,60 @@ class Where:
         return f"{self.at(field)}: {message}"
 
 
-@dataclass(frozen=True)
+class CsvColumns:
+    """A CSV file's column names as looked up, and where each stands in a row."""
+
+    __slots__ = ("index", "names")
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.index = {name: position for position, name in enumerate(names)}
+
+    def picker(self, columns: Sequence[str]) -> Callable[[list[str]], tuple[str, ...]]:
+        """The values of `columns` from a row's cells in one call, as `CsvRow.cell`
+        reads each ("" for a column the file lacks or a row stops short of)."""
+        width = len(self.names)
+        positions = [self.index.get(column, width) for column in columns]
+        take = itemgetter(*positions)
+        single = len(positions) == 1
+        complete = width not in positions
+        blank = [""] * (width + 1)
+
+        def pick(cells: list[str]) -> tuple[str, ...]:
+            if len(cells) != width or not complete:
+                cells = cells[:width] + blank[min(len(cells), width) :]
+            values = take(cells)
+            return (values,) if single else tuple(values)
+
+        return pick
+
+
 class CsvRow:
-    line: int  # physical line where the record starts (a quoted cell may span lines)
-    cells: list[str]  # as read, for a rejects file
-    values: dict[str, str]
+    """One record of a CSV file. Its values by column name are made when first asked
+    for: a reader's short way reads the cells by position and never needs them."""
+
+    __slots__ = ("_values", "cells", "columns", "line")
+
+    def __init__(self, line: int, cells: list[str], columns: CsvColumns) -> None:
+        self.line = line  # physical line where the record starts (a cell may span lines)
+        self.cells = cells  # as read, for a rejects file
+        self.columns = columns
+        self._values: dict[str, str] | None = None
+
+    @property
+    def values(self) -> dict[str, str]:
+        """Every column's value; a row that stops short reads blank in the rest."""
+        if self._values is None:
+            names, cells = self.columns.names, self.cells
+            padded = cells + [""] * (len(names) - len(cells)) if len(cells) < len(names) else cells
+            self._values = dict(zip(names, padded, strict=False))
+        return self._values
+
+    def cell(self, column: str) -> str:
+        """One column's value ("" where the file has no such column or the row stops short)."""
+        position = self.columns.index.get(column)
+        cells = self.cells
+        return cells[position] if position is not None and position < len(cells) else ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +172,7 @@ def read_csv(path: Path, *, fold: bool = False, hashed: bool = False) -> CsvTabl
     try:
         header = next(reader, [])
         columns = _columns(path, header, fold)
+        named = CsvColumns(columns)
         rows: list[CsvRow] = []
         problems: list[str] = []
         previous_end = reader.line_num
@@ -134,8 +185,7 @@ def read_csv(path: Path, *, fold: bool = False, hashed: bool = False) -> CsvTabl
                     f"{path.name}:{line}: row: {len(cells)} cells but the header has "
                     f"{len(columns)} (a comma in an unquoted value?)"
                 )
-            padded = cells + [""] * (len(columns) - len(cells))
-            rows.append(CsvRow(line, cells, dict(zip(columns, padded, strict=False))))
+            rows.append(CsvRow(line, cells, named))
     except csv.Error as exc:
         raise ValidationFailed(f"{path.name}:{reader.line_num}: not valid CSV: {exc}") from None
     if problems:
@@ -181,17 +231,14 @@ class CsvRows:
     def __init__(self, path: Path, delimiter: str, columns: list[str]) -> None:
         self.path = path
         self.delimiter = delimiter
-        self.columns = columns
+        self.columns = CsvColumns(columns)
         self.total_lines = 0  # known after the first pass
         self.line = 0  # where the pass under way is
 
-    def _rows(self, only: Sequence[str] | None) -> Iterator[CsvRow | str]:
-        """Rows, and a problem (text) for each row too long; with `only`, the rows'
-        values hold just those columns (those the file has)."""
-        width = len(self.columns)
-        wanted = [
-            (name, index) for index, name in enumerate(self.columns) if only is None or name in only
-        ]
+    def _rows(self) -> Iterator[CsvRow | str]:
+        """Rows, and a problem (text) for each row too long."""
+        named = self.columns
+        width = len(named.names)
         with self.path.open(encoding="utf-8-sig", newline="") as text:
             reader = csv.reader(text, delimiter=self.delimiter)
             try:
@@ -200,20 +247,15 @@ class CsvRows:
                 for cells in reader:
                     line, previous_end = previous_end + 1, reader.line_num
                     self.line = line
-                    if not "".join(cells).strip():  # blank, or every cell blank
-                        continue
+                    if not ((cells and cells[0].strip()) or "".join(cells).strip()):
+                        continue  # blank, or every cell blank
                     if len(cells) > width and "".join(cells[width:]).strip():
                         yield (
                             f"{self.path.name}:{line}: row: {len(cells)} cells but the header "
                             f"has {width} (a comma in an unquoted value?)"
                         )
                         continue
-                    padded = cells + [""] * (width - len(cells)) if len(cells) < width else cells
-                    if only is None:
-                        values = dict(zip(self.columns, padded, strict=False))
-                    else:
-                        values = {name: padded[index] for name, index in wanted}
-                    yield CsvRow(line, cells, values)
+                    yield CsvRow(line, cells, named)
             except csv.Error as exc:
                 raise ValidationFailed(
                     f"{self.path.name}:{reader.line_num}: not valid CSV: {exc}"
@@ -221,13 +263,8 @@ class CsvRows:
             self.total_lines = max(self.total_lines, reader.line_num)
 
     def __iter__(self) -> Iterator[CsvRow]:
-        return self.only(None)
-
-    def only(self, columns: Sequence[str] | None) -> Iterator[CsvRow]:
-        """The rows (`columns` given: with the values of just those columns, for a pass
-        that needs no more, such as finding each row's order)."""
         problems: list[str] = []
-        for row in self._rows(columns):
+        for row in self._rows():
             if isinstance(row, str):
                 problems.append(row)
             elif not problems:
@@ -344,6 +381,15 @@ def _decimal(value: object) -> Decimal | None:
     if isinstance(value, str) and PLAIN_NUMBER.fullmatch(value.strip()):
         return Decimal(value.strip())
     return None
+
+
+@lru_cache(maxsize=4096)  # an export has a few prices and shipping costs, each on many rows
+def plain_amount(text: str) -> Decimal | None:
+    """The amount `Fields.money` reads in a cell's text; None where it says a problem."""
+    amount = _decimal(text)
+    if amount is None or amount < 0 or amount > MONEY_MAX or amount != amount.quantize(CENT):
+        return None
+    return amount.quantize(CENT)
 
 
 def parse_moment(text: str) -> datetime | None:
@@ -530,6 +576,8 @@ class Fields:
                 self.add(key, "required")
             return Decimal("0")
         value = self.values.get(key)
+        if type(value) is str and (plain := plain_amount(value)) is not None:
+            return plain
         amount = _decimal(value)
         if amount is None:
             self.add(key, f"not a decimal amount: {shown(value)} (write it as 12.50)")

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from itertools import groupby
 from pathlib import Path
 from typing import TypeVar
 
@@ -29,6 +30,7 @@ from app.domain.channel_changes import NOTHING_TO_SHIP, ChannelClosure
 from app.domain.new_order import NewOrder
 from app.errors import ValidationFailed
 from app.imports.common import (
+    CsvColumns,
     CsvRow,
     CsvRows,
     CsvTable,
@@ -298,40 +300,39 @@ def group_rows(
     file: str,
     rows: Iterable[CsvRow],
     key: Callable[[CsvRow], OrderKey | None],
-    key_columns: Sequence[str],
     order_columns: Sequence[str],
     warnings: list[str],
 ) -> Iterator[tuple[list[CsvRow], list[str]]]:
     """Each order's rows wherever they stand in the file, with the problems found.
 
-    `key(row)` names the order from the `key_columns` of the row (None: no usable
-    reference, the row's run stands alone). Order columns on later rows are blank or
-    agree with the order's first row. Two passes over `rows` (a list, or `CsvRows` read
-    again from the file): the first reads only the key columns and counts each order's
-    runs, so that the second hands an order on as soon as its last run is read and
-    holds back only the orders whose rows are scattered.
+    `key(row)` names the order (None: no usable reference, the row's run stands
+    alone). Order columns on later rows are blank or agree with the order's first
+    row. Two passes over `rows` (a list, or `CsvRows` read again from the file): the
+    first only counts each order's runs, so that the second hands an order on as
+    soon as its last run is read and holds back only the orders whose rows are
+    scattered.
     """
-    keys = rows.only(key_columns) if isinstance(rows, CsvRows) else rows
-    runs_of = Counter(this for this, _run in _runs(keys, key) if this is not None)
+    runs_of = Counter(this for this, _run in groupby(map(key, rows)) if this is not None)
+    disagreements = _disagreements(file, order_columns)
     waiting: dict[OrderKey, list[list[CsvRow]]] = {}
     for this, run in _runs(rows, key):
         if this is None or runs_of[this] == 1:
-            yield _merged(file, [run], key, order_columns, warnings)
+            yield run, disagreements(run)
             continue
         runs = waiting.setdefault(this, [])
         runs.append(run)
         if len(runs) == runs_of[this]:
-            yield _merged(file, waiting.pop(this), key, order_columns, warnings)
+            kept = _merged(file, waiting.pop(this), key, warnings)
+            yield kept, disagreements(kept)
 
 
 def _merged(
     file: str,
     runs: list[list[CsvRow]],
     key: Callable[[CsvRow], OrderKey | None],
-    order_columns: Sequence[str],
     warnings: list[str],
-) -> tuple[list[CsvRow], list[str]]:
-    """One order from its runs: the same rows again dropped, other rows merged."""
+) -> list[CsvRow]:
+    """One order's rows from its runs: the same rows again dropped, other rows merged."""
     kept = runs[0]
     seen = [[row.cells for row in runs[0]]]
     for run in runs[1:]:
@@ -349,17 +350,38 @@ def _merged(
         )
         seen.append(cells)
         kept = kept + run
-    first = kept[0].values
-    problems = [
-        f"{file}:{row.line}: {column}: {shown(value)} differs from line {kept[0].line} "
-        "of the same order"
-        for row in kept[1:]
-        for column in order_columns
-        if (value := row.values.get(column))  # most later rows leave them blank
-        and not value.isspace()
-        and folded(value) != folded(first.get(column))
-    ]
-    return kept, problems
+    return kept
+
+
+def _disagreements(file: str, order_columns: Sequence[str]) -> Callable[[list[CsvRow]], list[str]]:
+    """The problems of an order's rows: an order column on a later row that is neither
+    blank (as most are) nor the same as on the first row."""
+    named: CsvColumns | None = None  # the file's: every row of it shares them
+    pick = None
+
+    def problems(rows: list[CsvRow]) -> list[str]:
+        nonlocal named, pick
+        if len(rows) == 1:
+            return []
+        if pick is None or rows[0].columns is not named:
+            named = rows[0].columns
+            pick = named.picker(order_columns)
+        found: list[str] = []
+        first = None
+        for row in rows[1:]:
+            values = pick(row.cells)
+            if not "".join(values).strip():
+                continue
+            first = first or pick(rows[0].cells)
+            found += (
+                f"{file}:{row.line}: {column}: {shown(value)} differs from line {rows[0].line} "
+                "of the same order"
+                for column, value, given in zip(order_columns, values, first, strict=True)
+                if value.strip() and folded(value) != folded(given)
+            )
+        return found
+
+    return problems
 
 
 def group_entries(
@@ -397,29 +419,26 @@ def keyed_csv_file(
     NetSuite's Document Number): `candidate(rows, problems)` per order, read as it goes."""
 
     def key(row: CsvRow) -> OrderKey | None:
-        ref = " ".join(row.values[reference].split())  # key_text of a cell
+        ref = " ".join(row.cell(reference).split())  # key_text of a cell
         return (ref,) if ref else None
 
-    return csv_order_file(path, kind, table, (key, [reference]), order_columns, candidate)
+    return csv_order_file(path, kind, table, key, order_columns, candidate)
 
 
 def csv_order_file(
     path: Path,
     kind: str,
     table: CsvTable,
-    key: tuple[Callable[[CsvRow], OrderKey | None], Sequence[str]],
+    key: Callable[[CsvRow], OrderKey | None],
     order_columns: Sequence[str],
     candidate: Callable[[list[CsvRow], list[str]], Candidate],
 ) -> OrderFile:
-    """A CSV file of orders named by `key`: a function of a row and the columns it
-    reads (`group_rows`); `candidate(rows, problems)` per order, read as it goes."""
+    """A CSV file of orders named by `key` (`group_rows`); `candidate(rows, problems)`
+    per order, read as it goes."""
     warnings: list[str] = []
-    name_of, key_columns = key
 
     def read() -> Iterator[Candidate]:
-        for rows, problems in group_rows(
-            table.name, table.rows, name_of, key_columns, order_columns, warnings
-        ):
+        for rows, problems in group_rows(table.name, table.rows, key, order_columns, warnings):
             yield candidate(rows, problems)
 
     candidates = Candidates(read, table.rows, warnings)

@@ -102,17 +102,15 @@ def read_csv_orders(path: Path, channel: str | None) -> OrderFile:
     check_columns(table, REQUIRED_COLUMNS, ORDER_KEYS + CSV_LINE_COLUMNS)
 
     def key(row: CsvRow) -> OrderKey | None:
-        ref = key_text(row.values["external_ref"])
-        return (key_text(row.values.get("channel")) or channel or "", ref) if ref else None
+        ref = key_text(row.cell("external_ref"))
+        return (key_text(row.cell("channel")) or channel or "", ref) if ref else None
 
     def candidate(rows: list[CsvRow], problems: list[str]) -> Candidate:
         records = [Fields(row.values, Where(table.name, row.line), problems) for row in rows]
         lines = [(record, _line(record, "item_name")) for record in records]
         return _candidate(records[0], lines, channel, rows=[r.cells for r in rows])
 
-    return csv_order_file(
-        path, "csv", table, (key, ("external_ref", "channel")), ORDER_KEYS, candidate
-    )
+    return csv_order_file(path, "csv", table, key, ORDER_KEYS, candidate)
 
 
 def read_json_orders(path: Path, channel: str | None) -> OrderFile:
