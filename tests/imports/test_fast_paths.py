@@ -1,23 +1,31 @@
 """The shortcuts the readers take for the common case give what the general way gives:
 Shopify's times without strptime, plain counts without Decimal, plain cells without the
-control-character search."""
+control-character search, a plain Shopify order without `Fields`."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from hypothesis import given
+import pytest
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from app.imports import shopify
 from app.imports.common import (
     MAX_WHOLE,
     SHOPIFY_MOMENT,
+    CsvColumns,
+    CsvRow,
     Fields,
     Where,
     _decimal,
     _whole,
     parse_moment,
 )
+from app.imports.orders import Candidate
+from tests.benchmarks.imports import write_shopify_export
+from tests.imports.files import SHOPIFY_HEADER
 
 
 @given(
@@ -69,3 +77,145 @@ def test_a_cell_with_or_without_control_characters_is_read_alike(text: str) -> N
         cleaned
         == "".join(c for c in text if c not in control and c not in surrogate).strip().casefold()
     )
+
+
+SHOPIFY_COLUMNS = SHOPIFY_HEADER.split(",")
+DROPPABLE = [  # columns an export may leave out (those `check_columns` lets go)
+    "Taxes",
+    "Total",
+    "Shipping Street",
+    "Shipping Address1",
+    "Phone",
+    "Shipping Phone",
+    "Billing Country",
+    "Shipping Company",
+    "Shipping Province",
+    "Cancelled at",
+    "Fulfillment Status",
+    "Lineitem price",
+    "Lineitem name",
+    "Lineitem requires shipping",
+    "Lineitem fulfillment status",
+]
+ODD_TEXT = ["", " ", "x\ty", "a\nb", "\x00", "\u00a0x", "x\u2028y", "é", "O'Brien, Jo", "  a  b  "]
+# Per column: values a plain export holds (the longest the reader takes among them),
+# then others to try.
+SHOPIFY_HEAD = {
+    "Name": (["#1001", " #1001 ", "#" + "1" * 63], ["#" + "1" * 64]),
+    "Email": (["a@example.com", "", "a@" + "e" * 253], ["nope", "a b@c.d", "a@" + "e" * 254]),
+    "Financial Status": (["paid", " PAID ", "", "p" * 25], ["\u00a0paid"]),
+    "Fulfillment Status": (["unfulfilled", ""], ["fulfilled", " Fulfilled "]),
+    "Currency": (["EUR", " gbp "], ["XXX"]),
+    "Shipping": (["4.90", "4.9", " 3 ", ""], ["-1", "1e3", "0.001", "٣", "10000000000.00"]),
+    "Taxes": (["0.95", "", "9999999999.99"], ["-0", "10000000000.00"]),
+    "Total": (["30.00", ""], ["9999999999.99", "x"]),
+    "Shipping Method": (["Standard", "Express", "", "s" * 200], ["s" * 201]),
+    "Created at": (
+        ["2024-03-05 14:07:12 +0100", "2024-03-05T14:07:12Z"],
+        ["2024-13-05 14:07:12 +0100", "2024-03-05 14:07:12 +2400"],
+    ),
+    "Cancelled at": ([""], ["2024-03-06 10:00:00 +0100"]),
+    "Billing Name": (["Jo  Doe", "", "b" * 200], ["b" * 201]),
+    "Billing Country": (["DE", "de", ""], ["Germany", "XX"]),
+    "Shipping Name": (["Jo Doe", "n" * 200], ["n" * 201]),
+    "Shipping Company": (["ACME", "", "c" * 200], ["c" * 201]),
+    "Shipping Street": (["1 Side Street", "s" * 200], ["", "s" * 201]),
+    "Shipping Address1": (["12 Long Street", "", "a" * 200], ["a" * 201]),
+    "Shipping Address2": (["Flat 3", "", "f" * 200], ["f" * 201]),
+    "Shipping City": (["Berlin", "c" * 100], ["c" * 101]),
+    "Shipping Zip": (["10115", "'0123", "", "z" * 20], ["'", "z" * 21]),
+    "Shipping Province": (["BE", "", "p" * 100], ["p" * 101]),
+    "Shipping Country": (["DE", " gb ", "Ireland", "IE"], ["XX", "DEU"]),
+    "Shipping Phone": (["'+49 30 1234", "", "1" * 50], ["1" * 51]),
+    "Phone": (["+44 20 1234", "'", "", "2" * 50], ["2" * 51]),
+}
+SHOPIFY_LINE = {
+    "Lineitem quantity": (["1", "2", " 3 ", "1000000000"], ["0", "-1", "1.5", "1000000001"]),
+    "Lineitem sku": (["SKU-0001", " SKU 2 ", "s" * 64], ["s" * 65]),
+    "Lineitem price": (["12.50", "12.5", "0", ""], ["-1", "0.005", "9999999999.99", "1e2"]),
+    "Lineitem name": (["Product 1", "", "n" * 255], ["n" * 256]),
+    "Lineitem requires shipping": (["true", ""], ["false", " FALSE ", "yes"]),
+    "Lineitem fulfillment status": (["pending", ""], ["fulfilled", "partial", " PARTIAL "]),
+}
+
+
+@st.composite
+def shopify_orders(draw: st.DrawFn) -> list[CsvRow]:
+    """An order's rows as a Shopify export might hold them: plain, but for a few cells
+    that are odd or wrong, columns left out and rows cut short."""
+    dropped = draw(st.sets(st.sampled_from(DROPPABLE), max_size=2))
+    header = [column for column in SHOPIFY_COLUMNS if column not in dropped]
+    odd = draw(st.sets(st.sampled_from([*SHOPIFY_HEAD, *SHOPIFY_LINE]), max_size=2))
+    rows = []
+    for number in range(draw(st.integers(1, 3))):
+        read = {**(SHOPIFY_HEAD if number == 0 else {}), **SHOPIFY_LINE}
+        values = {"Name": "#1001"}
+        for column, (plain, other) in read.items():
+            choices = st.sampled_from(other) | st.sampled_from(ODD_TEXT) | st.text(max_size=6)
+            values[column] = draw(choices if column in odd else st.sampled_from(plain))
+        cells = [values.get(column, "") for column in header]
+        cut = draw(st.integers(1, len(cells))) if draw(st.integers(0, 9)) == 0 else len(cells)
+        rows.append(CsvRow(2 + number, cells[:cut], CsvColumns(header)))
+    return rows
+
+
+def _both_ways(rows: list[CsvRow]) -> str:
+    """Read the order both ways: the same order, unless the short way declines it."""
+    columns = rows[0].columns
+    head_of = columns.picker(shopify.HEAD_COLUMNS)
+    line_of = columns.picker(shopify.LINE)
+    problems: list[str] = []
+
+    short = shopify._plain_order("f.csv", rows, "shop", head_of, line_of)
+    long = shopify._candidate("f.csv", rows, problems, "shop")
+
+    if short is None:
+        return "long way"
+    assert (long.problems, long.skipped, long.closure) == ([], None, None)
+    assert long.order == short
+    assert long.order is not None and long.order.source == short.source == "f.csv:2"
+    return "short way"
+
+
+@settings(max_examples=300)
+@given(shopify_orders())
+def test_a_shopify_order_read_the_short_way_is_the_order_the_long_way_reads(
+    rows: list[CsvRow],
+) -> None:
+    event(_both_ways(rows))
+
+
+@pytest.mark.parametrize("base", [0, -1], ids=["plain", "longest"])
+def test_each_odd_cell_of_a_plain_shopify_order_is_read_alike(base: int) -> None:
+    columns = CsvColumns(SHOPIFY_COLUMNS)
+    plain = {column: values[base] for column, (values, _other) in SHOPIFY_HEAD.items()}
+    line = {column: values[base] for column, (values, _other) in SHOPIFY_LINE.items()}
+    ways = []
+    for part in (SHOPIFY_HEAD, SHOPIFY_LINE):
+        for column, (values, other) in part.items():
+            for value in [*values, *other, *ODD_TEXT]:
+                first = {**plain, **line, column: value}
+                second = {"Name": plain["Name"], **line, column: value}
+                rows = [
+                    CsvRow(2 + n, [row.get(c, "") for c in SHOPIFY_COLUMNS], columns)
+                    for n, row in enumerate([first, second] if part is SHOPIFY_LINE else [first])
+                ]
+                ways.append(_both_ways(rows))
+    assert 0.3 < ways.count("short way") / len(ways) < 0.8
+
+
+def test_a_plain_shopify_export_is_read_the_short_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "orders_export.csv"
+    write_shopify_export(path, orders=50, lines=None, seed=1)
+    file = shopify.read_orders(path, None)
+    long = [c.order for c in file.candidates]
+
+    def long_way_refused(file: str, rows: list[CsvRow], *_args: object) -> Candidate:
+        raise AssertionError(f"{file}:{rows[0].line} read the long way")
+
+    monkeypatch.setattr(shopify, "_candidate", long_way_refused)
+    short = [c.order for c in file.candidates]
+    assert len(short) == 50 and None not in short
+    assert short == long
