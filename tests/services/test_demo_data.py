@@ -212,6 +212,27 @@ def test_the_audit_trail_follows_each_order_through_its_states(demo: Database) -
         assert events[4].username == "pat" and events[4].station.startswith("pack-")
 
 
+def test_milestone_columns_hold_the_first_audit_event_of_each_milestone(demo: Database) -> None:
+    """The history writes an order's milestone columns with the order, which the trigger
+    on audit_events would otherwise fill: they must say what the audit trail says."""
+    for milestone in ("allocated", "picked", "packed", "shipped", "cancelled"):
+        column = getattr(Order, f"{milestone}_at")
+        first = (
+            select(AuditEvent.entity_id, func.min(AuditEvent.occurred_at).label("at"))
+            .where(AuditEvent.entity == "order", AuditEvent.to_status == milestone)
+            .group_by(AuditEvent.entity_id)
+            .subquery()
+        )
+        rows = read(
+            demo,
+            lambda s, column=column, first=first: s.execute(
+                select(Order.id, column, first.c.at).outerjoin(first, first.c.entity_id == Order.id)
+            ).all(),
+        )
+        assert any(at is not None for _, at, _ in rows), milestone
+        assert all(at == audited for _, at, audited in rows), milestone
+
+
 def test_the_desk_finds_orders_by_name_and_tracking_number(demo: Database) -> None:
     def sample(session: Any) -> tuple[int, str, str]:
         order_id, name, tracking = session.execute(
@@ -311,6 +332,28 @@ def test_the_same_seed_makes_the_same_history_in_another_database(
         assert _contents(third) != _contents(db)
     finally:
         third.dispose()
+
+
+def test_the_history_is_the_same_whatever_the_size_of_the_batches_written(
+    db: Database,
+    sqlite_template: Path,
+    actor: Actor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows are built a batch at a time beside the writing of the batch before: the
+    batches must not show in what is written."""
+    load_demo(db, actor, orders=30, skus=12, seed=5, now=NOW, returns=False)
+    monkeypatch.setattr(demo_history, "BATCH", 7)
+    path = tmp_path / "batched.db"
+    shutil.copy(sqlite_template, path)
+    batched = open_database(f"sqlite:///{path}", station="test")
+    try:
+        load_demo(batched, actor, orders=30, skus=12, seed=5, now=NOW, returns=False)
+        assert _contents(batched) == _contents(db)
+        assert verify(batched) == []
+    finally:
+        batched.dispose()
 
 
 def test_a_demo_of_another_seed_goes_in_beside_the_first(db: Database, actor: Actor) -> None:
