@@ -10,7 +10,10 @@ JSON line of medians per database, each importing the same file:
     python -m tests.benchmarks.imports --lines 1000000     # the big-file memory check
 
 `--lines` sizes the file by order lines instead (a 1,000,000-line file is about
-500,000 orders and 190 MB).
+500,000 orders and 190 MB). Each line also says where the time goes:
+`read_cpu_seconds` is a child that starts as the CLI starts and reads the file into
+orders as `import-orders` does, with no database; the rest of the import's CPU time
+(`write_cpu_seconds`) is the database side, intake writing the orders.
 """
 
 from __future__ import annotations
@@ -102,6 +105,25 @@ def import_once(url: str, path: Path) -> tuple[float, float, float, str]:
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, summary
 
 
+READ_ONLY = """
+import sys
+from pathlib import Path
+import app.cli
+from app.imports.order_formats import read_order_file
+for _ in read_order_file(Path(sys.argv[1]), None, None).candidates:
+    pass
+"""
+
+
+def read_once(path: Path) -> tuple[float, float]:
+    """CPU seconds and peak RSS in MB of reading the file into orders without a database."""
+    child = subprocess.Popen([sys.executable, "-c", READ_ONLY, str(path)], cwd=ROOT)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"reading {path.name} failed")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -122,16 +144,17 @@ def main() -> None:
 
 def _measure(kind: str, path: Path, lines: int, repeat: int) -> dict[str, object]:
     """Medians of `repeat` imports of the file into fresh databases of this kind."""
-    runs: list[tuple[float, float, float]] = []
+    runs: list[tuple[float, float, float, float]] = []
     summary = ""
     for _ in range(repeat):
         with fresh_database(kind) as db:
             stock_warehouse(db, 10)
             url = db.url.render_as_string(hide_password=False)
             seconds, cpu, rss, summary = import_once(url, path)
-        runs.append((seconds, cpu, rss))
+        runs.append((seconds, cpu, rss, read_once(path)[0]))
     seconds = statistics.median(run[0] for run in runs)
     cpu = statistics.median(run[1] for run in runs)
+    read = statistics.median(run[3] for run in runs)
     return {
         "db": kind,
         "stage": "import-orders",
@@ -143,6 +166,8 @@ def _measure(kind: str, path: Path, lines: int, repeat: int) -> dict[str, object
         "order_lines_per_s": round(lines / seconds),
         "cpu_seconds": round(cpu, 2),
         "order_lines_per_cpu_s": round(lines / cpu),
+        "read_cpu_seconds": round(read, 2),
+        "write_cpu_seconds": round(cpu - read, 2),
         "peak_rss_mb": round(statistics.median(run[2] for run in runs), 1),
         "runs": len(runs),
     }
