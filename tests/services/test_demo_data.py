@@ -223,12 +223,12 @@ def test_milestone_columns_hold_the_first_audit_event_of_each_milestone(demo: Da
             .group_by(AuditEvent.entity_id)
             .subquery()
         )
-        rows = read(
-            demo,
-            lambda s, column=column, first=first: s.execute(
-                select(Order.id, column, first.c.at).outerjoin(first, first.c.entity_id == Order.id)
-            ).all(),
-        )
+        query = select(Order.id, column, first.c.at).outerjoin(first, first.c.entity_id == Order.id)
+
+        def compared(session: Any, query: Any = query) -> list[Any]:
+            return list(session.execute(query).all())
+
+        rows = read(demo, compared)
         assert any(at is not None for _, at, _ in rows), milestone
         assert all(at == audited for _, at, audited in rows), milestone
 
