@@ -5,7 +5,8 @@ lines of quantity 1-3, fixed seed. Prints one JSON line per stage with the state
 and commits sent per order and the process's CPU time, plus the `executemany` floor for
 stage 1 (the same rows inserted with no service logic). Fulfil packs and dispatches each
 order in one unit of work, as a station that does both; `--two-step` ships it in a
-transaction of its own after packing.
+transaction of its own after packing. On PostgreSQL a statement is not always a round
+trip: fulfil sends the writes it reads nothing back from as one pipeline (db.pipeline).
 
     python -m tests.benchmarks.throughput --db sqlite|postgresql --orders N \
         [--stages create,allocate,fulfil] [--two-step]
