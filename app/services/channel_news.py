@@ -187,9 +187,12 @@ def _apply(
         line_facts[line.order_id].append(line)
     news = []
     for order_id in ids:
-        order = facts[order_id]
-        here = _here(order, line_facts[order_id], held_for[order_id])
-        if decide(here, by_id[order_id]).verdict is Verdict.UNCHANGED:
+        order, lines, incoming = facts[order_id], line_facts[order_id], by_id[order_id]
+        if (
+            _as_here(order, lines, incoming)
+            or decide(_here(order, lines, held_for[order_id]), incoming).verdict
+            is Verdict.UNCHANGED
+        ):
             result.refs[order.number] = order.external_ref
             result.unchanged.append(order.number)
         else:
@@ -247,6 +250,29 @@ def _apply_locked(
         search_index.refresh(session, updated)  # the desk finds them by the new details
     if reallocate:
         allocate_in(session, actor, order_ids=reallocate)
+
+
+def _as_here(order: Any, lines: Sequence[Any], incoming: NewOrder | ChannelClosure) -> bool:
+    """The export says to the letter what is here of the order (as it does for most
+    orders of a re-export), and leaves nothing open: `decide` would find it unchanged,
+    whatever state the order is in, so it need not be described to it."""
+    if not isinstance(incoming, NewOrder) or incoming.hold_reasons:
+        return False
+    to = incoming.ship_to
+    return (
+        order.ship_name == to.name
+        and order.ship_company == to.company
+        and order.ship_address1 == to.address1
+        and order.ship_address2 == to.address2
+        and order.ship_city == to.city
+        and order.ship_postcode == to.postcode
+        and order.ship_region == to.region
+        and order.ship_country == to.country
+        and order.ship_phone == to.phone
+        and order.service_level == incoming.service_level
+        and [(x.sku, x.qty_ordered, x.qty_handled_elsewhere) for x in lines]
+        == [(x.sku, x.quantity, x.handled_elsewhere) for x in incoming.lines]
+    )
 
 
 def _here(order: Any, lines: Sequence[Any], held_for: set[str]) -> OrderHere:

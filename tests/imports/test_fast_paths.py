@@ -1,16 +1,21 @@
 """The shortcuts the readers take for the common case give what the general way gives:
 Shopify's times without strptime, plain counts without Decimal, plain cells without the
-control-character search, a plain Shopify order without `Fields`."""
+control-character search, a plain Shopify order without `Fields`, and the re-import
+check leaves an order the export repeats to the letter alone without asking `decide`."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from app.domain.channel_changes import Verdict, decide
+from app.domain.new_order import Address, NewLine, NewOrder
+from app.domain.order_workflow import OrderStatus
 from app.imports import shopify
 from app.imports.common import (
     MAX_WHOLE,
@@ -24,6 +29,7 @@ from app.imports.common import (
     parse_moment,
 )
 from app.imports.orders import Candidate
+from app.services import channel_news
 from tests.benchmarks.imports import write_shopify_export
 from tests.imports.files import SHOPIFY_HEADER
 
@@ -219,3 +225,64 @@ def test_a_plain_shopify_export_is_read_the_short_way(
     short = [c.order for c in file.candidates]
     assert len(short) == 50 and None not in short
     assert short == long
+
+
+TEXTS = ["Jo Doe", "jo  doe", "JO DOE ", ""]
+LINES_HERE = [("SKU-1", 2, 0), ("sku-1", 2, 0), ("SKU-1", 3, 0), ("SKU-1", 2, 2), ("SKU-2", 1, 0)]
+
+
+@st.composite
+def orders_here_and_again(
+    draw: st.DrawFn,
+) -> tuple[SimpleNamespace, list[SimpleNamespace], NewOrder, set[str]]:
+    """An order here (as the re-import check reads its row and lines) and the export's
+    version of it: the same to the letter, or different in spacing, case or truly; and
+    what earlier exports held the order for."""
+    texts = ["name", "company", "address1", "address2", "city", "postcode", "region"]
+    here: dict[str, object] = {key: draw(st.sampled_from(TEXTS)) for key in texts}
+    here |= {"country": "DE", "phone": None}
+    lines = draw(st.lists(st.sampled_from(LINES_HERE), min_size=1, max_size=3))
+    again, lines_again, level = dict(here), lines, "standard"
+    change = draw(st.sampled_from([None, *here, "lines", "level"]))  # one, or nothing
+    if change in here:
+        again[change] = draw(st.sampled_from([*TEXTS, "de", None] if change != "name" else TEXTS))
+    elif change == "lines":
+        other = draw(st.sampled_from(LINES_HERE))
+        lines_again = draw(st.sampled_from([lines[:-1], [*lines, other], [other, *lines[1:]]]))
+    elif change == "level":
+        level = "express"
+    status = draw(st.sampled_from(list(OrderStatus)))
+    row = SimpleNamespace(
+        **{f"ship_{key}": value for key, value in here.items()},
+        service_level="standard",
+        status=status,
+        held_from=OrderStatus.NEW if status == OrderStatus.ON_HOLD else None,
+        packing_station=draw(st.sampled_from([None, "pack-1"])),
+    )
+    line_rows = [
+        SimpleNamespace(sku=sku, qty_ordered=qty, qty_handled_elsewhere=done, qty_picked=0)
+        for sku, qty, done in lines
+    ]
+    incoming = NewOrder(
+        channel="shop",
+        external_ref="#1",
+        placed_at=datetime(2024, 3, 5, tzinfo=UTC),
+        ship_to=Address(**again),  # type: ignore[arg-type]
+        lines=tuple(NewLine(sku, qty, handled_elsewhere=done) for sku, qty, done in lines_again),
+        service_level=level,
+        hold_reasons=draw(st.sampled_from([(), (), ("partly fulfilled",)])),
+    )
+    return row, line_rows, incoming, draw(st.sampled_from([set(), {"partly fulfilled"}]))
+
+
+@settings(max_examples=300)
+@given(orders_here_and_again())
+def test_an_order_the_export_repeats_to_the_letter_is_one_decide_leaves_alone(
+    case: tuple[SimpleNamespace, list[SimpleNamespace], NewOrder, set[str]],
+) -> None:
+    row, lines, incoming, held_for = case
+
+    if channel_news._as_here(row, lines, incoming):
+        here = channel_news._here(row, lines, held_for)
+        assert decide(here, incoming).verdict is Verdict.UNCHANGED
+        event("same to the letter")
