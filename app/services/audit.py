@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, select, update
+from sqlalchemy import Row, Select, Update, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -142,7 +143,25 @@ _MOVE = (
     .where(_ORDERS.c.id == bindparam("order_id"), _ORDERS.c.version == bindparam("seen"))
     .values(status=bindparam("target"), version=bindparam("seen") + 1, updated_at=bindparam("now"))
 )
-_MOVE_AND_RELEASE = _MOVE.values(packing_station=None, packing_user=None, packing_started_at=None)
+# The statuses whose first moment `orders` keeps in a column (migration 0015's trigger
+# on audit_events writes it, earliest wins).
+_MILESTONES = frozenset(("allocated", "picked", "packed", "shipped", "cancelled"))
+
+
+@cache
+def _move_statement(release_packing: bool, milestones: frozenset[str]) -> Update:
+    """`_MOVE` (built once per variant, so its compiled form is cached) that also frees
+    the packing station, and writes each of `milestones`' columns as the audit trigger
+    would for an event at `now`: the trigger's own UPDATE then finds nothing to change,
+    instead of writing the order's row a second time."""
+    values: dict[str, Any] = {}
+    if release_packing:
+        values.update(packing_station=None, packing_user=None, packing_started_at=None)
+    now = bindparam("now", type_=_ORDERS.c.updated_at.type)
+    for status in sorted(milestones):
+        column = _ORDERS.c[f"{status}_at"]
+        values[column.name] = case((or_(column.is_(None), column > now), now), else_=column)
+    return _MOVE.values(values) if values else _MOVE
 
 
 def lock_row_by_reference(
@@ -215,13 +234,15 @@ def move_order(
             )
         )
         status = move.target.value
+    now = utcnow()
+    reached = frozenset(move.target.value for move in moves) & _MILESTONES
     result = session.connection().execute(
-        _MOVE_AND_RELEASE if release_packing else _MOVE,
-        {"order_id": order.id, "seen": order.version, "target": status, "now": utcnow()},
+        _move_statement(release_packing, reached),
+        {"order_id": order.id, "seen": order.version, "target": status, "now": now},
     )
     if result.rowcount != 1:
         raise ConcurrencyConflict(f"{order.number} was changed by someone else - reload")
-    insert_rows(session, AuditEvent, rows)
+    insert_rows(session, AuditEvent, [{**row, "occurred_at": now} for row in rows])
     return replace(
         order,
         status=status,
