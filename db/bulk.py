@@ -103,8 +103,9 @@ def _plan(table: Table, given: tuple[str, ...], dialect: Dialect) -> _InsertPlan
 
 
 def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
-    """One driver-level executemany: the statement is built once per column set and each
-    row only goes through its columns' bind processors (UTC times, Decimal, JSON).
+    """The rows in as few statements as the database takes (COPY, multi-row INSERT),
+    built once per column set; values go through their columns' bind processors (UTC
+    times, Decimal, JSON) column by column.
 
     Columns missing from the rows get their scalar or callable Python-side default.
     """
@@ -118,14 +119,13 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
         for d in plan.defaults
     ]
     getter = itemgetter(*given)
-    converters = [(i, _memoised(p)) for i, p in plan.processors]
-    params = []
-    for row in rows:
-        picked = getter(row)
-        values = [*(picked if len(given) > 1 else (picked,)), *default_values]
-        for index, convert in converters:
-            values[index] = convert(values[index])
-        params.append(tuple(values))
+    columns: list[Sequence[Any]] = (
+        list(zip(*map(getter, rows), strict=True)) if len(given) > 1 else [list(map(getter, rows))]
+    )
+    columns += [[value] * len(rows) for value in default_values]
+    for index, processor in plan.processors:
+        columns[index] = _converted(processor, columns[index])
+    params = list(zip(*columns, strict=True))
     if (
         connection.dialect.name == "postgresql"
         and len(params) >= COPY_MIN_ROWS
@@ -181,18 +181,20 @@ def _copy(connection: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None
         ) from exc
 
 
-def _memoised(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A bind processor that reuses its last result: bulk rows share timestamps."""
-    last: list[Any] = [object(), None]
-
-    def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        if value is not last[0]:
-            last[0], last[1] = value, processor(value)
-        return last[1]
-
-    return convert
+def _converted(processor: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
+    """`values` through a column's bind processor, None staying NULL. Bulk rows share
+    timestamps, prices and statuses: where the values are of one hashable type, each
+    distinct value is converted once."""
+    kinds = set(map(type, values)) - {type(None)}
+    if len(kinds) == 1:
+        try:
+            distinct = dict.fromkeys(values)
+        except TypeError:  # unhashable: a JSON document
+            pass
+        else:
+            done = {v: None if v is None else processor(v) for v in distinct}
+            return list(map(done.__getitem__, values))
+    return [None if value is None else processor(value) for value in values]
 
 
 def insert_returning_ids(
