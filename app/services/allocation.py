@@ -19,6 +19,7 @@ from app.chunks import chunks
 from app.context import Actor
 from app.domain.allocation import RESERVABLE_KINDS, Need, Plan, Slot, plan_allocation
 from app.domain.order_workflow import OrderStatus, require_transition
+from app.garbage import collection_paused
 from app.services.audit import audit_row
 from db.base import table_of
 from db.bulk import insert_rows
@@ -63,6 +64,7 @@ def allocate(
     )
 
 
+@collection_paused()
 def allocate_in(
     session: Session,
     actor: Actor,

@@ -27,6 +27,7 @@ from app.domain.order_workflow import OrderStatus
 from app.domain.risk import CustomerHistory, risk_reasons
 from app.domain.site_settings import format_order_number
 from app.errors import ValidationFailed
+from app.garbage import collection_paused
 from app.services import search_index
 from app.services.access import authorize
 from app.services.audit import audit_row
@@ -137,6 +138,7 @@ def _amount_problems(order: NewOrder) -> list[str]:
     ]
 
 
+@collection_paused()
 def add_orders(
     session: Session,
     actor: Actor,
