@@ -125,6 +125,9 @@ _CLOSE_PICK_TASKS = (
     )
     .values(status="done", qty_picked=_TASKS.c.quantity)
 )
+_SCANNED = select(_PROGRESS.c.order_line_id, _PROGRESS.c.qty_scanned, _PROGRESS.c.serials).where(
+    _PROGRESS.c.order_id == bindparam("order_id")
+)
 _FORGET_PROGRESS = delete(_PROGRESS).where(_PROGRESS.c.order_id == bindparam("order_id"))
 NO_GS1_PREFIX = (
     "no GS1 company prefix is set for the SSCC - Settings > Labels and GS1 "
@@ -219,13 +222,7 @@ def complete_packing(
                 if order.packing_station
                 else f"{order.number} is no longer open at this station"
             )
-        progress = session.execute(
-            select(
-                PackingProgress.order_line_id,
-                PackingProgress.qty_scanned,
-                PackingProgress.serials,
-            ).where(PackingProgress.order_id == order.id)
-        ).all()
+        progress = session.connection().execute(_SCANNED, {"order_id": order.id}).all()
         scanned = {line_id: qty for line_id, qty, _ in progress}
         serials = {line_id: list(found or []) for line_id, _, found in progress}
         return _finish(
