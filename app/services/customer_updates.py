@@ -37,7 +37,10 @@ DELAY_NOTICE = "customer told of delay"
 
 def queue_order_received(session: Session, order_ids: Sequence[int], actor: Actor) -> None:
     queue_messages(
-        session, [MessageRequest(oid, "order_received") for oid in order_ids], actor=actor
+        session,
+        [MessageRequest(oid, "order_received") for oid in order_ids],
+        actor=actor,
+        returning_ids=False,
     )
 
 
@@ -104,6 +107,7 @@ def queue_shipped_messages(
         session,
         [MessageRequest(order_id, "shipped", context) for context in contexts.values()],
         actor=actor,
+        returning_ids=False,
     )
 
 
@@ -149,6 +153,7 @@ def queue_delivered_messages(
             for shipment, delivered_at, location in deliveries
         ],
         actor=actor,
+        returning_ids=False,
     )
 
 
@@ -191,6 +196,7 @@ def queue_delay_notices(session: Session, actor: Actor, now: datetime | None = N
             for oid in late
         ],
         actor=actor,
+        returning_ids=False,
     )
     reason = "backordered past its ship-by date"
     insert_rows(

@@ -137,15 +137,15 @@ def queue_messages(
     *,
     actor: Actor | None = None,
     recipients: Mapping[int, Any] | None = None,
-    pipelined: bool = False,
+    returning_ids: bool = True,
 ) -> list[int | None]:
     """`queue_message` for many at once (intake queues one per new order).
 
     `recipients`, by order id, are rows already read with the `RECIPIENT` columns; they
-    serve templates that do not list the order (not in SHOWS_ORDER). `pipelined`: the
-    caller is inside `db.pipeline.pipelined`, where no result comes back before the
-    block ends; the messages are written without reading their ids (none is returned)
-    and cannot carry attachments."""
+    serve templates that do not list the order (not in SHOWS_ORDER). Without
+    `returning_ids` the messages are written without reading their ids back (none is
+    returned; they cannot carry attachments): cheaper, and the only way inside
+    `db.pipeline.pipelined`, where no result comes back before the block ends."""
     if not requests:
         return []
     orders = recipients or {
@@ -191,9 +191,9 @@ def queue_messages(
             }
         )
         queued.append(request)
-    if pipelined:
+    if not returning_ids:
         if any(request.attachments for request in queued):
-            raise ValueError("a pipelined message cannot carry attachments: their rows need its id")
+            raise ValueError("a message with attachments needs its id: their rows hold it")
         insert_rows(session, EmailOutbox, rows)
         insert_rows(session, Note, notes)
         return []

@@ -454,7 +454,9 @@ def _queue_shipped_message(
         shipped_line(line.sku, line.name, units[line.id]) for line in lines if units.get(line.id)
     ]
     message = MessageRequest(locked.id, "shipped", context)
-    queue_messages(session, [message], actor=actor, recipients={locked.id: locked}, pipelined=True)
+    queue_messages(
+        session, [message], actor=actor, recipients={locked.id: locked}, returning_ids=False
+    )
 
 
 def _package_items(
