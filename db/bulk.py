@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import Insert, Select, Table, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from db.base import Base, table_of
+from db.driver import driver_connection
 from db.pipeline import in_pipeline
 
 _NEXTVAL = text("SELECT nextval(:seq) FROM generate_series(1, :n)")
@@ -157,28 +157,15 @@ def _multirow_sql(plan: _InsertPlan, count: int) -> str:
 
 def _copy(connection: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
     """PostgreSQL's COPY: one stream instead of a statement per row, inside the same
-    transaction (the driver connection under the session's).
-
-    The driver's errors (a unique violation, a NUL byte, a numeric overflow) come out
-    as SQLAlchemy's, like those of any other statement, so callers and retries treat
-    them alike.
-    """
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    dbapi_error = connection.dialect.loaded_dbapi.Error
-    try:
-        with driver.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-    except dbapi_error as exc:
-        raise DBAPIError.instance(
-            sql,
-            None,
-            exc,
-            dbapi_error,
-            connection_invalidated=driver.closed,
-            dialect=connection.dialect,
-        ) from exc
+    transaction (the driver connection under the session's); its errors (a unique
+    violation, a NUL byte, a numeric overflow) come out as SQLAlchemy's."""
+    with (
+        driver_connection(connection, sql) as driver,
+        driver.cursor() as cursor,
+        cursor.copy(sql) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 def _converted(processor: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:

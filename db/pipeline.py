@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+
+from db.driver import driver_connection
 
 
 @contextmanager
@@ -27,21 +28,11 @@ def pipelined(session: Session) -> Iterator[None]:
     if connection.dialect.name != "postgresql":
         yield
         return
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    dbapi_error = connection.dialect.loaded_dbapi.Error
-    try:
-        with driver.pipeline():
-            yield
-    except dbapi_error as exc:
-        raise DBAPIError.instance(
-            "(pipelined statements)",
-            None,
-            exc,
-            dbapi_error,
-            connection_invalidated=driver.closed,
-            dialect=connection.dialect,
-        ) from exc
+    with (
+        driver_connection(connection, "(pipelined statements)") as driver,
+        driver.pipeline(),
+    ):
+        yield
 
 
 def in_pipeline(connection: Connection) -> bool:

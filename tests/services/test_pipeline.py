@@ -67,3 +67,30 @@ def test_a_refused_statement_raises_the_databases_error_and_saves_nothing(
     if db.dialect == "postgresql":
         assert sqlstate(refused.value) == "23505"
     assert read(db, lambda s: s.scalar(select(func.count(Note.id)))) == 0
+
+
+def test_a_refused_bulk_insert_raises_the_databases_error_and_saves_nothing(
+    db: Database, actor: Actor
+) -> None:
+    """COPY-sized on PostgreSQL: the driver's error is raised as SQLAlchemy's, as a
+    multi-row INSERT's is on SQLite."""
+    stock(db, actor, {"MUG": 1})
+    number = place(db, actor, {"MUG": 1})
+
+    def work(session: Session) -> None:
+        order_id = find_order_id(session, number)
+        rows = [{"order_id": order_id, "author": "t", "body": str(i)} for i in range(COPY_MIN_ROWS)]
+        insert_rows(session, Note, rows)
+        insert_rows(
+            session,
+            Sequence,
+            [{"name": f"s{i}", "next_value": 1} for i in range(COPY_MIN_ROWS)]
+            + [{"name": "s0", "next_value": 2}],
+        )
+
+    with pytest.raises(DBAPIError) as refused:
+        run_in_transaction(db, work)
+
+    if db.dialect == "postgresql":
+        assert sqlstate(refused.value) == "23505"
+    assert read(db, lambda s: s.scalar(select(func.count(Note.id)))) == 0
