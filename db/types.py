@@ -76,10 +76,7 @@ class Money(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Decimal | int | float | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        amount = Decimal(str(value) if isinstance(value, float) else value)
-        if not amount.is_finite() or abs(amount) > MONEY_MAX:
-            raise ValueError(f"amount {amount} does not fit Numeric(12, 2)")
-        amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = stored_amount(value)
         return int(amount * 100) if dialect.name == "sqlite" else amount
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
@@ -89,6 +86,15 @@ class Money(TypeDecorator[Decimal]):
             return Decimal(value)
         cents = Decimal(value if isinstance(value, int) else str(value))  # price * 1.5 is a REAL
         return (cents / 100).quantize(CENT)
+
+
+def stored_amount(value: Decimal | int | float) -> Decimal:
+    """`value` as a Money column keeps it, and reads it back: rounded half up to the
+    cent. One beyond the column's range is refused."""
+    amount = Decimal(str(value) if isinstance(value, float) else value)
+    if not amount.is_finite() or abs(amount) > MONEY_MAX:
+        raise ValueError(f"amount {amount} does not fit Numeric(12, 2)")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def utcnow() -> datetime:

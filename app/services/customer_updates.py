@@ -8,7 +8,7 @@ app.services.notifications.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 from urllib.parse import quote
@@ -18,7 +18,12 @@ from sqlalchemy.orm import Session
 
 from app.context import Actor
 from app.services.audit import audit_row
-from app.services.notifications import MessageRequest, queue_messages
+from app.services.notifications import (
+    MessageRequest,
+    Recipient,
+    order_snapshot,
+    queue_messages,
+)
 from app.services.settings import site_zone
 from db.bulk import insert_rows
 from db.models import (
@@ -40,6 +45,27 @@ def queue_order_received(session: Session, order_ids: Sequence[int], actor: Acto
         session,
         [MessageRequest(oid, "order_received") for oid in order_ids],
         actor=actor,
+        returning_ids=False,
+    )
+
+
+def queue_orders_received(
+    session: Session,
+    written: Sequence[tuple[int, Mapping[str, Any], Sequence[Mapping[str, Any]]]],
+    actor: Actor,
+) -> None:
+    """`queue_order_received` for orders intake has just inserted: (order id, the
+    order's row, its lines' rows) each, so that nothing is read back. Customers are
+    found by the order's e-mail, so an order without one has no customer's to use."""
+    queue_messages(
+        session,
+        [MessageRequest(oid, "order_received") for oid, _, _ in written],
+        actor=actor,
+        recipients={
+            oid: Recipient(row["channel_id"], row["email"], None, row["ship_name"])
+            for oid, row, _ in written
+        },
+        snapshots={oid: order_snapshot(row, lines) for oid, row, lines in written},
         returning_ids=False,
     )
 

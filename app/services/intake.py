@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.chunks import chunks
 from app.context import Actor
 from app.domain.channel_changes import nothing_to_ship
-from app.domain.new_order import NewOrder
+from app.domain.new_order import NewLine, NewOrder
 from app.domain.order_workflow import OrderStatus
 from app.domain.risk import CustomerHistory, risk_reasons
 from app.domain.site_settings import format_order_number
@@ -33,7 +33,7 @@ from app.services.access import authorize
 from app.services.audit import audit_row
 from app.services.catalogue import ensure_channel
 from app.services.channel_news import ChannelNews, apply_channel_news, order_ids
-from app.services.customer_updates import queue_order_received
+from app.services.customer_updates import queue_orders_received
 from app.services.numbering import take_numbers
 from app.services.settings import load_risk_settings, risk_settings_with, setting_value
 from db.bulk import insert_returning_ids, insert_rows
@@ -200,25 +200,18 @@ def add_orders(
         order_rows.append(_order_row(order, number, channels, customers, hold, now))
 
     ids = insert_returning_ids(session, Order, order_rows)
-    line_rows = []
+    line_rows: list[dict[str, Any]] = []
     audit_rows = []
     documents = []
+    written = []
     for order_id, order, row, hold in zip(ids, fresh, order_rows, holds, strict=True):
         documents.append((order_id, search_index.order_document(row, (x.sku for x in order.lines))))
-        for line_no, line in enumerate(order.lines, 1):
-            product = products.get(line.sku)
-            line_rows.append(
-                {
-                    "order_id": order_id,
-                    "line_no": line_no,
-                    "product_id": product[0] if product else None,
-                    "sku": line.sku,
-                    "name": line.name or (product[1] if product else line.sku),
-                    "unit_price": line.unit_price,
-                    "qty_ordered": line.quantity,
-                    "qty_handled_elsewhere": line.handled_elsewhere,
-                }
-            )
+        lines = [
+            _line_row(order_id, line_no, line, products.get(line.sku))
+            for line_no, line in enumerate(order.lines, 1)
+        ]
+        line_rows += lines
+        written.append((order_id, row, lines))
         audit_rows.append(
             audit_row(
                 actor,
@@ -237,7 +230,7 @@ def add_orders(
     insert_rows(session, AuditEvent, audit_rows)
     search_index.add_new(session, documents)
     if notify:
-        queue_order_received(session, ids, actor)
+        queue_orders_received(session, written, actor)
     return result
 
 
@@ -348,6 +341,21 @@ def _histories(
             if cid:
                 recent_by_customer[cid] += 1
     return histories
+
+
+def _line_row(
+    order_id: int, line_no: int, line: NewLine, product: tuple[int, str] | None
+) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "line_no": line_no,
+        "product_id": product[0] if product else None,
+        "sku": line.sku,
+        "name": line.name or (product[1] if product else line.sku),
+        "unit_price": line.unit_price,
+        "qty_ordered": line.quantity,
+        "qty_handled_elsewhere": line.handled_elsewhere,
+    }
 
 
 def _order_row(

@@ -37,9 +37,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -48,7 +48,7 @@ from app.context import Actor
 from app.emails.addresses import plausible_address
 from db.bulk import insert_returning_ids, insert_rows
 from db.models import Customer, EmailAttachment, EmailOutbox, Note, Order, OrderLine
-from db.types import utcnow
+from db.types import stored_amount, utcnow
 
 SYSTEM_AUTHOR = "shipshape"
 SHOWS_ORDER = frozenset({"order_received"})  # templates that list the order's lines
@@ -118,6 +118,15 @@ _LINES = (
 )
 
 
+class Recipient(NamedTuple):
+    """Who an order's e-mails go to, from values in hand (the `RECIPIENT` columns)."""
+
+    channel_id: int
+    email: str | None
+    customer_email: str | None
+    ship_name: str
+
+
 # What a unit of work that has locked the order reads with the lock (as columns of its
 # statement over orders) so that `queue_messages` need not read the order again.
 RECIPIENT = (
@@ -137,15 +146,18 @@ def queue_messages(
     *,
     actor: Actor | None = None,
     recipients: Mapping[int, Any] | None = None,
+    snapshots: Mapping[int, dict[str, Any]] | None = None,
     returning_ids: bool = True,
 ) -> list[int | None]:
     """`queue_message` for many at once (intake queues one per new order).
 
-    `recipients`, by order id, are rows already read with the `RECIPIENT` columns; they
-    serve templates that do not list the order (not in SHOWS_ORDER). Without
-    `returning_ids` the messages are written without reading their ids back (none is
-    returned; they cannot carry attachments): cheaper, and the only way inside
-    `db.pipeline.pipelined`, where no result comes back before the block ends."""
+    `recipients`, by order id, are rows already read with the `RECIPIENT` columns (or
+    `Recipient`s). Templates that list the order (SHOWS_ORDER) also need its
+    `snapshots`, by order id (`order_snapshot` of what the caller has just written);
+    without `recipients` both are read here. Without `returning_ids` the messages are
+    written without reading their ids back (none is returned; they cannot carry
+    attachments): cheaper, and the only way inside `db.pipeline.pipelined`, where no
+    result comes back before the block ends."""
     if not requests:
         return []
     orders = recipients or {
@@ -155,9 +167,10 @@ def queue_messages(
         )
     }
     listed = {r.order_id for r in requests if r.template in SHOWS_ORDER}
-    if listed and recipients:
-        raise ValueError(f"{', '.join(SHOWS_ORDER)} e-mails read the order themselves")
-    snapshots = _order_snapshots(session, listed, orders) if listed else {}
+    if snapshots is None:
+        if listed and recipients:
+            raise ValueError(f"{', '.join(SHOWS_ORDER)} e-mails need the order's snapshot")
+        snapshots = _order_snapshots(session, listed, orders) if listed else {}
     now = utcnow()
     author = actor.username if actor else SYSTEM_AUTHOR
     rows: list[dict[str, Any]] = []
@@ -217,25 +230,31 @@ def queue_messages(
     return [by_request.get(id(r)) for r in requests]
 
 
+def order_snapshot(order: Mapping[Any, Any], lines: Iterable[Mapping[Any, Any]]) -> dict[str, Any]:
+    """What was ordered and where it goes (see the module docstring): `order` holds the
+    order's columns by name and `lines` its lines' (sku, name, qty_ordered), in order,
+    as read or as just written."""
+    city = f"{order['ship_postcode'] or ''} {order['ship_city'] or ''}".strip()
+    parts = (order["ship_name"], order["ship_company"], order["ship_address1"],
+             order["ship_address2"], city, order["ship_region"], order["ship_country"])  # fmt: skip
+    listed = [{"sku": x["sku"], "name": x["name"], "qty": x["qty_ordered"]} for x in lines]
+    return {
+        "order": {
+            "lines": listed,
+            "total": str(stored_amount(order["grand_total"])),
+            "currency": order["currency"],
+        },
+        "ship_to": [part for part in parts if part],
+    }
+
+
 def _order_snapshots(
     session: Session, order_ids: set[int], orders: Mapping[int, Any]
 ) -> dict[int, dict[str, Any]]:
-    """What was ordered and where it goes, per order (see the module docstring)."""
-    snapshots: dict[int, dict[str, Any]] = {}
-    for oid in order_ids:
-        o = orders[oid]
-        city = f"{o.ship_postcode or ''} {o.ship_city or ''}".strip()
-        parts = (o.ship_name, o.ship_company, o.ship_address1, o.ship_address2, city,
-                 o.ship_region, o.ship_country)  # fmt: skip
-        snapshots[oid] = {
-            "order": {"lines": [], "total": str(o.grand_total), "currency": o.currency},
-            "ship_to": [part for part in parts if part],
-        }
+    lines: dict[int, list[Mapping[Any, Any]]] = {oid: [] for oid in order_ids}
     for line in session.connection().execute(_LINES, {"order_ids": list(order_ids)}):
-        snapshots[line.order_id]["order"]["lines"].append(
-            {"sku": line.sku, "name": line.name, "qty": line.qty_ordered}
-        )
-    return snapshots
+        lines[line.order_id].append(line._mapping)
+    return {oid: order_snapshot(orders[oid]._mapping, lines[oid]) for oid in order_ids}
 
 
 def _merged(snapshot: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ reason when the sender renders it. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ from sqlalchemy.orm import Session
 
 import app.emails.templates as templates
 from app.context import Actor
+from app.domain.new_order import NewLine
 from app.emails.transport import FolderConfig
 from app.services.allocation import allocate
+from app.services.customer_updates import queue_order_received
 from app.services.email_sender import send_due
 from app.services.intake import create_orders
 from app.services.notifications import Attachment, queue_message
@@ -24,7 +27,7 @@ from app.services.outbox import preview_message
 from app.services.pack_completion import pack_unverified
 from app.services.shipping import ship_order
 from db.engine import Database
-from db.models import Channel, EmailAttachment, Order
+from db.models import Channel, EmailAttachment, EmailOutbox, Order
 from db.uow import read, run_in_transaction
 from tests import factories
 from tests.notifications.mail import notes_of, outbox
@@ -62,6 +65,54 @@ def test_no_message_is_left_behind_by_a_change_that_rolled_back(db: Database, ac
     with pytest.raises(Boom):
         run_in_transaction(db, change_then_fail)
     assert [r.template for r in outbox(db)] == ["order_received"]
+
+
+def test_intake_snapshots_the_order_as_a_read_of_its_rows_would(db: Database, actor: Actor) -> None:
+    """Intake makes the "order received" snapshot from the rows it has just written;
+    queueing it again from a read of those rows must give the same context."""
+    factories.stock(db, actor, {"MUG": 5, "CUP": 5})
+    factories.channel(db)
+    plain = factories.new_order({"MUG": 2, "CUP": 1})
+    full = replace(
+        factories.new_order({"MUG": 1}),
+        ship_to=replace(
+            factories.ADDRESS, company="Acme", address2="Hof 2", region="BY", country="de"
+        ),
+        lines=(
+            NewLine("MUG", 1, Decimal("12.5"), name="Mug, blue"),
+            NewLine("NO-SUCH-SKU", 3, Decimal("0.1")),
+        ),
+        shipping_total=Decimal("4.9"),
+        tax_total=Decimal("3"),
+    )
+    bare = replace(factories.new_order({"CUP": 1}), ship_to=replace(factories.ADDRESS, city=""))
+    created = create_orders(db, actor, [plain, full, bare]).created
+    ids = [read(db, lambda s, n=n: find_order_id(s, n)) for n in created]
+
+    run_in_transaction(db, lambda session: queue_order_received(session, ids, actor))
+
+    def contexts(session: Session) -> dict[int, list[dict[str, object]]]:
+        found: dict[int, list[dict[str, object]]] = {}
+        for oid, context in session.execute(
+            select(EmailOutbox.order_id, EmailOutbox.context).order_by(EmailOutbox.id)
+        ):
+            found.setdefault(oid, []).append(context)
+        return found
+
+    by_order = read(db, contexts)
+    assert sorted(by_order) == sorted(ids)
+    for written, reread in by_order.values():
+        assert written == reread
+    full_context = by_order[ids[1]][0]
+    assert full_context["order"] == {
+        "lines": [
+            {"sku": "MUG", "name": "Mug, blue", "qty": 1},
+            {"sku": "NO-SUCH-SKU", "name": "NO-SUCH-SKU", "qty": 3},
+        ],
+        "total": "20.70",
+        "currency": "EUR",
+    }
+    assert full_context["ship_to"][-1] == "DE"
 
 
 @pytest.mark.parametrize("email", [None, "not-an-address", "zoe@@example.de"])
