@@ -13,6 +13,7 @@ whose problem names both places.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -29,6 +30,7 @@ from app.context import Actor
 from app.domain.channel_changes import NOTHING_TO_SHIP, ChannelClosure
 from app.domain.new_order import NewOrder
 from app.errors import ValidationFailed
+from app.garbage import collection_paused
 from app.imports.common import (
     CsvColumns,
     CsvRow,
@@ -124,6 +126,11 @@ class OrderImport:
 
 
 BATCH = 2000  # orders handed to intake at once: memory stays flat whatever the file
+# Automatic collection is paused for the import: it walked the orders read and the
+# ORM's objects again and again (a tenth of the CPU time of 20,000 orders). The few
+# reference cycles a batch leaves are all among the objects made since the last
+# batch, which a collection of the youngest generations finds at little cost.
+YOUNG = 1
 Progress = Callable[[int, int, int], None]  # orders read, file lines read, lines in all
 
 
@@ -146,6 +153,7 @@ def import_orders(
     file without rejected orders never asks.
     """
 
+    @collection_paused()
     def work(session: Session) -> OrderImport:
         authorize(session, actor, "order.import")
         lock_intake(session)  # a concurrent import of the same file waits, then finds them
@@ -166,6 +174,7 @@ def import_orders(
             if len(batch) == BATCH:
                 _add(session, actor, file, batch, done)
                 batch = []
+                gc.collect(YOUNG)  # the batch's reference cycles, so memory stays flat
                 if progress is not None:
                     progress(done.read, *_lines_read(file))
         if done.rejected and not partial:

@@ -5,7 +5,9 @@ nothing. The batch is made small here so that a few orders span several batches;
 
 from __future__ import annotations
 
+import gc
 import io
+import weakref
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,46 @@ def test_orders_go_to_intake_in_batches_and_the_progress_reaches_the_last_line(
     # (orders, line read, lines in the file): an order is known to end at the next row
     assert seen == [(3, 5, 9), (6, 8, 9), (8, 9, 9)]
     assert counts(db) == [8, 8, 1]
+
+
+class Looped:
+    """An object in a reference cycle: garbage only a collection frees."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_collection_is_paused_for_the_import_and_each_batch_leaves_no_cycles_behind(
+    db: Database, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = own_format.read_csv_orders(orders_file(tmp_path / "o.csv", 6), "web")
+    enabled: list[bool] = []
+    cycles: list[weakref.ref[Looped]] = []
+    freed: list[bool] = []  # after each batch's collection: the cycles made so far gone
+
+    def cycle_made(session: Session, actor: Actor, orders: list[NewOrder]) -> IntakeResult:
+        enabled.append(gc.isenabled())
+        cycles.append(weakref.ref(Looped()))
+        return add_orders(session, actor, orders)
+
+    def collected(generation: int) -> int:
+        found = real_collect(generation)
+        freed.append(all(cycle() is None for cycle in cycles))
+        return found
+
+    real_collect = gc.collect
+    monkeypatch.setattr(orders_module, "BATCH", 3)
+    monkeypatch.setattr(orders_module, "add_orders", cycle_made)
+    monkeypatch.setattr(gc, "collect", collected)
+    gc.enable()  # as on the command line (the tests run with it off: conftest.py)
+    try:
+        import_orders(db, actor, file, partial=False)
+        assert gc.isenabled()
+    finally:
+        gc.disable()
+
+    assert enabled == [False, False, False]
+    assert freed == [True, True]  # after the first two: the last batch ends the import
 
 
 def test_a_bad_order_in_a_late_batch_imports_nothing_and_every_problem_is_listed(
