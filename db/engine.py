@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -123,6 +124,13 @@ def _loose(path: Path) -> bool:
     return bool(mode & 0o077) and bool(mode & stat.S_IWUSR)
 
 
+def json_text(value: Any) -> str:
+    """A JSON column's text, by orjson: about ten times json.dumps's speed, and intake,
+    the audit trail and the outbox write a document per row. Keys that are not text
+    are written as text, as json.dumps does."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
     cur = dbapi_conn.cursor()
@@ -142,7 +150,7 @@ def _sqlite_engine(url: URL, begin: str, *, read_only: bool) -> Engine:
     if read_only:
         uri = f"file:{quote(path)}?mode=ro"
         options["creator"] = lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
-    engine = create_engine(url.set(query={}), **options)
+    engine = create_engine(url.set(query={}), json_serializer=json_text, **options)
 
     if not read_only and path:
 
@@ -240,6 +248,7 @@ def open_database(
         )
     engine = create_engine(
         parsed,
+        json_serializer=json_text,
         pool_pre_ping=True,
         pool_size=int(os.environ.get("SHIPSHAPE_POOL_SIZE", "5")),
         connect_args={
