@@ -7,6 +7,8 @@ stage 1 (the same rows inserted with no service logic). Fulfil packs and dispatc
 order in one unit of work, as a station that does both; `--two-step` ships it in a
 transaction of its own after packing. On PostgreSQL a statement is not always a round
 trip: fulfil sends the writes it reads nothing back from as one pipeline (db.pipeline).
+`driver_s` is the time inside the driver's execute and commit calls: on SQLite the
+database's own work, the least the stage could take with no Python around it.
 
     python -m tests.benchmarks.throughput --db sqlite|postgresql --orders N \
         [--stages create,allocate,fulfil] [--two-step]
@@ -280,6 +282,7 @@ def main() -> None:
             if stage == "fulfil":
                 line["mode"] = "two-step" if args.two_step else "one transaction"
             line["statements_per_order"], line["commits_per_order"] = sent.per(args.orders)
+            line["driver_s"] = round(sent.driver_seconds, 4)
             print(json.dumps(line), flush=True)
 
 
