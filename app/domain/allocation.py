@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 RESERVABLE_KINDS = ("pick", "bulk")  # the kinds of location whose stock orders may reserve
 
@@ -40,13 +41,13 @@ class Reservation:
     quantity: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
     reservations: list[Reservation] = field(default_factory=list)
     complete: bool = False
 
-    @property
-    def units(self) -> int:
+    @cached_property
+    def units(self) -> int:  # asked several times per order by the allocation's writer
         return sum(r.quantity for r in self.reservations)
 
 
@@ -71,22 +72,23 @@ def _plan_single_slots(
     needs: Sequence[Need], slots: Mapping[int, list[Slot]], *, allow_partial: bool
 ) -> Plan:
     """The common case, every product in at most one place: nothing to choose between."""
-    plan = Plan(complete=True)
+    reservations = []
+    complete = True
     taken: dict[int, int] = defaultdict(int)  # product id -> units in this plan
     for need in needs:
         found = slots.get(need.product_id)
         free = found[0].available - taken[need.product_id] if found else 0
         qty = min(free, need.quantity)
         if qty < need.quantity:
-            plan.complete = False
+            complete = False
         if qty > 0 and found:
             taken[need.product_id] += qty
-            plan.reservations.append(Reservation(need.line_id, found[0].stock_level_id, qty))
-    if not plan.complete and not allow_partial:
+            reservations.append(Reservation(need.line_id, found[0].stock_level_id, qty))
+    if not complete and not allow_partial:
         return Plan(complete=False)
     for product_id, qty in taken.items():
         slots[product_id][0].available -= qty
-    return plan
+    return Plan(reservations, complete)
 
 
 def plan_allocation(
@@ -103,7 +105,7 @@ def plan_allocation(
     cover = _warehouse_cover(needs, slots)
     warehouses = sorted(cover, key=lambda wh: (-cover[wh], wh))
     taken: dict[int, int] = defaultdict(int)  # stock_level_id -> units in this plan
-    plan = Plan()
+    reservations = []
     for need in needs:
         remaining = need.quantity
         for wh in warehouses:
@@ -118,11 +120,11 @@ def plan_allocation(
                     continue
                 qty = min(free, remaining)
                 taken[slot.stock_level_id] += qty
-                plan.reservations.append(Reservation(need.line_id, slot.stock_level_id, qty))
+                reservations.append(Reservation(need.line_id, slot.stock_level_id, qty))
                 remaining -= qty
             if remaining == 0:
                 break
-    plan.complete = plan.units == total
+    plan = Plan(reservations, complete=sum(r.quantity for r in reservations) == total)
     if not plan.complete and not allow_partial:
         return Plan(complete=False)
     for need in needs:
