@@ -127,7 +127,7 @@ class OrderImport:
 
 BATCH = 2000  # orders handed to intake at once: memory stays flat whatever the file
 # Automatic collection is paused for the import: it walked the orders read and the
-# ORM's objects again and again (a tenth of the CPU time of 20,000 orders). The few
+# ORM's objects again and again (about 7% of the CPU time of 20,000 orders). The few
 # reference cycles a batch leaves are all among the objects made since the last
 # batch, which a collection of the youngest generations finds at little cost.
 YOUNG = 1
