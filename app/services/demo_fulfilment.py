@@ -24,6 +24,8 @@ from db.models import Allocation, Package, PickList, Shipment
 
 # One line of an order: (line id, product, quantity, units picked, product index).
 Line = tuple[int, Stocked, int, int, int]
+PICK_GAP = timedelta(seconds=6)  # between a picker's scans of the units of a line
+PACK_GAP = timedelta(seconds=5)  # between a packer's scans of an order's units
 
 
 class Who:
@@ -181,17 +183,32 @@ class Fulfilment:
                 order_id,
                 f"{product.bin}: pick {qty} × {product.sku}",
             )
-            for unit in range(1, picked + 1):
-                moment += timedelta(seconds=6)
-                self._scan(
-                    moment,
-                    station,
-                    picker,
-                    product.gtin,
-                    "product_gtin",
-                    order_id,
-                    f"{product.sku} {unit} of {qty}",
-                )
+            moment = self._unit_scans(moment, PICK_GAP, station, picker, order_id, product, qty)
+
+    def _unit_scans(
+        self,
+        moment: datetime,
+        gap: timedelta,
+        station: str,
+        user: str,
+        order_id: int,
+        product: Stocked,
+        qty: int,
+    ) -> datetime:
+        """One accepted scan of `product` per unit ("SKU 1 of 3", ...), `gap` apart
+        after `moment`; the time of the last."""
+        for unit in range(1, qty + 1):
+            moment += gap
+            self._scan(
+                moment,
+                station,
+                user,
+                product.gtin,
+                "product_gtin",
+                order_id,
+                f"{product.sku} {unit} of {qty}",
+            )
+        return moment
 
     def _scan(
         self,
@@ -293,17 +310,7 @@ class Fulfilment:
         moment = packed_at - timedelta(minutes=2)
         self._scan(moment, station, packer, number, "order_number", order_id, f"Opened {number}")
         for _, product, qty, _, _ in lines:
-            for unit in range(1, qty + 1):
-                moment += timedelta(seconds=5)
-                self._scan(
-                    moment,
-                    station,
-                    packer,
-                    product.gtin,
-                    "product_gtin",
-                    order_id,
-                    f"{product.sku} {unit} of {qty}",
-                )
+            moment = self._unit_scans(moment, PACK_GAP, station, packer, order_id, product, qty)
         printed = self.stamp(packed_at + timedelta(seconds=8))
         for document_kind in ("label", "packing_slip"):
             self.rows.tables["print_jobs"].append(
