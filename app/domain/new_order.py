@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 SERVICE_PRIORITY = {"overnight": 1, "express": 2, "standard": 5, "economy": 7}
 
@@ -60,11 +61,11 @@ class NewOrder:
     def priority(self) -> int:
         return SERVICE_PRIORITY.get(self.service_level, SERVICE_PRIORITY["standard"])
 
-    @property
+    @cached_property  # intake asks each order for its sums about five times
     def subtotal(self) -> Decimal:
         return sum((line.unit_price * line.quantity for line in self.lines), Decimal("0"))
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
         if self.grand_total is not None:
             return self.grand_total

@@ -12,13 +12,12 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, TypeVar
 
 from app.domain.new_order import NewLine, NewOrder
 from app.errors import ValidationFailed
@@ -26,7 +25,6 @@ from app.imports.codes import CURRENCIES, NO_POSTCODE, any_country_code, country
 from app.output_file import write_text_file
 from db.types import CENT, MONEY_MAX
 
-Record = TypeVar("Record")
 MAX_WHOLE = 1_000_000_000
 # A number as people write one: ASCII digits, perhaps a minus and a decimal point.
 # No exponent (1e9), no digit group (1_0, 1,000), no other script's digits (٣).
@@ -70,28 +68,6 @@ class Where:
         if self.line is not None:
             return f"{self}: {field}: {message}"
         return f"{self.at(field)}: {message}"
-
-
-def record_maker(cls: type[Record]) -> Callable[..., Record]:
-    """`cls(**values)` for a frozen dataclass that only stores its fields (no
-    `__post_init__`, no slots, no default factory), a third as dear: the frozen
-    `__init__` sets each field through `object.__setattr__`, which was a quarter of
-    reading a plain Shopify order. Fields left out take their defaults; the caller
-    names every field it gives right (test_fast_paths holds the records made to the
-    class's own)."""
-    if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
-        raise TypeError(f"{cls.__name__} does more than store its fields")
-    if any(f.default_factory is not MISSING for f in fields(cls)):  # type: ignore[arg-type]
-        raise TypeError(f"{cls.__name__} has a default factory")
-    defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}  # type: ignore[arg-type]
-    new = object.__new__
-
-    def make(**values: Any) -> Record:
-        record = new(cls)
-        record.__dict__.update(defaults, **values)
-        return record
-
-    return make
 
 
 class CsvColumns:

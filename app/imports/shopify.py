@@ -35,7 +35,6 @@ from app.imports.common import (
     check_columns,
     parse_moment,
     plain_amount,
-    record_maker,
     service_level,
     stream_csv,
 )
@@ -121,9 +120,6 @@ LINE = (  # what it reads from each row for the row's line
     "Lineitem name",
 )
 Picker = Callable[[list[str]], tuple[str, ...]]
-new_line = record_maker(NewLine)  # the short way's records, made as the classes make them
-new_address = record_maker(Address)
-new_order = record_maker(NewOrder)
 
 
 def read_orders(path: Path, channel: str | None) -> OrderFile:
@@ -223,7 +219,6 @@ def _plain_order(
     The long way then reads the order and says its problems (test_fast_paths.py
     holds the two ways to the same orders)."""
     lines = []
-    subtotal = ZERO
     for row in rows:
         values = line_of(row.cells)
         if not "".join(values).isprintable():
@@ -242,8 +237,7 @@ def _plain_order(
             or len(name) > 255
         ):
             return None
-        subtotal += unit_price * quantity
-        lines.append(new_line(sku=sku, quantity=quantity, unit_price=unit_price, name=name or None))
+        lines.append(NewLine(sku=sku, quantity=quantity, unit_price=unit_price, name=name or None))
 
     values = head_of(rows[0].cells)
     if not "".join(values).isprintable():
@@ -280,11 +274,11 @@ def _plain_order(
         or (grand_total is None and total.strip())
     ):
         return None
-    order = new_order(
+    order = NewOrder(
         channel=channel,
         external_ref=ref,
         placed_at=placed_at,
-        ship_to=new_address(
+        ship_to=Address(
             name=name,
             company=company or None,
             address1=address1,
@@ -307,8 +301,7 @@ def _plain_order(
         bill_country=bill_country,
         source=f"{file}:{rows[0].line}",
     )
-    order_total = subtotal + shipping_total + tax_total if grand_total is None else grand_total
-    return order if subtotal <= MONEY_MAX and order_total <= MONEY_MAX else None
+    return order if order.subtotal <= MONEY_MAX and order.total <= MONEY_MAX else None
 
 
 def _line(item: Fields, fulfilled: bool) -> NewLine:

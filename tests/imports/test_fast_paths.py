@@ -5,7 +5,6 @@ check leaves an order the export repeats to the letter alone without asking `dec
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,7 +27,6 @@ from app.imports.common import (
     _decimal,
     _whole,
     parse_moment,
-    record_maker,
 )
 from app.imports.orders import Candidate
 from app.services import channel_news
@@ -182,35 +180,7 @@ def _both_ways(rows: list[CsvRow]) -> str:
     assert (long.problems, long.skipped, long.closure) == ([], None, None)
     assert long.order == short
     assert long.order is not None and long.order.source == short.source == "f.csv:2"
-    assert vars(short) == vars(long.order)  # every field, none more, made by `record_maker`
-    assert vars(short.ship_to) == vars(long.order.ship_to)
-    assert [vars(line) for line in short.lines] == [vars(line) for line in long.order.lines]
     return "short way"
-
-
-def test_a_record_made_without_its_init_is_the_one_its_class_makes() -> None:
-    line = record_maker(NewLine)(sku="SKU-1", quantity=2, name="Mug")
-
-    assert vars(line) == vars(NewLine("SKU-1", 2, name="Mug"))  # defaults filled in
-    with pytest.raises(FrozenInstanceError):
-        line.quantity = 3  # type: ignore[misc]
-
-
-def test_a_dataclass_that_does_more_than_store_its_fields_is_not_made_so() -> None:
-    @dataclass(frozen=True)
-    class Checked:
-        amount: int
-
-        def __post_init__(self) -> None:
-            assert self.amount >= 0
-
-    @dataclass(frozen=True)
-    class Listed:
-        items: list[str] = field(default_factory=list)
-
-    for cls in (Checked, Listed):
-        with pytest.raises(TypeError):
-            record_maker(cls)
 
 
 @settings(max_examples=300)
