@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -25,6 +27,7 @@ from app.services.demo_catalogue import draw_product, product_name, sold_out
 from app.services.demo_facts import Site, load_site
 from app.services.demo_history import present as present_already
 from app.services.demo_history import write_chunk
+from app.services.demo_orders import Drawn, draw
 from app.services.demo_people import customer
 from app.services.demo_plan import DEFAULT_SEED, RESERVING, SHIP_WITHIN, Plan, plan
 from app.services.demo_returns import add_demo_returns
@@ -118,23 +121,16 @@ def load_demo(
     site = read(db, lambda s: load_site(s, seed, orders, moment, fresh=not history))
     made: Counter[str] = Counter()
     present = 0
-    for start in range(0, orders, BATCH):
-        stop = min(start + BATCH, orders)
-        if history:
-
-            def work(session: Session, start: int = start, stop: int = stop) -> Counter[str] | None:
-                authorize(session, actor, "demo.load")
-                if present_already(session, site, stop - 1):
-                    return None
-                return write_chunk(session, site, start, stop)
-
-            written = run_in_transaction(db, work)
-        else:
-            written = _first_morning(db, actor, site, start, stop)
-        if written is None:
+    chunks = [(start, min(start + BATCH, orders)) for start in range(0, orders, BATCH)]
+    if history:
+        written = _history(db, actor, site, chunks)
+    else:
+        written = (_first_morning(db, actor, site, start, stop) for start, stop in chunks)
+    for (start, stop), statuses in zip(chunks, written, strict=True):
+        if statuses is None:
             present += stop - start
         else:
-            made.update(written)
+            made.update(statuses)
 
     def count(session: Session) -> tuple[int, int]:
         return (
@@ -155,6 +151,49 @@ def load_demo(
         returns=made_returns,
         by_status=dict(made),
     )
+
+
+def _history(
+    db: Database, actor: Actor, site: Site, chunks: list[tuple[int, int]]
+) -> Iterator[Counter[str] | None]:
+    """Each chunk (start, stop) of the history written in a transaction of its own: its
+    orders per status, or None when an earlier run wrote it. A thread draws the next
+    chunk's orders and customers while one is written."""
+    if not chunks:
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="demo-plans") as planner:
+        drawing = _drawing(db, planner, site, *chunks[0])
+        for following in [*chunks[1:], None]:
+            drawn = drawing.result() if drawing else None
+            if following:
+                drawing = _drawing(db, planner, site, *following)
+            if drawn is None:
+                yield None
+            else:
+                yield run_in_transaction(
+                    db, partial(_history_chunk, actor=actor, site=site, drawn=drawn)
+                )
+
+
+def _drawing(
+    db: Database, planner: ThreadPoolExecutor, site: Site, start: int, stop: int
+) -> Future[Drawn] | None:
+    """Orders `start` to `stop - 1` being drawn by `planner`; None when an earlier run
+    wrote them (a run completing a killed one draws none of what it had written)."""
+    if read(db, lambda s: present_already(s, site, stop - 1)):
+        return None
+    return planner.submit(draw, site, start, stop)
+
+
+def _history_chunk(
+    session: Session, *, actor: Actor, site: Site, drawn: Drawn
+) -> Counter[str] | None:
+    """Orders `drawn` of the history; None when an earlier run wrote them (a chunk is
+    written in one transaction: its last order says)."""
+    authorize(session, actor, "demo.load")
+    if present_already(session, site, drawn.plans[-1].i):
+        return None
+    return write_chunk(session, site, drawn)
 
 
 def _first_morning(

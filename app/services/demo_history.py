@@ -8,8 +8,9 @@ goods-in receipts of what each chunk needs, so balances always equal the ledger 
 
 Rows go in as tuples built here, many per statement (COPY on PostgreSQL: demo_rows): no
 ORM objects, and never more than two batches of rows in memory. A thread builds the
-next batch while this one is written: the database driver lets go of the interpreter
-while the statement runs, so on two cores building and writing overlap.
+next batch while this one is written, and another (app.services.demo_data) draws the
+next chunk's orders and customers: the database driver lets go of the interpreter while the
+statement runs, so on two cores drawing, building and writing overlap.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.demo_facts import Site
-from app.services.demo_orders import Chunk
+from app.services.demo_orders import Chunk, Drawn
 from app.services.demo_plan import plan
 from app.services.demo_rows import add_to_levels, write_rows
 from db.models import Order
@@ -43,15 +44,16 @@ def present(session: Session, site: Site, last: int) -> bool:
     )
 
 
-def write_chunk(session: Session, site: Site, start: int, stop: int) -> Counter[str]:
-    """Orders `start` to `stop - 1` with everything they did; their count per status."""
+def write_chunk(session: Session, site: Site, drawn: Drawn) -> Counter[str]:
+    """Orders `drawn` with everything they did; their count per status."""
     if site.sqlite:
         # The indexes of a million orders outgrow SQLite's default 2 MB page cache; with
         # it, every insert re-reads index pages. The setting lasts for this connection.
         session.connection().exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
-    chunk = Chunk(session, site, [plan(site, i) for i in range(start, stop)])
+    chunk = Chunk(session, site, drawn)
     write_rows(session, chunk.head)
-    batches = [(a, min(a + BATCH, stop - start)) for a in range(0, stop - start, BATCH)]
+    size = len(drawn.plans)
+    batches = [(a, min(a + BATCH, size)) for a in range(0, size, BATCH)]
     with ThreadPoolExecutor(1, thread_name_prefix="demo-rows") as builder:
         building = builder.submit(chunk.build, *batches[0])
         for following in [*batches[1:], None]:

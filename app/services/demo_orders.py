@@ -7,6 +7,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from app.services.demo_plan import (
     SHIPPING_CENTS,
     Plan,
     customer_count,
+    plan,
 )
 from app.services.demo_rows import MILESTONES, Rows, money_pg, stamp_pg, stamp_sqlite
 from app.services.numbering import take_numbers
@@ -34,13 +36,29 @@ from db.bulk import reserve_ids
 from db.models import Customer, Order, OrderLine
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A chunk's orders as drawn, and every customer who placed one of them, by number:
+    pure, so the next chunk's are drawn in a thread while one is written."""
+
+    plans: list[Plan]
+    people: dict[int, Person]
+
+
+def draw(site: Site, start: int, stop: int) -> Drawn:
+    """Orders `start` to `stop - 1` and the people who placed them."""
+    plans = [plan(site, i) for i in range(start, stop)]
+    return Drawn(plans, {n: customer(site.seed, n) for n in {p.customer for p in plans}})
+
+
 class Chunk:
     """Orders `plans` as rows, with their ids, numbers and customers taken up front:
     `head` holds the chunk's new customers and its goods in, to be written first, then
     `build` makes the rows of the orders a batch at a time."""
 
-    def __init__(self, session: Session, site: Site, plans: list[Plan]) -> None:
-        self.session, self.site, self.plans = session, site, plans
+    def __init__(self, session: Session, site: Site, drawn: Drawn) -> None:
+        self.session, self.site, self.people = session, site, drawn.people
+        plans = self.plans = drawn.plans
         self.stamp: Callable[[datetime], Any] = stamp_sqlite if site.sqlite else stamp_pg
         self.money: Callable[[int], Any] = (lambda cents: cents) if site.sqlite else money_pg
         self.order_ids = reserve_ids(session, Order, len(plans))
@@ -49,7 +67,6 @@ class Chunk:
         self.line_ids = iter(reserve_ids(session, OrderLine, sum(len(p.lines) for p in plans)))
         self.head = Rows()
         self.fulfilment = Fulfilment(session, site, plans, self.head, self.stamp)
-        self.people: dict[int, Person] = {}
         self.customer_ids = self._customers()
         self.levels = self.fulfilment.receipts(plans)  # stock level changes, for the end
         self.statuses: Counter[str] = Counter()  # orders built, per status
@@ -66,12 +83,12 @@ class Chunk:
 
     def _customers(self) -> array[int]:
         """Customer id per customer number, adding rows for those not in the database
-        yet; the people of the chunk's new customers are kept for their orders."""
+        yet."""
         site, known = self.site, self.site.customer_ids
         if not known:
             known.frombytes(bytes(known.itemsize * customer_count(site.total)))  # zeros
         wanted = {p.customer for p in self.plans if not known[p.customer]}
-        self.people = people = {number: customer(site.seed, number) for number in wanted}
+        people = {number: self.people[number] for number in wanted}
         emails: dict[str, list[int]] = defaultdict(list)
         for number, person in people.items():
             emails[person.email].append(number)
@@ -102,7 +119,7 @@ class Chunk:
 
     def _order(self, rows: Rows, p: Plan, order_id: int, number: str, customer_id: int) -> None:
         site, stamp, money, t = self.site, self.stamp, self.money, rows.tables
-        person = self.people.get(p.customer) or customer(site.seed, p.customer)
+        person = self.people[p.customer]
         at = {step: stamp(when) for step, when in p.times.items()}
         rate = CURRENCY_RATE[person.currency]
         state = p.held_from or p.status

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from app.context import Actor
 from app.domain.order_workflow import OrderStatus
 from app.domain.tracking_numbers import TrackingScheme, is_valid_tracking_number
-from app.services import demo_data, demo_history
+from app.services import demo_data, demo_history, demo_orders
 from app.services.demo_data import load_demo
 from app.services.integrity import verify
 from db.engine import Database, open_database
@@ -286,6 +286,25 @@ def test_a_load_killed_part_way_is_completed_by_loading_again(
     assert len(loaded) == 45
     assert len({ref for ref, _ in loaded}) == 45
     assert verify(db) == []
+
+
+def test_loading_again_draws_none_of_the_orders_already_written(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next chunk is drawn while one is written: not when an earlier run wrote it
+    (completing a killed load of a million would draw them all again)."""
+    monkeypatch.setattr(demo_data, "BATCH", 10)
+    load_demo(db, actor, orders=25, skus=12, seed=6, now=NOW, returns=False)
+    drawn: list[tuple[int, int]] = []
+
+    def draw(site: Any, start: int, stop: int) -> demo_orders.Drawn:
+        drawn.append((start, stop))
+        return demo_orders.draw(site, start, stop)
+
+    monkeypatch.setattr(demo_data, "draw", draw)
+    again = load_demo(db, actor, orders=25, skus=12, seed=6, now=NOW, returns=False)
+
+    assert (again.orders, again.already_present, drawn) == (0, 25, [])
 
 
 def _contents(db: Database) -> list[tuple[Any, ...]]:
