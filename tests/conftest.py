@@ -22,6 +22,7 @@ from app.context import Actor
 from db.base import Base
 from db.engine import Database, open_database
 from db.schema import upgrade
+from tests.scratch_databases import scratch_pg_database
 from ui.main_thread_gc import collect_due
 
 PG_ADMIN_URL = os.environ.get(
@@ -130,16 +131,9 @@ def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         yield db
         db.dispose()
         return
-    server = make_url(request.getfixturevalue("pg_url"))
-    name = f"shipshape_empty_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = open_database(server.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_pg_database(request.getfixturevalue("pg_url"), "shipshape_empty") as url:
+        db = open_database(url)
+        try:
+            yield db
+        finally:
+            db.dispose()

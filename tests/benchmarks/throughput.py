@@ -23,15 +23,13 @@ import os
 import random
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.context import Actor
@@ -46,6 +44,7 @@ from db.engine import Database, open_database
 from db.models import Location, Product, StockLevel, StockMove, Warehouse
 from db.schema import upgrade
 from db.uow import run_in_transaction
+from tests.scratch_databases import scratch_pg_database
 from tests.statement_count import counting_statements
 
 SKUS = 500
@@ -62,21 +61,14 @@ def fresh_database(kind: str) -> Iterator[Database]:
             yield db
             db.dispose()
         return
-    admin_url = os.environ.get("SHIPSHAPE_BENCH_PG", PG_DEFAULT)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"shipshape_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    db = open_database(url, station="bench")
-    try:
-        upgrade(db)
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    server = os.environ.get("SHIPSHAPE_BENCH_PG", PG_DEFAULT)
+    with scratch_pg_database(server, "shipshape_bench") as url:
+        db = open_database(url, station="bench")
+        try:
+            upgrade(db)
+            yield db
+        finally:
+            db.dispose()
 
 
 def stock_warehouse(db: Database, units_each: int) -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests.cli.runner import Cli, DemoTemplate, Result, run_cli, sqlite_url
+from tests.scratch_databases import scratch_pg_database
 
 
 @pytest.fixture
@@ -53,14 +51,5 @@ def demo_db(demo_template: DemoTemplate, tmp_path: Path) -> Path:
 @pytest.fixture
 def fresh_pg_url(pg_url: str) -> Iterator[str]:
     """A throwaway, empty PostgreSQL database on the test server, dropped afterwards."""
-    server = make_url(pg_url)
-    name = f"shipshape_cli_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_pg_database(pg_url, "shipshape_cli") as url:
+        yield url

@@ -13,7 +13,6 @@ import json
 import shutil
 import sqlite3
 import stat
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from tests.cli.runner import (
     run_cli,
     sqlite_url,
 )
+from tests.scratch_databases import scratch_pg_database
 
 BEYOND_64_BITS = str(2**64)
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"
@@ -315,24 +315,16 @@ def test_hostile_input_is_refused_in_one_line_on_sqlite(
 
 @pytest.fixture(scope="module")
 def pg_warehouse(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prepared]:
-    server = make_url(pg_url)
-    name = f"shipshape_hostile_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
     home = tmp_path_factory.mktemp("home")
 
     def cli(*args: str, **kwargs: Any) -> Result:
         return run_cli(*args, home=home, **kwargs)
 
-    for args in (("init-db",), ("demo-data", "--orders", "40", "--seed", "3")):
-        done = cli(url, *args)
-        assert done.code == 0, str(done)
-    yield prepare(cli, url)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_pg_database(pg_url, "shipshape_hostile") as url:
+        for args in (("init-db",), ("demo-data", "--orders", "40", "--seed", "3")):
+            done = cli(url, *args)
+            assert done.code == 0, str(done)
+        yield prepare(cli, url)
 
 
 def pg_state(url: str) -> tuple[Any, ...]:

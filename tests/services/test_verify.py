@@ -13,14 +13,13 @@ part of (mostly one).
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -52,6 +51,7 @@ from db.models import (
 )
 from db.schema import upgrade
 from db.uow import read
+from tests.scratch_databases import scratch_pg_database
 
 ACTOR = Actor(username="tester", station="test-station")
 
@@ -249,21 +249,14 @@ def sqlite_warehouse(
 @pytest.fixture(scope="module")
 def pg_warehouse(pg_url: str) -> Iterator[tuple[str, Busy]]:
     """A database built once and used as the template of each test's copy."""
-    server = make_url(pg_url)
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    name = f"shipshape_warehouse_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = open_database(server.set(database=name).render_as_string(hide_password=False))
-    try:
-        upgrade(db)
-        busy = build(db)
-    finally:
-        db.dispose()
-    yield name, busy
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_pg_database(pg_url, "shipshape_warehouse") as url:
+        db = open_database(url)
+        try:
+            upgrade(db)
+            busy = build(db)
+        finally:
+            db.dispose()
+        yield make_url(url).database or "", busy
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -278,17 +271,11 @@ def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[
         db.dispose()
         return
     template, busy = request.getfixturevalue("pg_warehouse")
-    server = make_url(request.getfixturevalue("pg_url"))
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    name = f"shipshape_copy_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    db = open_database(server.set(database=name).render_as_string(hide_password=False))
-    yield db, busy
-    db.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    pg_url = request.getfixturevalue("pg_url")
+    with scratch_pg_database(pg_url, "shipshape_copy", template=template) as url:
+        db = open_database(url)
+        yield db, busy
+        db.dispose()
 
 
 # -- the tampers: each breaks one fact and says what verify must print ----------------------
