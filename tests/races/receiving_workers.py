@@ -28,6 +28,7 @@ class ReceivingReport:
     worker: int
     rounds: int = 0
     allocated: int = 0  # orders allocated by this process's receipts or allocates
+    planned: int = 0  # waiting orders this process's allocates locked and planned
     received: dict[str, int] = field(default_factory=dict)  # SKU -> units taken in
     errors: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
@@ -63,6 +64,9 @@ def receiving_worker(cfg: ReceivingConfig, worker: int, barrier: Any, queue: Any
                     create_orders(db, actor, [race_order(orders, worker, n, rng)])
                     result = allocate(db, actor)
                     report.allocated += len(result.allocated)
+                    report.planned += sum(
+                        map(len, (result.allocated, result.partially_allocated, result.backordered))
+                    )
             except Exception as exc:  # every failure is reported, none expected
                 report.errors.append(f"round {n}: {type(exc).__name__}: {exc}"[:500])
             report.rounds += 1

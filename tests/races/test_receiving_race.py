@@ -57,12 +57,16 @@ def test_a_receipt_and_the_global_allocate_at_once_neither_deadlock_nor_oversell
     receiver, allocator = reports
     print(
         f"\nreceipts: {receiver.rounds} allocating {receiver.allocated} orders; "
-        f"allocates: {allocator.rounds} allocating {allocator.allocated}; "
+        f"allocates: {allocator.rounds} allocating {allocator.allocated} "
+        f"of {allocator.planned} planned; "
         f"slowest {max(receiver.elapsed_s, allocator.elapsed_s):.1f}s"
     )
     assert (receiver.errors, allocator.errors) == ([], [])
     assert (receiver.rounds, allocator.rounds) == (RECEIPTS, ALLOCATES)
-    assert receiver.allocated > 0 and allocator.allocated > 0
+    # Both fought over the backlog: receipts allocated from it, and the global allocate
+    # locked and planned its orders (whether a leftover unit ever fits one of its new
+    # orders depends on the interleaving, so what it allocates may be none).
+    assert receiver.allocated > 0 and allocator.planned > 0
     assert deadlocks(url, settle_prefix="race-") == before
     on_hand = {sku: seeded[sku] + receiver.received.get(sku, 0) for sku in SKUS}
     assert invariant_problems(pg_db, on_hand) == []
