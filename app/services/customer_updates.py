@@ -55,8 +55,9 @@ def queue_orders_received(
     actor: Actor,
 ) -> None:
     """`queue_order_received` for orders intake has just inserted: (order id, the
-    order's row, its lines' rows) each, so that nothing is read back. Customers are
-    found by the order's e-mail, so an order without one has no customer's to use."""
+    order's row, its lines' rows) each, so that nothing is read back. Intake finds
+    customers by the order's e-mail: an order without one has no customer, so no
+    customer's address to fall back on."""
     queue_messages(
         session,
         [MessageRequest(oid, "order_received") for oid, _, _ in written],
