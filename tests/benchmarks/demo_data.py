@@ -19,11 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from tests.scratch_databases import scratch_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get(
@@ -65,17 +63,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             result = measure(f"sqlite:///{Path(folder) / 'demo.db'}", args.orders)
     else:
-        name = f"shipshape_demo_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = make_url(PG_ADMIN_URL).set(database=name)
-            result = measure(url.render_as_string(hide_password=False), args.orders)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        with scratch_pg_database(PG_ADMIN_URL, "shipshape_demo") as url:
+            result = measure(url, args.orders)
     print(json.dumps({"db": args.db, **result}), flush=True)
 
 
